@@ -1,0 +1,36 @@
+"""One settings class for the whole product, read from ``JXCFLOW_*`` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field can be set as ``JXCFLOW_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="JXCFLOW_", env_file=".env", extra="ignore")
+
+    #: SQLAlchemy URL. SQLite (WAL) is the embedded default; PostgreSQL is production.
+    database_url: str = f"sqlite:///{Path('var/jxcflow.db').resolve()}"
+    #: Key for signing session cookies and encrypting connector secrets.
+    secret_key: SecretStr = SecretStr("change-me-in-production")
+    #: Lifetime of a bearer token issued by ``POST /api/v1/auth/token``.
+    token_ttl_seconds: int = 8 * 3600
+    #: How long a SQLite writer waits for the write lock before giving up.
+    sqlite_busy_timeout_ms: int = 30_000
+    #: Connection pool size for PostgreSQL.
+    pool_size: int = 10
+    #: Seconds between reservation sweeps in the worker.
+    sweep_interval_seconds: float = 30.0
+    #: Default locale for messages ("zh-CN" or "en").
+    default_locale: str = "zh-CN"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,20 @@
+"""Every table of the product, gathered for Alembic and the schema tests.
+
+Each layer that adds tables adds its models module here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+import inventory.models  # noqa: F401  (registers the tables)
+import kernel.models
+from kernel.models import Base
+
+
+def target_metadata() -> MetaData:
+    """The shared metadata with every table registered."""
+    return Base.metadata
+
+
+__all__ = ["kernel", "target_metadata"]
