@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -68,6 +68,11 @@ class LedgerFilter:
     until: datetime | None = None
 
 
+def _aware(moment: datetime) -> datetime:
+    """Read a time without an offset as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def ledger(session: Session, flt: LedgerFilter, *, offset: int, limit: int
            ) -> tuple[list[dict[str, Any]], int]:
     """Ledger rows, newest first, filtered.
@@ -90,9 +95,9 @@ def ledger(session: Session, flt: LedgerFilter, *, offset: int, limit: int
     if flt.event_id:
         stmt = stmt.where(LedgerEntry.event_id == flt.event_id)
     if flt.since:
-        stmt = stmt.where(LedgerEntry.created_at >= flt.since)
+        stmt = stmt.where(LedgerEntry.created_at >= _aware(flt.since))
     if flt.until:
-        stmt = stmt.where(LedgerEntry.created_at < flt.until)
+        stmt = stmt.where(LedgerEntry.created_at < _aware(flt.until))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.execute(stmt.order_by(LedgerEntry.id.desc()).offset(offset).limit(limit))
     return [ledger_view(e, sku, wh, lot_no) for e, sku, wh, lot_no in rows], total

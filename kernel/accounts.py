@@ -152,3 +152,23 @@ def resolve_token(session: Session, token: str, now: datetime) -> Principal:
     return Principal(tenant_id=tenant.id, tenant_code=tenant.code, user_id=None, username=None,
                      role=None, token_id=row.id,
                      permissions=frozenset(Permission(s) for s in row.scopes))
+
+
+def list_api_tokens(session: Session) -> list[AccessToken]:
+    """API tokens of the session's tenant, oldest first."""
+    return list(session.scalars(select(AccessToken).where(AccessToken.kind == "api")
+                                .order_by(AccessToken.id)).all())
+
+
+def revoke_api_token(session: Session, token_id: int, now: datetime) -> AccessToken:
+    """Revoke an API token of the session's tenant; revoking twice keeps the first time.
+
+    Raises:
+        NotFound: no such API token in this tenant.
+    """
+    row = session.scalar(select(AccessToken).where(AccessToken.id == token_id,
+                                                   AccessToken.kind == "api"))
+    if row is None:
+        raise NotFound(kind="API token", kind_zh="API 令牌", key=token_id)
+    row.revoked_at = row.revoked_at or now
+    return row

@@ -44,6 +44,7 @@ def make_engine(url: str | None = None, settings: Settings | None = None) -> Eng
             url,
             connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000,
                           "check_same_thread": False},
+            pool_size=settings.pool_size, max_overflow=settings.pool_size * 2,
         )
         _configure_sqlite(engine, settings)
     else:

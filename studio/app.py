@@ -1,0 +1,46 @@
+"""The FastAPI application: JSON API under /api/v1 and the pages under /."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from engine import Worker
+from inventory import StockService
+from kernel.clock import Clock, SystemClock
+from kernel.db import Database, make_engine
+from kernel.settings import Settings, get_settings
+from studio import pages, problems
+from studio.routes import api_router
+
+
+def create_app(db: Database | None = None, clock: Clock | None = None,
+               settings: Settings | None = None, run_worker: bool = False) -> FastAPI:
+    """Build the app; tests pass their own database and clock."""
+    settings = settings or get_settings()
+    database = db or Database(make_engine(settings.database_url, settings))
+    the_clock = clock or SystemClock()
+    worker = Worker(database, the_clock, settings.sweep_interval_seconds) if run_worker else None
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if worker:
+            worker.start()
+        yield
+        if worker:
+            worker.stop()
+
+    app = FastAPI(
+        title="jxcflow", version="0.1.0", lifespan=lifespan,
+        description="进销存 rule and flow platform — JSON API. Errors are "
+                    "application/problem+json with zh-CN and English messages.",
+    )
+    app.state.db = database
+    app.state.clock = the_clock
+    app.state.stock = StockService(database, the_clock)
+    problems.install(app)
+    app.include_router(api_router)
+    app.include_router(pages.router)
+    return app

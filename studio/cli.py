@@ -1,0 +1,166 @@
+"""The ``jxcflow`` command: migrate, serve, worker, demo, tenants, users, tokens, dsl."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import timedelta
+
+import typer
+
+from kernel import accounts
+from kernel.clock import SystemClock
+from kernel.db import Database, make_engine
+from kernel.errors import DomainError
+from kernel.settings import get_settings
+
+app = typer.Typer(help="jxcflow — 进销存 rule and flow platform", no_args_is_help=True)
+tenant_app = typer.Typer(help="Tenants (companies).", no_args_is_help=True)
+user_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for scanners and other systems.", no_args_is_help=True)
+app.add_typer(tenant_app, name="tenant")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+try:  # the rule language's own commands (check, fmt)
+    from dsl.cli import app as dsl_app
+
+    app.add_typer(dsl_app, name="dsl", help="Check and format rule files.")
+except ImportError:  # pragma: no cover - only while dsl/ is being built
+    pass
+
+
+def _db() -> Database:
+    return Database(make_engine(get_settings().database_url))
+
+
+def _fail(exc: DomainError) -> None:
+    typer.echo(f"error[{exc.code}]: {exc.render('zh-CN')} / {exc.render('en')}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database up to the newest schema."""
+    from migrations.runner import upgrade
+
+    url = get_settings().database_url
+    upgrade(url)
+    typer.echo("database is at the newest schema")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000,
+          worker: bool = typer.Option(True, help="Run the worker in-process (embedded mode).")
+          ) -> None:
+    """Serve the studio and the API."""
+    import uvicorn
+
+    from studio.app import create_app
+
+    logging.basicConfig(level=logging.INFO)
+    uvicorn.run(create_app(run_worker=worker), host=host, port=port, log_level="info")
+
+
+@app.command("worker")
+def run_worker() -> None:
+    """Run a worker process: reservation sweeps and the outbox."""
+    from engine import Worker
+
+    logging.basicConfig(level=logging.INFO)
+    settings = get_settings()
+    Worker(_db(), SystemClock(), settings.sweep_interval_seconds).serve_forever()
+
+
+@app.command()
+def demo(reset: bool = typer.Option(False, help="Delete the SQLite demo database first.")) -> None:
+    """Load the demo tenant 示例商贸 (once) and print the demo logins."""
+    from migrations.runner import upgrade
+    from studio import demo_data
+
+    url = get_settings().database_url
+    if reset and url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    if url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    upgrade(url)
+    db = _db()
+    with db.read(None) as session:
+        exists = True
+        try:
+            accounts.get_tenant(session, demo_data.TENANT_CODE)
+        except DomainError:
+            exists = False
+    if exists:
+        typer.echo(f"demo tenant '{demo_data.TENANT_CODE}' already loaded")
+    else:
+        summary = demo_data.load_demo(db, SystemClock().now())
+        typer.echo(f"loaded {demo_data.TENANT_NAME}: {summary.items} SKUs, "
+                   f"{summary.movements} movements ({summary.refused} refused as expected)")
+    typer.echo(f"\nDemo logins (tenant: {demo_data.TENANT_CODE}):")
+    for username, role, password in demo_data.USERS:
+        typer.echo(f"  {username:<10} {role:<10} password: {password}")
+
+
+@tenant_app.command("create")
+def tenant_create(code: str, name: str) -> None:
+    """Create a tenant (company)."""
+    db = _db()
+    try:
+        with db.write(None) as session:
+            tenant = accounts.create_tenant(session, code, name, SystemClock().now())
+            typer.echo(f"tenant {tenant.code} created (id {tenant.id})")
+    except DomainError as exc:
+        _fail(exc)
+
+
+@user_app.command("create")
+def user_create(
+    tenant: str = typer.Option(..., help="Tenant code."),
+    username: str = typer.Option(...),
+    role: str = typer.Option(..., help="admin, author, reviewer, warehouse or viewer."),
+    password_stdin: bool = typer.Option(False, "--password-stdin",
+                                        help="Read the password from standard input."),
+) -> None:
+    """Create a user; the password is read from standard input, never from arguments."""
+    if not password_stdin:
+        typer.echo("error: pass --password-stdin and pipe the password in", err=True)
+        raise typer.Exit(2)
+    password = sys.stdin.readline().rstrip("\n")
+    db = _db()
+    try:
+        with db.write(None) as session:
+            row = accounts.get_tenant(session, tenant)
+            accounts.create_user(session, row, username, role, password, SystemClock().now())
+        typer.echo(f"user {username} ({role}) created in {tenant}")
+    except DomainError as exc:
+        _fail(exc)
+
+
+@token_app.command("create")
+def token_create(
+    tenant: str = typer.Option(..., help="Tenant code."),
+    name: str = typer.Option(..., help="Who uses it, e.g. scanner-07."),
+    scope: list[str] = typer.Option(..., help="stock:read, stock:write, …; repeat for several."),
+    days: int = typer.Option(0, help="Days until it expires; 0 for never."),
+) -> None:
+    """Create an API token and print it once."""
+    db = _db()
+    now = SystemClock().now()
+    try:
+        with db.write(None) as session:
+            row = accounts.get_tenant(session, tenant)
+            token, _ = accounts.create_api_token(session, row.id, name, scope, now,
+                                                 now + timedelta(days=days) if days else None)
+        typer.echo(token)
+    except DomainError as exc:
+        _fail(exc)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()

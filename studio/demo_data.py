@@ -1,0 +1,144 @@
+"""The demo tenant 示例商贸: ~200 SKUs (toys, bakery ingredients, eyewear parts), three
+warehouses and stores, users for every role, stock, and a week of history."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from inventory import (
+    AdjustStock,
+    CommandContext,
+    DocumentRef,
+    InventoryError,
+    ReceiveStock,
+    ReserveStock,
+    ShipStock,
+    StockService,
+    TransferStock,
+)
+from inventory.catalog import NewItem, create_item, create_warehouse
+from kernel import accounts
+from kernel.clock import VirtualClock
+from kernel.db import Database
+
+TENANT_CODE = "demo"
+TENANT_NAME = "示例商贸"
+#: (username, role, password) — printed by ``make demo``; change them in production.
+USERS = [
+    ("admin", "admin", "admin-demo-2026"),
+    ("author", "author", "author-demo-2026"),
+    ("reviewer", "reviewer", "reviewer-demo-2026"),
+    ("warehouse", "warehouse", "warehouse-demo-2026"),
+    ("viewer", "viewer", "viewer-demo-2026"),
+]
+WAREHOUSES = [
+    ("WH-HZ", "杭州总仓", "Hangzhou central warehouse", "warehouse"),
+    ("WH-SZ", "深圳仓", "Shenzhen warehouse", "warehouse"),
+    ("ST-SH01", "上海徐汇门店", "Shanghai Xuhui store", "store"),
+    ("TRANSIT", "在途", "In transit", "transit"),
+]
+
+_TOYS = [("磁力片", "Magnetic tiles", "盒"), ("积木", "Building blocks", "盒"),
+         ("拼图", "Jigsaw puzzle", "盒"), ("毛绒熊", "Plush bear", "只"),
+         ("遥控车", "RC car", "台"), ("魔方", "Speed cube", "个"), ("陀螺", "Spinning top", "个"),
+         ("水枪", "Water gun", "把")]
+_BAKERY = [("高筋面粉", "Bread flour", "袋", 365), ("低筋面粉", "Cake flour", "袋", 365),
+           ("即发酵母", "Instant yeast", "包", 540), ("黄油", "Butter", "块", 270),
+           ("淡奶油", "Whipping cream", "盒", 180), ("细砂糖", "Caster sugar", "袋", 720),
+           ("可可粉", "Cocoa powder", "罐", 540), ("芝士", "Cream cheese", "盒", 120)]
+_EYEWEAR = [("镜架铰链", "Frame hinge", "个", "电镀"), ("鼻托", "Nose pad", "对", "无"),
+            ("镜腿", "Temple arm", "支", "喷涂"), ("螺丝", "Screw", "粒", "电镀"),
+            ("镜片", "Lens blank", "片", "镀膜"), ("镜盒", "Case", "个", "无")]
+_SIZES = ["S", "M", "L"]
+_VARIANTS = ["A", "B", "C", "D", "E", "F", "G", "H"]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    """What the loader made."""
+
+    items: int
+    movements: int
+    refused: int
+
+
+def _items() -> list[NewItem]:
+    items: list[NewItem] = []
+    for n, (zh, en, unit) in enumerate(_TOYS):
+        for size in _SIZES:
+            for v in _VARIANTS[:3]:
+                items.append(NewItem(sku=f"TOY-{n + 1:02d}{v}-{size}", name_zh=f"{zh}{v}款 {size}",
+                                     name_en=f"{en} {v} {size}", unit=unit, category="toys",
+                                     barcode=f"69{len(items):011d}"))
+    for n, (zh, en, unit, days) in enumerate(_BAKERY):
+        for grade in ["1kg", "5kg", "25kg"]:
+            for v in _VARIANTS[:3]:
+                items.append(NewItem(sku=f"BAK-{n + 1:02d}{v}-{grade}", name_zh=f"{zh}{v} {grade}",
+                                     name_en=f"{en} {v} {grade}", unit=unit, category="bakery",
+                                     shelf_life_days=days, barcode=f"69{len(items):011d}",
+                                     attributes={"storage_condition": "冷藏" if days < 300 else "常温"}))
+    for n, (zh, en, unit, finish) in enumerate(_EYEWEAR):
+        for v in _VARIANTS:
+            items.append(NewItem(sku=f"EYE-{n + 1:02d}{v}", name_zh=f"{zh}{v}型", name_en=f"{en} {v}",
+                                 unit=unit, category="eyewear", barcode=f"69{len(items):011d}",
+                                 attributes={"surface_treatment": finish}))
+    return items
+
+
+def load_demo(db: Database, now: datetime, seed: int = 7) -> DemoSummary:
+    """Create the demo tenant with its users, catalogue, stock and a week of history."""
+    with db.write(None) as session:
+        tenant = accounts.create_tenant(session, TENANT_CODE, TENANT_NAME, now)
+        tenant_id = tenant.id
+        for username, role, password in USERS:
+            accounts.create_user(session, tenant, username, role, password, now)
+    items = _items()
+    with db.write(tenant_id) as session:
+        for code, zh, en, kind in WAREHOUSES:
+            create_warehouse(session, tenant_id, code, zh, en, kind, now)
+        for new in items:
+            create_item(session, tenant_id, new, now)
+    rng = random.Random(seed)
+    clock = VirtualClock(now - timedelta(days=7))
+    stock = StockService(db, clock)
+    ctx = CommandContext(tenant_id=tenant_id, actor="user:warehouse")
+    movements = refused = 0
+    for i, new in enumerate(items):
+        for wh in ("WH-HZ", "WH-SZ"):
+            lot = f"L{clock.now():%y%m%d}-{i:03d}" if new.shelf_life_days else None
+            stock.execute(ctx, ReceiveStock(sku=new.sku, warehouse=wh, lot_no=lot,
+                                            qty=Decimal(rng.randint(20, 400)),
+                                            document=DocumentRef(type="receipt", ref=f"RC-{i:04d}")))
+            movements += 1
+    for day in range(7):
+        for n in range(60):
+            clock.advance(timedelta(minutes=rng.randint(5, 20)))
+            new = rng.choice(items)
+            kind = rng.random()
+            try:
+                if kind < 0.55:
+                    stock.execute(ctx, ShipStock(sku=new.sku, warehouse=rng.choice(["WH-HZ", "WH-SZ"]),
+                                                 qty=Decimal(rng.randint(1, 30)),
+                                                 document=DocumentRef(type="sales_order",
+                                                                      ref=f"SO-{day}{n:03d}")))
+                elif kind < 0.75:
+                    stock.execute(ctx, TransferStock(sku=new.sku, from_warehouse="WH-HZ",
+                                                     to_warehouse="ST-SH01",
+                                                     qty=Decimal(rng.randint(1, 12))))
+                elif kind < 0.9:
+                    stock.execute(ctx, ReserveStock(sku=new.sku, warehouse="WH-HZ",
+                                                    qty=Decimal(rng.randint(1, 10)),
+                                                    ttl_seconds=2 * 3600,
+                                                    document=DocumentRef(type="sales_order",
+                                                                         ref=f"SO-D{day}{n:03d}")))
+                else:
+                    stock.execute(ctx, AdjustStock(sku=new.sku, warehouse="WH-SZ",
+                                                   qty=Decimal(rng.choice([-2, -1, 1, 3])),
+                                                   reason="盘点差异 stocktake difference"))
+                movements += 1
+            except InventoryError:
+                refused += 1
+    return DemoSummary(items=len(items), movements=movements, refused=refused)

@@ -1,0 +1,95 @@
+"""Dependencies declared once: database, clock, the caller, permissions, Idempotency-Key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from inventory import StockService
+from kernel import accounts
+from kernel.clock import Clock
+from kernel.db import Database
+from kernel.errors import Forbidden, NotAuthenticated
+from kernel.security import Permission, Principal
+
+_bearer = HTTPBearer(auto_error=False, description="A session token from /api/v1/auth/token "
+                     "or an API token.")
+
+
+def get_db(request: Request) -> Database:
+    """The application's database."""
+    db: Database = request.app.state.db
+    return db
+
+
+def get_clock(request: Request) -> Clock:
+    """The application's clock."""
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+def get_stock(request: Request) -> StockService:
+    """The stock command service."""
+    service: StockService = request.app.state.stock
+    return service
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+StockDep = Annotated[StockService, Depends(get_stock)]
+
+
+def current_principal(
+    db: DbDep, clock: ClockDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The caller behind the bearer token.
+
+    Raises:
+        NotAuthenticated: no, unknown, expired or revoked token.
+    """
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise NotAuthenticated()
+    with db.read(None) as session:
+        return accounts.resolve_token(session, credentials.credentials, clock.now())
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require(permission: Permission) -> Callable[[Principal], Principal]:
+    """A dependency that lets the call through only with ``permission``."""
+
+    def _check(principal: CurrentPrincipal) -> Principal:
+        if permission not in principal.permissions:
+            raise Forbidden(permission=permission.value)
+        return principal
+
+    return _check
+
+
+StockReader = Annotated[Principal, Depends(require(Permission.STOCK_READ))]
+StockWriter = Annotated[Principal, Depends(require(Permission.STOCK_WRITE))]
+CatalogWriter = Annotated[Principal, Depends(require(Permission.CATALOG_WRITE))]
+Admin = Annotated[Principal, Depends(require(Permission.ADMIN))]
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", min_length=1, max_length=200,
+           description="Send the same key again to get the first result; nothing changes twice."),
+]
+
+
+class Paging:
+    """``offset`` and ``limit`` query parameters."""
+
+    def __init__(self, offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+                 limit: Annotated[int, Query(ge=1, le=500)] = 50) -> None:
+        self.offset = offset
+        self.limit = limit
+
+
+PagingDep = Annotated[Paging, Depends()]

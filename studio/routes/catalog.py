@@ -1,0 +1,90 @@
+"""Items, warehouses and bins."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from inventory import catalog
+from studio.deps import CatalogWriter, ClockDep, DbDep, PagingDep, StockReader
+from studio.schemas import (
+    BinCreate,
+    BinPublic,
+    ItemCreate,
+    ItemPublic,
+    Page,
+    WarehouseCreate,
+    WarehousePublic,
+)
+
+router = APIRouter(tags=["catalog"])
+SkuPath = Annotated[str, Path(min_length=1, max_length=64)]
+CodePath = Annotated[str, Path(min_length=1, max_length=40)]
+
+
+@router.get("/items", response_model=Page[ItemPublic])
+def list_items(principal: StockReader, db: DbDep, paging: PagingDep,
+               q: Annotated[str | None, Query(max_length=64)] = None) -> Page[ItemPublic]:
+    """Items, searchable by SKU, name or barcode."""
+    with db.read(principal.tenant_id) as session:
+        rows, total = catalog.list_items(session, q=q, offset=paging.offset, limit=paging.limit)
+        return Page(items=[ItemPublic.model_validate(r) for r in rows], count=total,
+                    offset=paging.offset, limit=paging.limit)
+
+
+@router.post("/items", response_model=ItemPublic, status_code=status.HTTP_201_CREATED)
+def create_item(body: ItemCreate, principal: CatalogWriter, db: DbDep,
+                clock: ClockDep) -> ItemPublic:
+    """Create an item."""
+    with db.write(principal.tenant_id) as session:
+        item = catalog.create_item(session, principal.tenant_id,
+                                   catalog.NewItem(**body.model_dump()), clock.now())
+        return ItemPublic.model_validate(item)
+
+
+@router.get("/items/{sku}", response_model=ItemPublic)
+def get_item(sku: SkuPath, principal: StockReader, db: DbDep) -> ItemPublic:
+    """One item."""
+    with db.read(principal.tenant_id) as session:
+        return ItemPublic.model_validate(catalog.get_item(session, sku))
+
+
+@router.get("/warehouses", response_model=list[WarehousePublic])
+def list_warehouses(principal: StockReader, db: DbDep) -> list[WarehousePublic]:
+    """Warehouses, stores and transit locations."""
+    with db.read(principal.tenant_id) as session:
+        return [WarehousePublic.model_validate(w) for w in catalog.list_warehouses(session)]
+
+
+@router.post("/warehouses", response_model=WarehousePublic, status_code=status.HTTP_201_CREATED)
+def create_warehouse(body: WarehouseCreate, principal: CatalogWriter, db: DbDep,
+                     clock: ClockDep) -> WarehousePublic:
+    """Create a warehouse."""
+    with db.write(principal.tenant_id) as session:
+        row = catalog.create_warehouse(session, principal.tenant_id, body.code, body.name_zh,
+                                       body.name_en, body.kind, clock.now())
+        return WarehousePublic.model_validate(row)
+
+
+@router.get("/warehouses/{code}", response_model=WarehousePublic)
+def get_warehouse(code: CodePath, principal: StockReader, db: DbDep) -> WarehousePublic:
+    """One warehouse."""
+    with db.read(principal.tenant_id) as session:
+        return WarehousePublic.model_validate(catalog.get_warehouse(session, code))
+
+
+@router.get("/warehouses/{code}/bins", response_model=list[BinPublic])
+def list_bins(code: CodePath, principal: StockReader, db: DbDep) -> list[BinPublic]:
+    """Bins of a warehouse."""
+    with db.read(principal.tenant_id) as session:
+        return [BinPublic.model_validate(b) for b in catalog.list_bins(session, code)]
+
+
+@router.post("/warehouses/{code}/bins", response_model=BinPublic,
+             status_code=status.HTTP_201_CREATED)
+def create_bin(code: CodePath, body: BinCreate, principal: CatalogWriter, db: DbDep) -> BinPublic:
+    """Create a bin in a warehouse."""
+    with db.write(principal.tenant_id) as session:
+        return BinPublic.model_validate(catalog.create_bin(session, principal.tenant_id, code,
+                                                           body.code))

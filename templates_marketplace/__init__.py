@@ -1,0 +1,5 @@
+"""templates_marketplace (arrives with its own issue)."""
+
+from __future__ import annotations
+
+__all__: list[str] = []
