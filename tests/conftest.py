@@ -150,3 +150,17 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     url = create_pg_database("jxcflow_empty")
     yield url
     drop_pg_database(url)
+
+
+@pytest.fixture
+def world_factory(database: Database):
+    """Make fresh tenants on demand (each with its own clock), e.g. one per Hypothesis example."""
+
+    def make() -> TenantWorld:
+        clock = VirtualClock(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))
+        w = TenantWorld(database, clock, StockService(database, clock))
+        w.warehouse("WH-A")
+        w.warehouse("WH-B")
+        return w
+
+    return make
