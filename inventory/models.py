@@ -27,7 +27,10 @@ class Item(TenantScoped, Base):
     """A stock-keeping unit (商品 / 物料)."""
 
     __tablename__ = "item"
-    __table_args__ = (UniqueConstraint("tenant_id", "sku"), Index("ix_item_barcode", "tenant_id", "barcode"))
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "sku"),
+        Index("ix_item_barcode", "tenant_id", "barcode"),
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     sku: Mapped[str] = mapped_column(String(64))
     name_zh: Mapped[str] = mapped_column(String(200))
@@ -158,7 +161,8 @@ class Reservation(TenantScoped, Base):
 
     __tablename__ = "reservation"
     __table_args__ = (
-        Index("ix_reservation_expiry", "tenant_id", "item_id", "warehouse_id", "status", "expires_at"),
+        Index("ix_reservation_expiry", "tenant_id", "item_id", "warehouse_id", "status",
+              "expires_at"),
         Index("ix_reservation_sweep", "status", "expires_at"),
         CheckConstraint("status in ('active','released','consumed','expired')", name="status"),
         CheckConstraint("qty >= 0", name="qty_not_negative"),

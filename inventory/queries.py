@@ -11,7 +11,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inventory.lookup import item_by_sku, warehouse_by_code
-from inventory.models import Item, LedgerEntry, Lot, LotBalance, Reservation, StockBalance, Warehouse
+from inventory.models import (
+    Item,
+    LedgerEntry,
+    Lot,
+    LotBalance,
+    Reservation,
+    StockBalance,
+    Warehouse,
+)
 from inventory.reservations import load_reservation, reservation_view
 
 

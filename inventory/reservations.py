@@ -40,6 +40,13 @@ def reservation_view(res: Reservation, item: Item, warehouse: Warehouse) -> dict
                          if res.document_type else None)}
 
 
+def _document(res: Reservation) -> DocumentRef | None:
+    """The document a hold was made for, to stamp on its release's ledger rows."""
+    if res.document_type is None:
+        return None
+    return DocumentRef(type=res.document_type, ref=res.document_ref or "")
+
+
 def _end(session: Session, res: Reservation, status: str, now: datetime) -> bool:
     """Move an active reservation to ``status``; False if someone else ended it first."""
     result = session.execute(update(Reservation.__table__)
@@ -55,7 +62,7 @@ def expire_one(session: Session, ctx: CommandContext, res: Reservation, item: It
         return None
     if res.qty > 0:
         guarantees.unhold(session, ctx.tenant_id, item.id, warehouse.id, res.qty)
-    doc = DocumentRef(type=res.document_type, ref=res.document_ref or "") if res.document_type else None
+    doc = _document(res)
     journal = Journal(session, ctx, "expire", doc, now)
     if res.qty > 0:
         journal.record(item, warehouse, -res.qty, "expire", bucket="reserved")
@@ -134,7 +141,7 @@ def release(session: Session, ctx: CommandContext, cmd: ReleaseReservation, now:
     if res.status != "active" or not _end(session, res, "released", now):
         raise ReservationNotActive(reservation_id=res.id, status=res.status)
     guarantees.unhold(session, ctx.tenant_id, item.id, warehouse.id, res.qty)
-    doc = DocumentRef(type=res.document_type, ref=res.document_ref or "") if res.document_type else None
+    doc = _document(res)
     journal = Journal(session, ctx, "release", doc, now)
     if res.qty > 0:
         journal.record(item, warehouse, -res.qty, "release", bucket="reserved")

@@ -120,7 +120,8 @@ def create_api_token(
     scope_list = sorted(set(scopes))
     unknown = [s for s in scope_list if s not in valid]
     if unknown or not scope_list:
-        raise InvalidInput(field="scopes", reason=f"unknown or empty: {unknown}; use {sorted(valid)}",
+        raise InvalidInput(field="scopes",
+                           reason=f"unknown or empty: {unknown}; use {sorted(valid)}",
                            reason_zh=f"未知或为空：{unknown}；可用 {sorted(valid)}")
     token = new_token("jxc_a_")
     row = AccessToken(tenant_id=tenant_id, token_hash=token_digest(token), kind="api", name=name,

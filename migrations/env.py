@@ -6,8 +6,8 @@ from alembic import context
 from sqlalchemy import Connection
 
 from kernel.db import make_engine, normalise_url
-from migrations.models import target_metadata
 from kernel.settings import get_settings
+from migrations.models import target_metadata
 
 config = context.config
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from inventory import (
     AdjustStock,
+    Command,
     CommandContext,
     DocumentRef,
     InventoryError,
@@ -76,14 +77,17 @@ def _items() -> list[NewItem]:
     for n, (zh, en, unit, days) in enumerate(_BAKERY):
         for grade in ["1kg", "5kg", "25kg"]:
             for v in _VARIANTS[:3]:
-                items.append(NewItem(sku=f"BAK-{n + 1:02d}{v}-{grade}", name_zh=f"{zh}{v} {grade}",
+                items.append(NewItem(sku=f"BAK-{n + 1:02d}{v}-{grade}",
+                                     name_zh=f"{zh}{v} {grade}",
                                      name_en=f"{en} {v} {grade}", unit=unit, category="bakery",
                                      shelf_life_days=days, barcode=f"69{len(items):011d}",
-                                     attributes={"storage_condition": "冷藏" if days < 300 else "常温"}))
+                                     attributes={"storage_condition":
+                                                 "冷藏" if days < 300 else "常温"}))
     for n, (zh, en, unit, finish) in enumerate(_EYEWEAR):
         for v in _VARIANTS:
-            items.append(NewItem(sku=f"EYE-{n + 1:02d}{v}", name_zh=f"{zh}{v}型", name_en=f"{en} {v}",
-                                 unit=unit, category="eyewear", barcode=f"69{len(items):011d}",
+            items.append(NewItem(sku=f"EYE-{n + 1:02d}{v}", name_zh=f"{zh}{v}型",
+                                 name_en=f"{en} {v}", unit=unit, category="eyewear",
+                                 barcode=f"69{len(items):011d}",
                                  attributes={"surface_treatment": finish}))
     return items
 
@@ -111,34 +115,34 @@ def load_demo(db: Database, now: datetime, seed: int = 7) -> DemoSummary:
             lot = f"L{clock.now():%y%m%d}-{i:03d}" if new.shelf_life_days else None
             stock.execute(ctx, ReceiveStock(sku=new.sku, warehouse=wh, lot_no=lot,
                                             qty=Decimal(rng.randint(20, 400)),
-                                            document=DocumentRef(type="receipt", ref=f"RC-{i:04d}")))
+                                            document=DocumentRef(type="receipt",
+                                                                 ref=f"RC-{i:04d}")))
             movements += 1
     for day in range(7):
         for n in range(60):
             clock.advance(timedelta(minutes=rng.randint(5, 20)))
-            new = rng.choice(items)
-            kind = rng.random()
             try:
-                if kind < 0.55:
-                    stock.execute(ctx, ShipStock(sku=new.sku, warehouse=rng.choice(["WH-HZ", "WH-SZ"]),
-                                                 qty=Decimal(rng.randint(1, 30)),
-                                                 document=DocumentRef(type="sales_order",
-                                                                      ref=f"SO-{day}{n:03d}")))
-                elif kind < 0.75:
-                    stock.execute(ctx, TransferStock(sku=new.sku, from_warehouse="WH-HZ",
-                                                     to_warehouse="ST-SH01",
-                                                     qty=Decimal(rng.randint(1, 12))))
-                elif kind < 0.9:
-                    stock.execute(ctx, ReserveStock(sku=new.sku, warehouse="WH-HZ",
-                                                    qty=Decimal(rng.randint(1, 10)),
-                                                    ttl_seconds=2 * 3600,
-                                                    document=DocumentRef(type="sales_order",
-                                                                         ref=f"SO-D{day}{n:03d}")))
-                else:
-                    stock.execute(ctx, AdjustStock(sku=new.sku, warehouse="WH-SZ",
-                                                   qty=Decimal(rng.choice([-2, -1, 1, 3])),
-                                                   reason="盘点差异 stocktake difference"))
+                stock.execute(ctx, _random_command(rng, rng.choice(items), f"{day}{n:03d}"))
                 movements += 1
             except InventoryError:
                 refused += 1
     return DemoSummary(items=len(items), movements=movements, refused=refused)
+
+
+def _random_command(rng: random.Random, new: NewItem, ref: str) -> Command:
+    """One plausible day-to-day movement, tied to its document."""
+    kind = rng.random()
+    qty = Decimal(rng.randint(1, 12))
+    if kind < 0.55:
+        return ShipStock(sku=new.sku, warehouse=rng.choice(["WH-HZ", "WH-SZ"]),
+                         qty=Decimal(rng.randint(1, 30)),
+                         document=DocumentRef(type="sales_order", ref=f"SO-{ref}"))
+    if kind < 0.75:
+        return TransferStock(sku=new.sku, from_warehouse="WH-HZ", to_warehouse="ST-SH01",
+                             qty=qty, document=DocumentRef(type="transfer", ref=f"TR-{ref}"))
+    if kind < 0.9:
+        return ReserveStock(sku=new.sku, warehouse="WH-HZ", qty=qty, ttl_seconds=2 * 3600,
+                            document=DocumentRef(type="sales_order", ref=f"SO-D{ref}"))
+    return AdjustStock(sku=new.sku, warehouse="WH-SZ", qty=Decimal(rng.choice([-2, -1, 1, 3])),
+                       reason="盘点差异 stocktake difference",
+                       document=DocumentRef(type="adjustment", ref=f"AD-{ref}"))

@@ -23,7 +23,8 @@ TYPE_BASE = "https://jxcflow.dev/problems/"
 _HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
     404: ("http.not_found", "No such resource.", "没有这个资源。"),
     405: ("http.method_not_allowed", "This method is not allowed here.", "此处不允许该请求方法。"),
-    401: ("auth.not_authenticated", "Sign in or send a valid bearer token.", "请登录或提供有效的访问令牌。"),
+    401: ("auth.not_authenticated", "Sign in or send a valid bearer token.",
+          "请登录或提供有效的访问令牌。"),
     403: ("auth.forbidden", "Not allowed.", "无权限。"),
     413: ("http.too_large", "The request is too large.", "请求过大。"),
     415: ("http.unsupported_media_type", "Unsupported content type.", "不支持的内容类型。"),

@@ -61,7 +61,8 @@ def list_api_tokens(principal: Admin, db: DbDep) -> list[ApiTokenOut]:
 
 
 @router.delete("/api-tokens/{token_id}", response_model=ApiTokenOut)
-def revoke_api_token(token_id: Annotated[int, Path(ge=1, le=2**62)], principal: Admin, db: DbDep, clock: ClockDep) -> ApiTokenOut:
+def revoke_api_token(token_id: Annotated[int, Path(ge=1, le=2**62)], principal: Admin,
+                     db: DbDep, clock: ClockDep) -> ApiTokenOut:
     """Revoke an API token; it stops working at once."""
     with db.write(principal.tenant_id) as session:
         row = accounts.revoke_api_token(session, token_id, clock.now())
