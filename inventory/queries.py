@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inventory.lookup import item_by_sku, warehouse_by_code
+from kernel.errors import InvalidInput
 from inventory.models import (
     Item,
     LedgerEntry,
@@ -76,9 +77,17 @@ class LedgerFilter:
     until: datetime | None = None
 
 
-def _aware(moment: datetime) -> datetime:
-    """Read a time without an offset as UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _aware(moment: datetime, name: str) -> datetime:
+    """Read a time without an offset as UTC.
+
+    Raises:
+        InvalidInput: the time falls outside what a timestamp can hold once in UTC.
+    """
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise InvalidInput(field=name, reason="time out of range", reason_zh="时间超出范围") from exc
 
 
 def ledger(session: Session, flt: LedgerFilter, *, offset: int, limit: int
@@ -103,9 +112,9 @@ def ledger(session: Session, flt: LedgerFilter, *, offset: int, limit: int
     if flt.event_id:
         stmt = stmt.where(LedgerEntry.event_id == flt.event_id)
     if flt.since:
-        stmt = stmt.where(LedgerEntry.created_at >= _aware(flt.since))
+        stmt = stmt.where(LedgerEntry.created_at >= _aware(flt.since, "since"))
     if flt.until:
-        stmt = stmt.where(LedgerEntry.created_at < _aware(flt.until))
+        stmt = stmt.where(LedgerEntry.created_at < _aware(flt.until, "until"))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.execute(stmt.order_by(LedgerEntry.id.desc()).offset(offset).limit(limit))
     return [ledger_view(e, sku, wh, lot_no) for e, sku, wh, lot_no in rows], total

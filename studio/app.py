@@ -12,7 +12,10 @@ from inventory import StockService
 from kernel.clock import Clock, SystemClock
 from kernel.db import Database, make_engine
 from kernel.settings import Settings, get_settings
+from kernel.errors import DomainError
 from studio import pages, problems
+from studio.guards import InputGuard
+from studio.openapi import openapi_with_problems
 from studio.routes import api_router
 
 
@@ -40,7 +43,21 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     app.state.db = database
     app.state.clock = the_clock
     app.state.stock = StockService(database, the_clock)
-    problems.install(app)
+    problems.install(app, _error_roots())
+    app.add_middleware(InputGuard)
+    app.openapi = lambda: openapi_with_problems(app)  # type: ignore[method-assign]
     app.include_router(api_router)
     app.include_router(pages.router)
     return app
+
+
+def _error_roots() -> tuple[type[Exception], ...]:
+    """The root error types of every layer that renders as a problem."""
+    roots: list[type[Exception]] = [DomainError]
+    try:
+        from dsl.errors import DslError
+
+        roots.append(DslError)
+    except ImportError:  # pragma: no cover - dsl always ships; defensive for partial installs
+        pass
+    return tuple(roots)

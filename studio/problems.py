@@ -26,15 +26,32 @@ _HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
     401: ("auth.not_authenticated", "Sign in or send a valid bearer token.",
           "请登录或提供有效的访问令牌。"),
     403: ("auth.forbidden", "Not allowed.", "无权限。"),
+    400: ("http.bad_request", "The request could not be read (a body that is not valid UTF-8 "
+          "or a malformed form).", "无法读取请求内容（不是有效的 UTF-8 或表单格式错误）。"),
     413: ("http.too_large", "The request is too large.", "请求过大。"),
     415: ("http.unsupported_media_type", "Unsupported content type.", "不支持的内容类型。"),
 }
 
 
 def wants_zh(request: Request) -> bool:
-    """True unless the client prefers English (zh-CN is the default)."""
-    lang = request.headers.get("accept-language", "zh-CN").strip().lower()
-    return not lang.startswith("en")
+    """True unless the client prefers English over Chinese (zh-CN is the default).
+
+    Reads ``Accept-Language`` with its quality values (``en;q=0.1, zh-CN;q=0.9`` → zh).
+    """
+    best: tuple[float, int, str] | None = None
+    for position, part in enumerate(request.headers.get("accept-language", "").split(",")):
+        tag, _, params = part.strip().lower().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        language = tag.split("-")[0]
+        if language in {"zh", "en"} and quality > 0:
+            candidate = (quality, -position, language)
+            best = candidate if best is None or candidate > best else best
+    return best is None or best[2] == "zh"
 
 
 def _safe(value: Any) -> Any:
@@ -67,8 +84,12 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return out
 
 
-def install(app: FastAPI) -> None:
-    """Register the problem handlers on ``app``."""
+def install(app: FastAPI, domain_error_types: tuple[type[Exception], ...] = ()) -> None:
+    """Register the problem handlers on ``app``.
+
+    ``domain_error_types`` are the root error classes of the layers (each has ``code``,
+    ``http_status``, ``context`` and ``render``).
+    """
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -84,8 +105,7 @@ def install(app: FastAPI) -> None:
         return problem(request, exc.status_code, code, en, zh,
                        headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(Exception)
-    async def _any(request: Request, exc: Exception) -> JSONResponse:
+    async def _domain(request: Request, exc: Exception) -> JSONResponse:
         code = getattr(exc, "code", None)
         render = getattr(exc, "render", None)
         status = getattr(exc, "http_status", None)
@@ -94,6 +114,13 @@ def install(app: FastAPI) -> None:
             summary = (type(exc).__doc__ or code).strip().splitlines()[0]
             return problem(request, status, code, render("en"), render("zh-CN"),
                            getattr(exc, "context", {}), headers=headers, title=summary)
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        log.error("unhandled error on %s %s", request.method, request.url.path,
+                  exc_info=exc)
         return problem(request, 500, "internal", "Something went wrong on our side; nothing "
                        "was changed.", "服务器内部错误，本次操作未做任何更改。")
+
+    # Errors of ours are answered by the exception middleware (not re-raised); only a
+    # genuine bug reaches the catch-all, which logs it once and answers 500.
+    for error_type in domain_error_types:
+        app.add_exception_handler(error_type, _domain)
+    app.add_exception_handler(Exception, _domain)

@@ -1,0 +1,305 @@
+"""One tenant can never see or touch another's rows, whatever URL or body it sends.
+
+Tenant A owns an item, a warehouse with a bin, stock, a reservation, ledger rows and an
+API token. Tenant B's admin (who holds every permission) calls every route of the OpenAPI
+document that takes a path parameter with A's value in it; every call must answer 404 as
+a problem and leave both tenants' rows exactly as they were. New routes are covered on
+their own: a path parameter or request body this file does not know fails the test.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import API, ApiTenant, TenantFactory, assert_problem
+
+#: Path parameter name → which of a tenant's values it takes. Add a row for every new one.
+PATH_PARAMETERS: dict[str, str] = {
+    "sku": "sku",  # /items/{sku}, /stock/lots/{sku}
+    "code": "warehouse",  # /warehouses/{code}, /warehouses/{code}/bins
+    "reservation_id": "reservation_id",  # /reservations/{reservation_id}
+    "entry_id": "entry_id",  # /ledger/{entry_id}
+    "token_id": "token_id",  # /api-tokens/{token_id}
+}
+
+#: Request body schema (components/schemas name) → a valid body. Add a row for every new one.
+BODIES: dict[str, dict[str, Any]] = {
+    "BinCreate": {"code": "BIN-NEW"},  # POST /warehouses/{code}/bins
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Owned:
+    """The ids and codes of one tenant's rows, by kind."""
+
+    sku: str
+    warehouse: str
+    bin: str
+    reservation_id: str
+    entry_id: int
+    token_id: int
+    token_name: str
+
+    def value(self, kind: str) -> str:
+        """The value of ``kind`` as it goes into a URL."""
+        return str(getattr(self, kind))
+
+
+def populate(tenant: ApiTenant, tag: str) -> Owned:
+    """Give ``tenant`` one of everything, with codes no other tenant uses."""
+    sku, warehouse, bin_code = f"{tag}-SKU-1", f"{tag}-WH-1", f"{tag}-BIN-1"
+    tenant.item(sku)
+    tenant.warehouse(warehouse)
+    tenant.bin(warehouse, bin_code)
+    received = tenant.receive(sku, warehouse, 40, lot_no=f"{tag}-LOT-1",
+                              document={"type": "purchase_order", "ref": f"{tag}-DOC-1"})
+    reservation = tenant.reserve(sku, warehouse, 5, ttl_seconds=7200)["reservation"]
+    token_name = f"{tag} scanner"
+    token = tenant.api_token(["stock:read", "stock:write"], name=token_name)
+    return Owned(sku=sku, warehouse=warehouse, bin=bin_code, reservation_id=reservation["id"],
+                 entry_id=received["entries"][0]["id"], token_id=token["id"],
+                 token_name=token_name)
+
+
+@dataclass(frozen=True, slots=True)
+class TwoTenants:
+    """Tenant A (the victim) and tenant B (the caller), each with its own rows."""
+
+    a: ApiTenant
+    b: ApiTenant
+    a_owns: Owned
+    b_owns: Owned
+
+
+@pytest.fixture
+def two_tenants(make_tenant: TenantFactory) -> TwoTenants:
+    """Tenants A and B, populated alike but with different codes."""
+    a = make_tenant(roles=("admin",))
+    b = make_tenant(roles=("admin",))
+    return TwoTenants(a=a, b=b, a_owns=populate(a, "A"), b_owns=populate(b, "B"))
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One method on one path of the OpenAPI document."""
+
+    method: str
+    path: str
+    parameters: tuple[str, ...]
+    body: dict[str, Any] | None
+
+    def url(self, owned: Owned) -> str:
+        """The path with every parameter filled from ``owned``."""
+        return re.sub(r"\{(\w+)\}", lambda m: owned.value(PATH_PARAMETERS[m.group(1)]),
+                      self.path)
+
+    def __str__(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+
+def _body_for(path: str, method: str, spec: dict[str, Any]) -> dict[str, Any] | None:
+    request_body = spec.get("requestBody")
+    if request_body is None:
+        return None
+    schema = request_body["content"]["application/json"]["schema"]
+    name = schema["$ref"].rsplit("/", 1)[-1]
+    assert name in BODIES, (
+        f"{method.upper()} {path} takes a {name} body: add a valid one to BODIES")
+    return BODIES[name]
+
+
+def operations_with_path_parameters(openapi: dict[str, Any]) -> list[Operation]:
+    """Every (method, path) of the document that names a row in its path."""
+    found = []
+    for path, item in openapi["paths"].items():
+        names = tuple(re.findall(r"\{(\w+)\}", path))
+        if not names:
+            continue
+        unknown = [n for n in names if n not in PATH_PARAMETERS]
+        assert not unknown, f"{path}: add path parameter(s) {unknown} to PATH_PARAMETERS"
+        for method, spec in item.items():
+            if method not in {"get", "put", "post", "patch", "delete"}:
+                continue
+            required = [p["name"] for p in spec.get("parameters", [])
+                        if p.get("required") and p["in"] != "path"]
+            assert not required, f"{method.upper()} {path} requires {required}: teach this test"
+            found.append(Operation(method, path, names, _body_for(path, method, spec)))
+    return found
+
+
+def call(client: TestClient, tenant: ApiTenant, op: Operation, owned: Owned) -> Any:
+    """Call ``op`` as ``tenant``'s admin with the values of ``owned`` in the URL."""
+    return client.request(op.method.upper(), op.url(owned), json=op.body,
+                          headers=tenant.headers())
+
+
+def test_every_path_parameter_of_the_api_is_known_here(api):
+    """A new route with a new kind of path parameter must be added to the walk below."""
+    operations = operations_with_path_parameters(api.app.openapi())
+    seen = {name for op in operations for name in op.parameters}
+    assert seen == set(PATH_PARAMETERS), "PATH_PARAMETERS lists a name no route uses any more"
+
+
+def test_no_route_reaches_another_tenants_row_through_its_path(api, two_tenants):
+    a, b, a_owns, b_owns = (two_tenants.a, two_tenants.b, two_tenants.a_owns,
+                            two_tenants.b_owns)
+    operations = operations_with_path_parameters(api.app.openapi())
+    assert len(operations) >= 8, [str(op) for op in operations]
+    before_a, before_b = a.snapshot(), b.snapshot()
+
+    answers = {}
+    for op in operations:
+        response = call(api, b, op, a_owns)
+        answers[str(op)] = (response.status_code, response.headers.get("content-type"))
+        assert response.status_code == 404, (str(op), op.url(a_owns), response.text)
+        body = assert_problem(response, 404)
+        for secret in (a_owns.token_name, a.code):
+            assert secret not in response.text, (str(op), body)
+
+    assert a.snapshot() == before_a, "B's calls changed tenant A"
+    assert b.snapshot() == before_b, "B's refused calls changed tenant B"
+    # A's API token still works: B's DELETE did not revoke it.
+    tokens = a.get("/api-tokens").json()
+    assert [t["revoked_at"] for t in tokens if t["id"] == a_owns.token_id] == [None]
+
+    # Control: the same calls with B's own values succeed, so each 404 above was the
+    # tenant boundary speaking, not a malformed request.
+    for op in operations:
+        response = call(api, b, op, b_owns)
+        assert 200 <= response.status_code < 300, (str(op), response.text)
+    assert a.snapshot() == before_a
+
+
+#: A's values in B's command bodies. B has its own B-SKU-1 and B-WH-1 with stock, so the
+#: only thing wrong with each body is the foreign name. ``{a.x}`` is A's, ``{b.x}`` is B's.
+FOREIGN_BODIES = [
+    pytest.param("/stock/receipts", {"sku": "{a.sku}", "warehouse": "{b.warehouse}"},
+                 "inventory.unknown_item", id="receipt of A's SKU"),
+    pytest.param("/stock/receipts", {"sku": "{b.sku}", "warehouse": "{a.warehouse}"},
+                 "inventory.unknown_warehouse", id="receipt into A's warehouse"),
+    pytest.param("/stock/receipts", {"sku": "{b.sku}", "warehouse": "{b.warehouse}",
+                                     "bin": "{a.bin}"},
+                 "not_found", id="receipt into A's bin code"),
+    pytest.param("/stock/shipments", {"sku": "{a.sku}", "warehouse": "{b.warehouse}"},
+                 "inventory.unknown_item", id="shipment of A's SKU"),
+    pytest.param("/stock/shipments", {"sku": "{b.sku}", "warehouse": "{a.warehouse}"},
+                 "inventory.unknown_warehouse", id="shipment out of A's warehouse"),
+    pytest.param("/stock/shipments", {"sku": "{b.sku}", "warehouse": "{b.warehouse}",
+                                      "reservation_id": "{a.reservation_id}"},
+                 "inventory.unknown_reservation", id="shipment consuming A's reservation"),
+    pytest.param("/stock/transfers", {"sku": "{a.sku}", "from_warehouse": "{b.warehouse}",
+                                      "to_warehouse": "B-WH-2"},
+                 "inventory.unknown_item", id="transfer of A's SKU"),
+    pytest.param("/stock/transfers", {"sku": "{b.sku}", "from_warehouse": "{a.warehouse}",
+                                      "to_warehouse": "{b.warehouse}"},
+                 "inventory.unknown_warehouse", id="transfer out of A's warehouse"),
+    pytest.param("/stock/transfers", {"sku": "{b.sku}", "from_warehouse": "{b.warehouse}",
+                                      "to_warehouse": "{a.warehouse}"},
+                 "inventory.unknown_warehouse", id="transfer into A's warehouse"),
+    pytest.param("/stock/adjustments", {"sku": "{a.sku}", "warehouse": "{b.warehouse}",
+                                        "reason": "盘盈"},
+                 "inventory.unknown_item", id="adjustment of A's SKU"),
+    pytest.param("/stock/adjustments", {"sku": "{b.sku}", "warehouse": "{a.warehouse}",
+                                        "reason": "盘盈"},
+                 "inventory.unknown_warehouse", id="adjustment in A's warehouse"),
+    pytest.param("/reservations", {"sku": "{a.sku}", "warehouse": "{b.warehouse}"},
+                 "inventory.unknown_item", id="reservation of A's SKU"),
+    pytest.param("/reservations", {"sku": "{b.sku}", "warehouse": "{a.warehouse}"},
+                 "inventory.unknown_warehouse", id="reservation in A's warehouse"),
+]
+
+
+def _fill(template: dict[str, str], a_owns: Owned, b_owns: Owned,
+          control: bool = False) -> dict[str, str]:
+    """The body of ``template``; with ``control``, B's own values stand where A's were."""
+
+    def one(value: str) -> str:
+        match = re.fullmatch(r"\{([ab])\.(\w+)\}", value)
+        if match is None:
+            return value
+        owner, kind = match.groups()
+        if owner == "b":
+            return b_owns.value(kind)
+        if not control:
+            return a_owns.value(kind)
+        # B-WH-2 (with stock), so a transfer's control never names one warehouse twice.
+        return "B-WH-2" if kind == "warehouse" else b_owns.value(kind)
+
+    return {"qty": "1", **{k: one(v) for k, v in template.items()}}
+
+
+@pytest.mark.parametrize(("path", "template", "code"), FOREIGN_BODIES)
+def test_commands_naming_another_tenants_rows_are_404_and_change_nothing(
+        api, two_tenants, path, template, code):
+    a, b = two_tenants.a, two_tenants.b
+    b.warehouse("B-WH-2")
+    b.receive(two_tenants.b_owns.sku, "B-WH-2", 10)
+    before_a, before_b = a.snapshot(), b.snapshot()
+    response = b.post(path, _fill(template, two_tenants.a_owns, two_tenants.b_owns))
+    assert_problem(response, 404, code)
+    assert a.snapshot() == before_a
+    assert b.snapshot() == before_b
+    # Control: with B's own names in their place the same command goes through.
+    own = _fill(template, two_tenants.a_owns, two_tenants.b_owns, control=True)
+    assert b.post(path, own).status_code == 201, own
+    assert a.snapshot() == before_a
+
+
+def test_lists_never_show_another_tenants_rows(api, two_tenants):
+    """Every list of the API, read by B, holds nothing of A's (and filters by A's names miss)."""
+    a_owns = two_tenants.a_owns
+    b = two_tenants.b
+    markers = [a_owns.sku, a_owns.warehouse, a_owns.bin, a_owns.reservation_id,
+               a_owns.token_name, "A-LOT-1", "A-DOC-1"]
+    openapi = api.app.openapi()
+    lists = [path for path, item in openapi["paths"].items()
+             if "get" in item and "{" not in path]
+    assert len(lists) >= 6, lists
+    for path in lists:
+        response = api.get(path, headers=b.headers())
+        assert response.status_code == 200, (path, response.text)
+        for marker in markers:
+            assert marker not in response.text, (path, marker)
+    # Filters that name A's rows find nothing of A's either.
+    for path, params in [
+        ("/stock", {"sku": a_owns.sku}),  # balances of A's SKU
+        ("/stock", {"warehouse": a_owns.warehouse}),  # balances in A's warehouse
+        ("/ledger", {"sku": a_owns.sku}),  # A's movements
+        ("/ledger", {"warehouse": a_owns.warehouse}),
+        ("/ledger", {"document_ref": "A-DOC-1"}),  # A's document reference
+        ("/reservations", {"sku": a_owns.sku}),  # A's holds
+        ("/items", {"q": a_owns.sku}),  # search by A's SKU
+    ]:
+        response = api.get(API + path, params=params, headers=b.headers())
+        assert response.status_code in (200, 404), (path, params, response.text)
+        if response.status_code == 404:  # "no such SKU here" (it echoes the name asked for)
+            assert_problem(response, 404)
+            continue
+        assert response.json()["count"] == 0, (path, params, response.text)
+        for marker in markers:
+            assert marker not in response.text, (path, params, marker)
+
+
+def test_an_idempotency_key_belongs_to_its_tenant(api, two_tenants):
+    """B sending the key A used gets its own fresh result, never A's stored response."""
+    a, b, a_owns, b_owns = (two_tenants.a, two_tenants.b, two_tenants.a_owns,
+                            two_tenants.b_owns)
+    key = "order-SO-1001"
+    first = a.post("/stock/receipts", {"sku": a_owns.sku, "warehouse": a_owns.warehouse,
+                                       "qty": "3"}, **{"Idempotency-Key": key})
+    assert first.status_code == 201, first.text
+    before_a = a.snapshot()
+    theirs = b.post("/stock/receipts", {"sku": b_owns.sku, "warehouse": b_owns.warehouse,
+                                        "qty": "7"}, **{"Idempotency-Key": key})
+    assert theirs.status_code == 201, theirs.text
+    body = theirs.json()
+    assert body["replayed"] is False
+    assert body["event_id"] != first.json()["event_id"]
+    assert [e["sku"] for e in body["entries"]] == [b_owns.sku]
+    assert a_owns.sku not in theirs.text
+    assert a.snapshot() == before_a
