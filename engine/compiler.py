@@ -1,0 +1,302 @@
+"""IR → plan: conditions become closures, decision tables become index lookups.
+
+Code is built only from the checked IR (closures over IR values); user text is never
+passed to eval or exec. A plan is indexed by event type, so an event costs only the
+rules it can fire.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from engine import ir
+from engine.canonical import version_hash
+from engine.rule_errors import CompileError
+
+Scope = Mapping[str, Any]
+Fn = Callable[[Scope], Any]
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+    ">": operator.gt, ">=": operator.ge,
+}
+_ARITH: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+}
+
+
+def _round(x: Any, places: Any = 0) -> Any:
+    return None if x is None else Decimal(x).quantize(Decimal(1).scaleb(-int(places)))
+
+
+#: The closed list of functions a rule may call.
+BUILTINS: dict[str, Callable[..., Any]] = {
+    "abs": lambda x: None if x is None else abs(x),
+    "min": lambda *xs: min((x for x in xs if x is not None), default=None),
+    "max": lambda *xs: max((x for x in xs if x is not None), default=None),
+    "round": _round,
+    "len": lambda x: 0 if x is None else len(x),
+    "count": lambda x: 0 if x is None else len(x),
+    "sum": lambda xs: sum((x for x in xs or () if x is not None), Decimal(0)),
+    "lower": lambda s: None if s is None else str(s).lower(),
+    "upper": lambda s: None if s is None else str(s).upper(),
+}
+
+
+def _number(value: Any) -> Any:
+    """JSON floats and ints from payloads become Decimals, so money stays exact."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    return value
+
+
+def resolve(scope: Scope, path: tuple[str, ...]) -> Any:
+    """Walk ``path`` through nested mappings; a missing step gives None."""
+    value: Any = scope
+    for step in path:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(step)
+        if value is None:
+            return None
+    return _number(value)
+
+
+def literal_value(lit: ir.Lit) -> Any:
+    """The runtime value of a literal (percent as a fraction, durations as ms)."""
+    if lit.type == "percent" and lit.value is not None:
+        return Decimal(str(lit.value)) / 100
+    if lit.type in {"number", "money", "quantity"} and lit.value is not None:
+        return Decimal(str(lit.value))
+    return lit.value
+
+
+def compile_expr(expr: ir.Expr, where: tuple[str, str] = ("?", "?")) -> Fn:
+    """Turn an expression into a closure ``scope -> value``.
+
+    Raises:
+        CompileError: an unknown function or operator (the checker should have caught it).
+    """
+    if isinstance(expr, ir.Lit):
+        value = literal_value(expr)
+        return lambda _s: value
+    if isinstance(expr, ir.Field):
+        path = expr.path
+        if len(path) == 1:
+            key = path[0]
+            return lambda s: _number(s.get(key))
+        return lambda s: resolve(s, path)
+    if isinstance(expr, ir.ListExpr):
+        items = [compile_expr(i, where) for i in expr.items]
+        return lambda s: [f(s) for f in items]
+    if isinstance(expr, ir.Template):
+        parts: list[Fn] = [(lambda _s, t=p: t) if isinstance(p, str) else compile_expr(p, where)
+                           for p in expr.parts]
+        return lambda s: "".join(_text(f(s)) for f in parts)
+    if isinstance(expr, ir.Unary):
+        return _unary(expr, where)
+    if isinstance(expr, ir.Binary):
+        return _binary(expr, where)
+    if isinstance(expr, ir.Call):
+        fn = BUILTINS.get(expr.fn)
+        if fn is None:
+            raise CompileError(rule=where[0], node=where[1], reason=f"unknown function {expr.fn}",
+                               reason_zh=f"未知函数 {expr.fn}")
+        args = [compile_expr(a, where) for a in expr.args]
+        return lambda s: fn(*(a(s) for a in args))
+    if isinstance(expr, ir.Absence | ir.CountWithin | ir.Sustained):
+        raise CompileError(rule=where[0], node=expr.id,
+                           reason="a time clause must be joined to the rest with 'and'",
+                           reason_zh="时间条件只能用“且”与其他条件连接")
+    raise CompileError(rule=where[0], node=where[1], reason=f"unknown node {expr!r}",
+                       reason_zh="未知节点")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return str(value)
+
+
+def _unary(expr: ir.Unary, where: tuple[str, str]) -> Fn:
+    inner = compile_expr(expr.operand, where)
+    if expr.op == "not":
+        return lambda s: not inner(s)
+    if expr.op == "neg":
+        return lambda s: None if (v := inner(s)) is None else -v
+    if expr.op == "is_empty":
+        return lambda s: (v := inner(s)) is None or v == "" or v == []
+    return lambda s: not ((v := inner(s)) is None or v == "" or v == [])
+
+
+def _binary(expr: ir.Binary, where: tuple[str, str]) -> Fn:
+    left, right = compile_expr(expr.left, where), compile_expr(expr.right, where)
+    op = expr.op
+    if op == "and":
+        return lambda s: bool(left(s)) and bool(right(s))
+    if op == "or":
+        return lambda s: bool(left(s)) or bool(right(s))
+    if op in {"in", "not_in"}:
+        if isinstance(expr.right, ir.ListExpr) and all(isinstance(i, ir.Lit)
+                                                       for i in expr.right.items):
+            members = frozenset(literal_value(i) for i in expr.right.items  # type: ignore[arg-type]
+                                )
+            if op == "in":
+                return lambda s: left(s) in members
+            return lambda s: left(s) not in members
+        if op == "in":
+            return lambda s: left(s) in (right(s) or ())
+        return lambda s: left(s) not in (right(s) or ())
+    if op in _COMPARE:
+        cmp = _COMPARE[op]
+
+        def compare(s: Scope) -> bool:
+            a, b = left(s), right(s)
+            if a is None or b is None:  # a missing value satisfies no comparison
+                return op == "!=" and (a is None) != (b is None)
+            return cmp(a, b)
+
+        return compare
+    if op in _ARITH:
+        arith = _ARITH[op]
+
+        def compute(s: Scope) -> Any:
+            a, b = left(s), right(s)
+            if a is None or b is None or (op == "/" and b == 0):
+                return None
+            return arith(a, b)
+
+        return compute
+    raise CompileError(rule=where[0], node=where[1], reason=f"unknown operator {op}",
+                       reason_zh=f"未知运算符 {op}")
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledAction:
+    """An action node with closures for its arguments."""
+
+    node: ir.Action
+    args: tuple[tuple[str, Fn], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule ready to run; its temporal conjunct (if any) is split from the condition."""
+
+    rule: ir.Rule
+    condition: Fn | None
+    temporal: ir.Temporal | None
+    #: The sustained condition, or the count threshold, compiled.
+    temporal_fn: Fn | None
+    actions: tuple[CompiledAction, ...]
+    else_actions: tuple[CompiledAction, ...]
+    table: Any  # CompiledTable | None (engine.tables), kept loose to avoid an import cycle
+
+
+def _conjuncts(expr: ir.Expr) -> list[ir.Expr]:
+    if isinstance(expr, ir.Binary) and expr.op == "and":
+        return _conjuncts(expr.left) + _conjuncts(expr.right)
+    return [expr]
+
+
+def split_temporal(rule: ir.Rule) -> tuple[ir.Expr | None, ir.Temporal | None]:
+    """The condition without its temporal conjunct, and that conjunct.
+
+    Raises:
+        CompileError: more than one temporal clause, or one under ``or``/``not``.
+    """
+    if rule.condition is None:
+        return None, None
+    parts = _conjuncts(rule.condition)
+    temporal = [p for p in parts if isinstance(p, ir.Absence | ir.CountWithin | ir.Sustained)]
+    if len(temporal) > 1:
+        raise CompileError(rule=rule.id, node=f"{rule.id}/if",
+                           reason="a rule may have one time clause",
+                           reason_zh="一条规则只能有一个时间条件")
+    rest = [p for p in parts if p not in temporal]
+    condition: ir.Expr | None = None
+    for part in rest:
+        condition = part if condition is None else ir.Binary(op="and", left=condition,
+                                                              right=part)
+    return condition, (temporal[0] if temporal else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A compiled rule-set version, indexed by event type."""
+
+    version: str
+    by_event: Mapping[str, tuple[CompiledRule, ...]]
+    #: event type → rules whose absence timer that event cancels
+    awaited: Mapping[str, tuple[CompiledRule, ...]]
+    #: event type → count-window rules that count it (when it is not their trigger)
+    counted: Mapping[str, tuple[CompiledRule, ...]]
+    by_id: Mapping[str, CompiledRule]
+
+
+def _actions(rule: ir.Rule, nodes: tuple[ir.Action, ...]) -> tuple[CompiledAction, ...]:
+    return tuple(CompiledAction(a, tuple((n, compile_expr(e, (rule.id, a.id)))
+                                         for n, e in a.args)) for a in nodes)
+
+
+def compile_rule(rule: ir.Rule) -> CompiledRule:
+    """Compile one rule.
+
+    Raises:
+        CompileError: an unknown node, or a misplaced time clause.
+    """
+    from engine.tables import compile_table
+
+    condition, temporal = split_temporal(rule)
+    temporal_fn = None
+    if isinstance(temporal, ir.Sustained):
+        temporal_fn = compile_expr(temporal.condition, (rule.id, temporal.id))
+    elif isinstance(temporal, ir.CountWithin):
+        temporal_fn = compile_expr(temporal.threshold, (rule.id, temporal.id))
+    return CompiledRule(
+        rule=rule,
+        condition=compile_expr(condition, (rule.id, f"{rule.id}/if"))
+        if condition is not None else None,
+        temporal=temporal, temporal_fn=temporal_fn,
+        actions=_actions(rule, rule.actions),
+        else_actions=_actions(rule, rule.else_actions),
+        table=compile_table(rule.id, rule.table) if rule.table else None,
+    )
+
+
+def compile_rule_set(rule_set: ir.RuleSet) -> Plan:
+    """Compile every rule and index the plan by trigger, awaited and counted event type.
+
+    Raises:
+        CompileError: a node the engine does not know, or a duplicate rule id.
+    """
+    version = version_hash(rule_set)
+    by_event: dict[str, list[CompiledRule]] = {}
+    awaited: dict[str, list[CompiledRule]] = {}
+    counted: dict[str, list[CompiledRule]] = {}
+    by_id: dict[str, CompiledRule] = {}
+    for rule in rule_set.rules:
+        if rule.id in by_id:
+            raise CompileError(rule=rule.id, node=rule.id, reason="duplicate rule id",
+                               reason_zh="规则名重复")
+        compiled = compile_rule(rule)
+        by_id[rule.id] = compiled
+        by_event.setdefault(rule.trigger, []).append(compiled)
+        if isinstance(compiled.temporal, ir.Absence):
+            awaited.setdefault(compiled.temporal.event_type, []).append(compiled)
+        if isinstance(compiled.temporal, ir.CountWithin) and \
+                compiled.temporal.event_type != rule.trigger:
+            counted.setdefault(compiled.temporal.event_type, []).append(compiled)
+    freeze = lambda d: {k: tuple(v) for k, v in d.items()}  # noqa: E731
+    return Plan(version=version, by_event=freeze(by_event), awaited=freeze(awaited),
+                counted=freeze(counted), by_id=by_id)

@@ -1,0 +1,204 @@
+"""Pure evaluation: (plan, event, facts, now) → Decision. No I/O, no clock but ``now``.
+
+Sandbox runs, shadow runs, replays, rule tests, "try it" and production all call this
+same function; only what is done with the decision differs (see engine.executors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from engine import ir
+from engine.compiler import _COMPARE, CompiledAction, CompiledRule, Plan, Scope, resolve
+from engine.decision import Decision, Event, PlannedAction, Provenance, TraceStep
+
+#: The event type a durable timer produces when it fires.
+TIMER_FIRED = "timer.fired"
+WindowState = Mapping[tuple[str, str], Any]
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def correlation_key(scope: Scope, path: tuple[str, ...] | None) -> str:
+    """The value that ties events together (e.g. the order id), as text; '' for none."""
+    if path is None:
+        return ""
+    value = resolve(scope, path)
+    if value is None and len(path) == 1:
+        for entity in scope.values():
+            if isinstance(entity, Mapping) and entity.get(path[0]) is not None:
+                value = entity[path[0]]
+                break
+    return "" if value is None else str(value)
+
+
+class _Run:
+    """The mutable accumulator of one evaluation (never escapes :func:`evaluate`)."""
+
+    def __init__(self, plan: Plan, event: Event, trace: bool) -> None:
+        self.plan, self.event = plan, event
+        self.actions: list[PlannedAction] = []
+        self.blocked: PlannedAction | None = None
+        self.windows: list[tuple[str, str, Any]] = []
+        self.trace: list[TraceStep] | None = [] if trace else None
+
+    def note(self, rule: CompiledRule, node_id: str, result: Any) -> None:
+        if self.trace is not None:
+            self.trace.append(TraceStep(rule_id=rule.rule.id, node_id=node_id, result=result))
+
+    def planned(self, rule: CompiledRule, node_id: str, kind: str,
+                args: tuple[tuple[str, Any], ...]) -> PlannedAction:
+        return PlannedAction(kind=kind, args=args, provenance=Provenance(
+            event_id=self.event.id, rule_id=rule.rule.id, version=self.plan.version,
+            node_id=node_id))
+
+    def run_actions(self, rule: CompiledRule, actions: tuple[CompiledAction, ...],
+                    scope: Scope) -> None:
+        for action in actions:
+            args = tuple((name, fn(scope)) for name, fn in action.args)
+            planned = self.planned(rule, action.node.id, action.node.kind, args)
+            self.note(rule, action.node.id, dict(args))
+            if action.node.kind == "block":
+                self.blocked = self.blocked or planned
+            else:
+                self.actions.append(planned)
+
+
+def evaluate(plan: Plan, event: Event, facts: Mapping[str, Any], now: datetime, *,
+             windows: WindowState | None = None, trace: bool = False) -> Decision:
+    """Evaluate every rule the event can fire and return the ordered decision.
+
+    ``facts`` are the entities the plan reads, loaded by the caller before evaluation;
+    the event's payload wins over facts of the same name. ``windows`` is the saved
+    short-window state; the new state comes back in ``Decision.windows``.
+    """
+    run = _Run(plan, event, trace)
+    scope: dict[str, Any] = {**facts, **event.payload,
+                             "event": {"id": event.id, "type": event.type}}
+    state = windows or {}
+    if event.type == TIMER_FIRED:
+        _fire_timer(run, scope, event)
+    for rule in plan.by_event.get(event.type, ()):
+        _evaluate_rule(run, rule, scope, now, state)
+    for rule in plan.counted.get(event.type, ()):
+        _count_only(run, rule, scope, now, state)
+    for rule in plan.awaited.get(event.type, ()):
+        temporal = rule.temporal
+        assert isinstance(temporal, ir.Absence)
+        key = correlation_key(scope, temporal.key_path)
+        run.actions.append(run.planned(rule, temporal.id, "cancel_timer",
+                                       (("rule_id", rule.rule.id), ("key", key))))
+        run.note(rule, temporal.id, {"cancel": key})
+    return Decision(event_id=event.id, version=plan.version, actions=tuple(run.actions),
+                    blocked=run.blocked, windows=tuple(run.windows),
+                    trace=tuple(run.trace) if run.trace is not None else None)
+
+
+def _fire_timer(run: _Run, scope: dict[str, Any], event: Event) -> None:
+    timer = event.payload.get("timer") or {}
+    rule = run.plan.by_id.get(str(timer.get("rule_id")))
+    if rule is None:  # the timer belongs to another version; it has nothing to do here
+        return
+    saved: dict[str, Any] = {**dict(timer.get("scope") or {}), "event": scope["event"]}
+    run.note(rule, rule.temporal.id if rule.temporal else rule.rule.id, "fired")
+    run.run_actions(rule, rule.actions, saved)
+
+
+def _evaluate_rule(run: _Run, rule: CompiledRule, scope: Scope, now: datetime,
+                   state: WindowState) -> None:
+    r = rule.rule
+    if rule.condition is not None:
+        passed = bool(rule.condition(scope))
+        run.note(rule, f"{r.id}/if", passed)
+        if not passed:
+            if rule.temporal is None:
+                run.run_actions(rule, rule.else_actions, scope)
+            return
+    temporal = rule.temporal
+    if isinstance(temporal, ir.Absence):
+        key = correlation_key(scope, temporal.key_path)
+        fire_at = now + timedelta(milliseconds=temporal.within_ms)
+        snapshot = {k: v for k, v in scope.items() if k != "event"}
+        run.actions.append(run.planned(rule, temporal.id, "arm_timer", (
+            ("rule_id", r.id), ("key", key), ("fire_at", fire_at), ("scope", snapshot))))
+        run.note(rule, temporal.id, {"arm": key, "fire_at": fire_at.isoformat()})
+        return
+    if isinstance(temporal, ir.CountWithin):
+        _count_window(run, rule, temporal, scope, now, state)
+        return
+    if isinstance(temporal, ir.Sustained):
+        _sustained(run, rule, temporal, scope, now, state)
+        return
+    if rule.table is not None:
+        rows = rule.table.evaluate(scope)
+        run.note(rule, r.table.id if r.table else r.id, rows)
+        if not rows:
+            run.run_actions(rule, rule.else_actions, scope)
+            return
+        result = rows[0] if r.table and r.table.hit == "first" else rows
+        run.actions.append(run.planned(rule, r.table.id if r.table else r.id, "table_result",
+                                       (("rows", tuple(rows)),)))
+        run.run_actions(rule, rule.actions, {**scope, "result": result})
+        return
+    run.run_actions(rule, rule.actions, scope)
+
+
+def _window(run: _Run, rule: CompiledRule, temporal: ir.CountWithin, key: str, now: datetime,
+            state: WindowState) -> list[int]:
+    """The event times still inside the window, including this event's."""
+    now_ms = _ms(now)
+    seen = [t for t in state.get((rule.rule.id, key), ()) if t > now_ms - temporal.within_ms]
+    seen.append(now_ms)
+    return seen
+
+
+def _count_only(run: _Run, rule: CompiledRule, scope: Scope, now: datetime,
+                state: WindowState) -> None:
+    """A counted event that is not the rule's trigger: it only enters the window."""
+    temporal = rule.temporal
+    assert isinstance(temporal, ir.CountWithin)
+    key = correlation_key(scope, temporal.key_path)
+    run.windows.append((rule.rule.id, key, tuple(_window(run, rule, temporal, key, now, state))))
+
+
+def _count_window(run: _Run, rule: CompiledRule, temporal: ir.CountWithin, scope: Scope,
+                  now: datetime, state: WindowState) -> None:
+    key = correlation_key(scope, temporal.key_path)
+    if temporal.event_type == rule.rule.trigger:
+        seen = _window(run, rule, temporal, key, now, state)
+    else:  # the trigger only looks; the counted events filled the window
+        now_ms = _ms(now)
+        seen = [t for t in state.get((rule.rule.id, key), ())
+                if t > now_ms - temporal.within_ms]
+    count = len(seen)
+    assert rule.temporal_fn is not None
+    threshold = rule.temporal_fn(scope)
+    hit = threshold is not None and _COMPARE[temporal.op](count, threshold)
+    run.note(rule, temporal.id, {"key": key, "count": count, "hit": hit})
+    # After a hit the window starts again, so a fourth scan does not flag twice.
+    if temporal.event_type == rule.rule.trigger or hit:
+        run.windows.append((rule.rule.id, key, () if hit else tuple(seen)))
+    if hit:
+        run.run_actions(rule, rule.actions, scope)
+
+
+def _sustained(run: _Run, rule: CompiledRule, temporal: ir.Sustained, scope: Scope,
+               now: datetime, state: WindowState) -> None:
+    assert rule.temporal_fn is not None
+    key = correlation_key(scope, temporal.key_path)
+    now_ms = _ms(now)
+    since, fired = state.get((rule.rule.id, key), (None, False))
+    if not rule.temporal_fn(scope):
+        run.windows.append((rule.rule.id, key, (None, False)))
+        run.note(rule, temporal.id, {"key": key, "holding": False})
+        return
+    since = now_ms if since is None else since
+    due = now_ms - since >= temporal.for_ms and not fired
+    run.windows.append((rule.rule.id, key, (since, fired or due)))
+    run.note(rule, temporal.id, {"key": key, "holding_ms": now_ms - since, "fire": due})
+    if due:
+        run.run_actions(rule, rule.actions, scope)

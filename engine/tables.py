@@ -1,0 +1,120 @@
+"""Decision tables compiled to index lookups.
+
+A column whose cells are all equality (``? == "toys"``, ``? in ["toys", "games"]``) or
+"any" becomes a hash index: value → bitset of rows. A lookup intersects the bitsets of the
+indexed columns, then checks the remaining (range) cells only on the candidate rows, in
+row order. First-hit takes the lowest candidate that passes; collect takes all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from engine import ir
+from engine.compiler import Fn, Scope, compile_expr, literal_value
+
+
+class _WithInput(Mapping[str, Any]):
+    """The rule's scope plus ``?`` = the current input's value."""
+
+    __slots__ = ("_scope", "_value")
+
+    def __init__(self, scope: Scope, value: Any) -> None:
+        self._scope, self._value = scope, value
+
+    def __getitem__(self, key: str) -> Any:
+        return self._value if key == "?" else self._scope[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._value if key == "?" else self._scope.get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        yield "?"
+        yield from self._scope
+
+    def __len__(self) -> int:
+        return len(self._scope) + 1
+
+
+def _equality_keys(cell: ir.Expr) -> list[Any] | None:
+    """The literal values an equality cell matches, or None if the cell is not equality."""
+    if not isinstance(cell, ir.Binary) or cell.left != ir.Field(path=("?",)):
+        return None
+    if cell.op == "==" and isinstance(cell.right, ir.Lit):
+        return [literal_value(cell.right)]
+    if cell.op == "in" and isinstance(cell.right, ir.ListExpr) and all(
+            isinstance(i, ir.Lit) for i in cell.right.items):
+        return [literal_value(i) for i in cell.right.items]  # type: ignore[arg-type]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTable:
+    """A decision table ready for lookups."""
+
+    table: ir.DecisionTable
+    inputs: tuple[Fn, ...]
+    #: per indexed column: (column, value → row bitset, bitset of rows matching anything)
+    indexes: tuple[tuple[int, dict[Any, int], int], ...]
+    #: per row: the cells to check one by one (column, predicate)
+    checks: tuple[tuple[tuple[int, Fn], ...], ...]
+    outputs: tuple[tuple[Fn, ...], ...]
+    all_rows: int
+
+    def lookup(self, scope: Scope) -> list[int]:
+        """Indices of the matching rows (at most one for hit policy first)."""
+        values = [f(scope) for f in self.inputs]
+        mask = self.all_rows
+        for column, index, wildcard in self.indexes:
+            mask &= index.get(values[column], 0) | wildcard
+            if not mask:
+                return []
+        hits: list[int] = []
+        while mask:
+            low = mask & -mask
+            row = low.bit_length() - 1
+            mask ^= low
+            if all(check(_WithInput(scope, values[col])) for col, check in self.checks[row]):
+                hits.append(row)
+                if self.table.hit == "first":
+                    break
+        return hits
+
+    def evaluate(self, scope: Scope) -> list[dict[str, Any]]:
+        """The outputs of the matching rows, as name → value."""
+        names = self.table.outputs
+        return [{n: f(scope) for n, f in zip(names, self.outputs[row], strict=True)}
+                for row in self.lookup(scope)]
+
+
+def compile_table(rule_id: str, table: ir.DecisionTable) -> CompiledTable:
+    """Compile a decision table, indexing every column that allows it."""
+    where = (rule_id, table.id)
+    n_rows = len(table.rows)
+    indexes: list[tuple[int, dict[Any, int], int]] = []
+    indexed_columns: set[int] = set()
+    for column in range(len(table.inputs)):
+        cells = [row.cells[column] for row in table.rows]
+        keyed = [None if c is None else _equality_keys(c) for c in cells]
+        if any(c is not None and k is None for c, k in zip(cells, keyed, strict=True)):
+            continue
+        index: dict[Any, int] = {}
+        wildcard = 0
+        for row, keys in enumerate(keyed):
+            if keys is None:
+                wildcard |= 1 << row
+                continue
+            for key in keys:
+                index[key] = index.get(key, 0) | (1 << row)
+        indexes.append((column, index, wildcard))
+        indexed_columns.add(column)
+    checks = tuple(
+        tuple((col, compile_expr(cell, where)) for col, cell in enumerate(row.cells)
+              if cell is not None and col not in indexed_columns)
+        for row in table.rows)
+    outputs = tuple(tuple(compile_expr(o, where) for o in row.outputs) for row in table.rows)
+    return CompiledTable(table=table, inputs=tuple(compile_expr(i, where) for i in table.inputs),
+                         indexes=tuple(indexes), checks=checks, outputs=outputs,
+                         all_rows=(1 << n_rows) - 1)
