@@ -4,6 +4,8 @@
 * :class:`Quantity` keeps a ``Decimal`` with 3 decimal places as a scaled BIGINT, so
   sums and the ``available >= requested`` check are exact integer arithmetic on both
   databases (SQLite has no decimal type; REAL would round).
+* :class:`Money` keeps a ``Decimal`` with 2 decimal places as BIGINT cents, for the same
+  reason (``Numeric`` is not exact on SQLite).
 """
 
 from __future__ import annotations
@@ -67,3 +69,32 @@ class Quantity(TypeDecorator[Decimal]):
         if value is None:
             return None
         return from_milli(int(value))
+
+
+#: Money keeps two decimals (分 / cents) as a scaled BIGINT, exact on both databases.
+MONEY_SCALE = 100
+MONEY_PLACES = Decimal("0.01")
+
+
+class Money(TypeDecorator[Decimal]):
+    """An amount of money: ``Decimal`` in Python, cents as BIGINT in the database.
+
+    A value with more than two decimals is refused rather than rounded, so no amount
+    changes silently on its way to the database (the API boundary checks it first).
+    """
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        amount = Decimal(value)
+        if amount != amount.quantize(MONEY_PLACES):
+            raise ValueError(f"money has at most 2 decimal places, got {value}")
+        return int(amount * MONEY_SCALE)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return (Decimal(int(value)) / MONEY_SCALE).quantize(MONEY_PLACES)

@@ -1,0 +1,129 @@
+"""Refusals of business documents: a forbidden step of a state machine, or a business check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from inventory.errors import InventoryError
+
+
+class DocumentError(InventoryError):
+    """A document action was refused."""
+
+    code = "document.error"
+
+
+class InvalidTransition(DocumentError):
+    """The document's status does not allow this action."""
+
+    code = "document.invalid_transition"
+    http_status = 409
+    template_en = ("{document} {no} is {status}: {action} is not allowed. "
+                   "Allowed next actions: {allowed}.")
+    template_zh = ("{document_zh} {no} 当前状态为 {status}，不能执行 {action}。"
+                   "允许的下一步操作：{allowed}。")
+
+    def __init__(self, *, document: str, status: str, action: str, allowed: Iterable[str],
+                 no: str = "", **context: Any) -> None:
+        #: The actions the current status allows, in table order (empty for a final status).
+        self.allowed_actions: tuple[str, ...] = tuple(allowed)
+        context.pop("document_zh", None)  # always derived from ``document``
+        super().__init__(document=document, document_zh=DOCUMENT_NAMES_ZH.get(document, document),
+                         no=no or "—", status=status, action=action,
+                         allowed=", ".join(self.allowed_actions) or "—", **context)
+
+
+#: The Chinese name of each document type, for messages.
+DOCUMENT_NAMES_ZH: dict[str, str] = {
+    "sales_order": "销售单", "purchase_order": "采购单", "receipt": "入库单",
+    "shipment": "出库单", "sales_return": "退货单",
+}
+
+
+class UnknownDocument(DocumentError, LookupError):
+    """No document with this number in the tenant."""
+
+    code = "document.not_found"
+    http_status = 404
+    template_en = "{document} {no} does not exist."
+    template_zh = "{document_zh} {no} 不存在。"
+
+
+class DuplicateDocument(DocumentError):
+    """A document with this number already exists."""
+
+    code = "document.exists"
+    http_status = 409
+    template_en = "{document} {no} already exists."
+    template_zh = "{document_zh} {no} 已存在。"
+
+
+class UnknownCustomer(DocumentError, LookupError):
+    """No customer with this code in the tenant."""
+
+    code = "document.unknown_customer"
+    http_status = 404
+    template_en = "Customer {customer} does not exist."
+    template_zh = "客户 {customer} 不存在。"
+
+
+class CustomerFrozen(DocumentError):
+    """A frozen customer cannot get an order confirmed."""
+
+    code = "document.customer_frozen"
+    http_status = 409
+    template_en = "Customer {customer} is frozen ({reason}); order {no} cannot be confirmed."
+    template_zh = "客户 {customer} 已冻结（{reason}），销售单 {no} 不能确认。"
+
+
+class QuantityExceeded(DocumentError, ValueError):
+    """A line asks for more than its source line has left."""
+
+    code = "document.quantity_exceeded"
+    http_status = 422
+    template_en = ("{document} {no} line {line_no} ({sku}): {left_label} {left}, "
+                   "requested {requested}.")
+    template_zh = ("{document_zh} {no} 第 {line_no} 行（{sku}）：{left_label_zh} {left}，"
+                   "请求 {requested}。")
+
+
+class UnknownLine(DocumentError, LookupError):
+    """A line refers to a line number its source document does not have."""
+
+    code = "document.unknown_line"
+    http_status = 422
+    template_en = "{document} {no} has no line {line_no}."
+    template_zh = "{document_zh} {no} 没有第 {line_no} 行。"
+
+
+class EmptyDocument(DocumentError, ValueError):
+    """A document needs at least one line."""
+
+    code = "document.no_lines"
+    http_status = 422
+    template_en = "{document} needs at least one line."
+    template_zh = "{document_zh}至少需要一行明细。"
+
+
+class QualityRoleRequired(DocumentError):
+    """Only a user with a quality role may release a frozen receipt."""
+
+    code = "document.quality_role_required"
+    http_status = 403
+    template_en = "Releasing frozen receipt {no} needs one of the roles {roles}."
+    template_zh = "解冻入库单 {no} 需要以下角色之一：{roles}。"
+
+
+class ShipmentNotConfirmed(DocumentError, ValueError):
+    """A shipment leaves only with the warehouse's confirmation code and a tracking number."""
+
+    code = "document.shipment_not_confirmed"
+    http_status = 422
+    template_en = "Shipment {no} cannot ship: {reason}."
+    template_zh = "出库单 {no} 不能发运：{reason_zh}。"
+
+
+def document_context(document: str) -> dict[str, str]:
+    """The ``document`` / ``document_zh`` pair every document error carries."""
+    return {"document": document, "document_zh": DOCUMENT_NAMES_ZH.get(document, document)}
