@@ -10,9 +10,11 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from dsl.builtins import builtin as dsl_builtin
 from engine import ir
 from engine.canonical import version_hash
 from engine.rule_errors import CompileError
@@ -42,9 +44,27 @@ BUILTINS: dict[str, Callable[..., Any]] = {
     "len": lambda x: 0 if x is None else len(x),
     "count": lambda x: 0 if x is None else len(x),
     "sum": lambda xs: sum((x for x in xs or () if x is not None), Decimal(0)),
-    "lower": lambda s: None if s is None else str(s).lower(),
-    "upper": lambda s: None if s is None else str(s).upper(),
+    "season": lambda d: _season(d),
 }
+_SEASONS = ("winter", "winter", "spring", "spring", "spring", "summer", "summer", "summer",
+            "autumn", "autumn", "autumn", "winter")
+
+
+def _season(value: Any) -> str | None:
+    """Meteorological season (northern hemisphere) of a date, datetime or ISO text."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, date | datetime):
+        return _SEASONS[value.month - 1]
+    return None
+
+
+def builtin_for(name: str) -> Callable[..., Any] | None:
+    """The implementation of a DSL built-in, by its English or Chinese name."""
+    found = dsl_builtin(name)
+    return BUILTINS.get(found.name if found else name)
 
 
 def _number(value: Any) -> Any:
@@ -79,6 +99,23 @@ def literal_value(lit: ir.Lit) -> Any:
     return lit.value
 
 
+_NOT_CONSTANT = object()
+
+
+def constant(expr: ir.Expr) -> Any:
+    """The value of a literal or a plain string, else ``_NOT_CONSTANT``."""
+    if isinstance(expr, ir.Lit):
+        return literal_value(expr)
+    if isinstance(expr, ir.Template) and all(isinstance(p, str) for p in expr.parts):
+        return "".join(expr.parts)  # type: ignore[arg-type]
+    return _NOT_CONSTANT
+
+
+def is_constant(expr: ir.Expr) -> bool:
+    """True for a literal or a string without placeholders."""
+    return constant(expr) is not _NOT_CONSTANT
+
+
 def compile_expr(expr: ir.Expr, where: tuple[str, str] = ("?", "?")) -> Fn:
     """Turn an expression into a closure ``scope -> value``.
 
@@ -106,7 +143,7 @@ def compile_expr(expr: ir.Expr, where: tuple[str, str] = ("?", "?")) -> Fn:
     if isinstance(expr, ir.Binary):
         return _binary(expr, where)
     if isinstance(expr, ir.Call):
-        fn = BUILTINS.get(expr.fn)
+        fn = builtin_for(expr.fn)
         if fn is None:
             raise CompileError(rule=where[0], node=where[1], reason=f"unknown function {expr.fn}",
                                reason_zh=f"未知函数 {expr.fn}")
@@ -147,10 +184,8 @@ def _binary(expr: ir.Binary, where: tuple[str, str]) -> Fn:
     if op == "or":
         return lambda s: bool(left(s)) or bool(right(s))
     if op in {"in", "not_in"}:
-        if isinstance(expr.right, ir.ListExpr) and all(isinstance(i, ir.Lit)
-                                                       for i in expr.right.items):
-            members = frozenset(literal_value(i) for i in expr.right.items  # type: ignore[arg-type]
-                                )
+        if isinstance(expr.right, ir.ListExpr) and all(is_constant(i) for i in expr.right.items):
+            members = frozenset(constant(i) for i in expr.right.items)
             if op == "in":
                 return lambda s: left(s) in members
             return lambda s: left(s) not in members

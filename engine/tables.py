@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine import ir
-from engine.compiler import Fn, Scope, compile_expr, literal_value
+from engine.compiler import Fn, Scope, compile_expr, constant, is_constant
 
 
 class _WithInput(Mapping[str, Any]):
@@ -42,11 +42,11 @@ def _equality_keys(cell: ir.Expr) -> list[Any] | None:
     """The literal values an equality cell matches, or None if the cell is not equality."""
     if not isinstance(cell, ir.Binary) or cell.left != ir.Field(path=("?",)):
         return None
-    if cell.op == "==" and isinstance(cell.right, ir.Lit):
-        return [literal_value(cell.right)]
+    if cell.op == "==" and is_constant(cell.right):
+        return [constant(cell.right)]
     if cell.op == "in" and isinstance(cell.right, ir.ListExpr) and all(
-            isinstance(i, ir.Lit) for i in cell.right.items):
-        return [literal_value(i) for i in cell.right.items]  # type: ignore[arg-type]
+            is_constant(i) for i in cell.right.items):
+        return [constant(i) for i in cell.right.items]
     return None
 
 

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inventory.lookup import item_by_sku, warehouse_by_code
-from kernel.errors import InvalidInput
 from inventory.models import (
     Item,
     LedgerEntry,
@@ -22,6 +21,7 @@ from inventory.models import (
     Warehouse,
 )
 from inventory.reservations import load_reservation, reservation_view
+from kernel.errors import InvalidInput
 
 
 def balances(session: Session, *, sku: str | None, warehouse: str | None, offset: int,
@@ -87,7 +87,8 @@ def _aware(moment: datetime, name: str) -> datetime:
     try:
         return moment.astimezone(UTC)
     except OverflowError as exc:
-        raise InvalidInput(field=name, reason="time out of range", reason_zh="时间超出范围") from exc
+        raise InvalidInput(field=name, reason="time out of range",
+                           reason_zh="时间超出范围") from exc
 
 
 def ledger(session: Session, flt: LedgerFilter, *, offset: int, limit: int

@@ -11,8 +11,8 @@ from engine import Worker
 from inventory import StockService
 from kernel.clock import Clock, SystemClock
 from kernel.db import Database, make_engine
-from kernel.settings import Settings, get_settings
 from kernel.errors import DomainError
+from kernel.settings import Settings, get_settings
 from studio import pages, problems
 from studio.guards import InputGuard
 from studio.openapi import openapi_with_problems

@@ -1,0 +1,157 @@
+"""The schema registry: which events exist, what fields each carries, and their labels.
+
+The checker asks only these few questions (the :class:`SchemaRegistry` protocol). The
+engine fills a registry from the database (inventory's documents plus fields added by
+packs); :class:`InMemorySchemaRegistry` is the in-package twin, and
+:func:`dsl.schema_defaults.default_registry` has the 进销存 basics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+from dsl.types import DATETIME, ID, DslType
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldDef:
+    """A field a rule can read, such as ``order.deposit_amount: money``."""
+
+    path: str
+    type: DslType
+    label_en: str
+    label_zh: str
+    #: Other names for the field, such as ``订单.定金``.
+    aliases: tuple[str, ...] = ()
+    #: True when a rule may write it with ``set`` or a decision table.
+    is_settable: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventType:
+    """A business event (or a command request, when ``is_blockable``) and its fields."""
+
+    name: str
+    label_en: str
+    label_zh: str
+    fields: tuple[FieldDef, ...]
+    aliases: tuple[str, ...] = ()
+    #: The field that correlates events of one business object by default.
+    key: str | None = None
+    #: True for requests checked by guards before they commit (they can be refused).
+    is_blockable: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentType:
+    """A document a rule may create, with the fields it may fill."""
+
+    name: str
+    label_en: str
+    label_zh: str
+    fields: tuple[FieldDef, ...]
+    aliases: tuple[str, ...] = ()
+
+
+class SchemaRegistry(Protocol):
+    """What the checker needs to know about the tenant's schema."""
+
+    def event(self, name: str) -> EventType | None:
+        """The event type called ``name`` (or one of its aliases)."""
+
+    def event_names(self) -> Sequence[str]:
+        """Every event type name and alias (for suggestions)."""
+
+    def field(self, event: str, path: str) -> FieldDef | None:
+        """The field at ``path`` (or an alias) on the canonical event ``event``."""
+
+    def field_names(self, event: str) -> Sequence[str]:
+        """Every field path and alias on ``event`` (for suggestions)."""
+
+    def document(self, name: str) -> DocumentType | None:
+        """The document type called ``name`` (or an alias)."""
+
+    def document_names(self) -> Sequence[str]:
+        """Every document type name and alias."""
+
+    def role(self, name: str) -> str | None:
+        """The canonical role for ``name`` (or its Chinese label); None if unknown."""
+
+    def role_names(self) -> Sequence[str]:
+        """Every role and label (empty: roles are not checked)."""
+
+
+#: Fields every event carries.
+COMMON_FIELDS: Final[tuple[FieldDef, ...]] = (
+    FieldDef(path="event.id", type=ID, label_en="Event id", label_zh="编号",
+             aliases=("事件.编号",)),
+    FieldDef(path="event.occurred_at", type=DATETIME, label_en="Occurred at",
+             label_zh="发生时间", aliases=("事件.发生时间",)),
+)
+
+
+class InMemorySchemaRegistry:
+    """A registry held in memory (tests, the CLI, and the engine's cache)."""
+
+    def __init__(self, events: Iterable[EventType], documents: Iterable[DocumentType] = (),
+                 roles: Mapping[str, str] | None = None) -> None:
+        """Index the given events, documents and roles (role name -> Chinese label)."""
+        self._events: dict[str, EventType] = {}
+        self._event_index: dict[str, str] = {}
+        self._fields: dict[str, dict[str, FieldDef]] = {}
+        for ev in events:
+            self._events[ev.name] = ev
+            for name in (ev.name, *ev.aliases):
+                self._event_index.setdefault(name, ev.name)
+            index: dict[str, FieldDef] = {}
+            for f in (*COMMON_FIELDS, *ev.fields):
+                for name in (f.path, *f.aliases):
+                    index.setdefault(name, f)
+            self._fields[ev.name] = index
+        self._documents: dict[str, DocumentType] = {}
+        for doc in documents:
+            for name in (doc.name, *doc.aliases):
+                self._documents.setdefault(name, doc)
+        self._roles: dict[str, str] = {}
+        for role, label in (roles or {}).items():
+            self._roles[role] = role
+            self._roles.setdefault(label, role)
+
+    def event(self, name: str) -> EventType | None:
+        """The event type called ``name`` (or one of its aliases)."""
+        canonical = self._event_index.get(name)
+        return self._events[canonical] if canonical else None
+
+    def event_names(self) -> Sequence[str]:
+        """Every event type name and alias."""
+        return list(self._event_index)
+
+    def events(self) -> Sequence[EventType]:
+        """Every event type (for the docs and the studio's pickers)."""
+        return list(self._events.values())
+
+    def field(self, event: str, path: str) -> FieldDef | None:
+        """The field at ``path`` (or an alias) on the canonical event ``event``."""
+        return self._fields.get(event, {}).get(path)
+
+    def field_names(self, event: str) -> Sequence[str]:
+        """Every field path and alias on ``event``."""
+        return list(self._fields.get(event, {}))
+
+    def document(self, name: str) -> DocumentType | None:
+        """The document type called ``name`` (or an alias)."""
+        return self._documents.get(name)
+
+    def document_names(self) -> Sequence[str]:
+        """Every document type name and alias."""
+        return list(self._documents)
+
+    def role(self, name: str) -> str | None:
+        """The canonical role for ``name`` (or its Chinese label)."""
+        return self._roles.get(name)
+
+    def role_names(self) -> Sequence[str]:
+        """Every role and label."""
+        return list(self._roles)

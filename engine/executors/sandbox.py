@@ -1,0 +1,95 @@
+"""The sandbox executor: an in-memory overlay over real balances; nothing is persisted.
+
+It is product code (the studio's "try it" and rule tests use it), and the in-memory twin
+of the production executor: the same decision, applied to a copy of the facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from engine.decision import Decision, PlannedAction
+
+BalanceKey = tuple[str, str]  # (sku, warehouse)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Balance:
+    """On hand and reserved of one SKU in one warehouse."""
+
+    on_hand: Decimal
+    reserved: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        """What can still be promised."""
+        return self.on_hand - self.reserved
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SandboxStep:
+    """One action as the sandbox saw it: done, or refused and why."""
+
+    action: PlannedAction
+    outcome: str  # "would apply" | "would be refused" | "recorded"
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SandboxResult:
+    """The decision, what each action would do, and the stock afterwards."""
+
+    decision: Decision
+    steps: tuple[SandboxStep, ...]
+    balances: Mapping[BalanceKey, Balance]
+
+
+def _lines(target: Any) -> Iterable[Mapping[str, Any]]:
+    if isinstance(target, Mapping):
+        return [target]
+    if isinstance(target, list | tuple):
+        return [t for t in target if isinstance(t, Mapping)]
+    return []
+
+
+class SandboxExecutor:
+    """Applies decisions to a private copy of balances."""
+
+    def __init__(self, balances: Mapping[BalanceKey, Balance]) -> None:
+        self._balances: dict[BalanceKey, Balance] = dict(balances)
+
+    def apply(self, decision: Decision) -> SandboxResult:
+        """Run every action of ``decision`` against the overlay and report each step."""
+        steps = [self._step(action) for action in decision.actions]
+        if decision.blocked is not None:
+            steps.append(SandboxStep(action=decision.blocked, outcome="would be refused",
+                                     detail=str(decision.blocked.arg("message", ""))))
+        return SandboxResult(decision=decision, steps=tuple(steps),
+                             balances=dict(self._balances))
+
+    def _step(self, action: PlannedAction) -> SandboxStep:
+        if action.kind not in {"reserve", "release"}:
+            return SandboxStep(action=action, outcome="recorded")
+        problems: list[str] = []
+        updated = dict(self._balances)
+        for line in _lines(action.arg("target")):
+            key = (str(line.get("sku")), str(line.get("warehouse")))
+            qty = Decimal(str(line.get("qty", 0)))
+            current = updated.get(key, Balance(on_hand=Decimal(0), reserved=Decimal(0)))
+            if action.kind == "reserve":
+                if current.available < qty:
+                    problems.append(f"SKU {key[0]} at {key[1]}: available {current.available},"
+                                    f" requested {qty}")
+                    continue
+                updated[key] = Balance(on_hand=current.on_hand, reserved=current.reserved + qty)
+            else:
+                updated[key] = Balance(on_hand=current.on_hand,
+                                       reserved=max(Decimal(0), current.reserved - qty))
+        if problems:  # all lines or none, like the real command
+            return SandboxStep(action=action, outcome="would be refused",
+                               detail="; ".join(problems))
+        self._balances = updated
+        return SandboxStep(action=action, outcome="would apply")
