@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export JXCFLOW_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo test test-fast bench lint serve clean
+.PHONY: demo test test-fast bench soak lint serve clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "need $(PY) (Python 3.11)"; exit 1; }
@@ -32,6 +32,10 @@ bench: $(STAMP)  ## benchmarks (not part of make test)
 	./scripts/ensure-postgres.sh
 	$(BIN)/python -m bench.bench_core
 	@if [ -f bench/bench_dsl.py ]; then $(BIN)/python -m bench.bench_dsl; fi
+
+soak: $(STAMP)  ## long soak runs (10,000 events, kill -9 workers), not part of make test
+	./scripts/ensure-postgres.sh
+	$(BIN)/pytest tests/soak -m soak -q -p no:randomly
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

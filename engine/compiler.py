@@ -17,7 +17,7 @@ from typing import Any
 from dsl.builtins import builtin as dsl_builtin
 from engine import ir
 from engine.canonical import version_hash
-from engine.rule_errors import CompileError
+from engine.errors import CompileError
 
 Scope = Mapping[str, Any]
 Fn = Callable[[Scope], Any]

@@ -1,68 +1,140 @@
-"""The worker: periodic jobs (reservation sweep) and draining the outbox.
+"""The embedded worker: a thread that drains the outbox, fires timers and sweeps holds.
 
-Embedded mode (SQLite) runs it as a thread of ``jxcflow serve``; ``jxcflow worker`` runs
-it as its own process. Periodic work is scheduled by deadline, not by sleeping a fixed
-time after each run, so a slow run does not push the schedule.
+Embedded mode (SQLite) runs it inside ``jxcflow serve``; ``jxcflow worker`` on SQLite runs
+it as a process of its own. On PostgreSQL, ``jxcflow worker`` takes events through the
+procrastinate queue instead (:mod:`engine.queue_pg`); this class still works there (the
+studio's in-process worker, tests), because every event goes through the same
+:func:`engine.dispatch.process_event`, which makes a second deliverer harmless.
+
+Order: events are read in id order; once an event of a key is skipped (waiting for its
+retry, or another worker holds it), later events of that key wait for the next round.
+``process_event`` re-checks "no earlier pending event of this key" inside its own
+transaction, so two workers side by side keep the order too.
+
+Periodic work is scheduled by deadline on the worker's clock, not by sleeping a fixed time
+after each run: a slow run does not push the schedule, and a virtual clock drives it.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime
+from collections import Counter
+from datetime import datetime, timedelta
 
-from sqlalchemy import update
-
+from engine import timers
+from engine.dispatch import (
+    EventHandler,
+    NullHandler,
+    Outcome,
+    RetryPolicy,
+    pending_batch,
+    process_event,
+)
 from inventory import StockService
 from kernel.clock import Clock
 from kernel.db import Database
-from kernel.models import OutboxEvent
 
 log = logging.getLogger("jxcflow.worker")
 
+#: Rounds of one drain at most: enough for retries with no backoff to reach "parked".
+_MAX_ROUNDS = 1000
+
 
 class Worker:
-    """Runs the sweep every ``interval`` seconds and marks drained outbox events done."""
+    """Drains the outbox through an :class:`EventHandler`, fires timers, sweeps holds."""
 
-    def __init__(self, db: Database, clock: Clock, interval: float = 30.0) -> None:
+    def __init__(self, db: Database, clock: Clock, interval: float = 30.0, *,
+                 handler: EventHandler | None = None, policy: RetryPolicy | None = None,
+                 poll_seconds: float = 0.5, batch: int = 500) -> None:
+        """Set up; nothing runs until :meth:`run_once`, :meth:`start` or :meth:`serve_forever`.
+
+        Args:
+            interval: seconds between reservation sweeps.
+            handler: reacts to each event; :class:`NullHandler` (acknowledge) by default.
+            policy: retry backoff and when to park.
+            poll_seconds: real seconds to wait when a round found nothing to do.
+        """
         self.db = db
         self.clock = clock
         self.interval = interval
+        self.handler: EventHandler = handler or NullHandler()
+        self.policy = policy or RetryPolicy()
+        self.poll_seconds = poll_seconds
+        self.batch = batch
         self.stock = StockService(db, clock)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def run_once(self) -> dict[str, int]:
-        """One round: release expired holds, then acknowledge pending outbox events.
-
-        Reaction rules (the engine issue) will consume the events here; until then an
-        event is marked done so the outbox does not grow without bound.
-        """
+        """One of everything: sweep expired holds, fire due timers, drain the outbox."""
         released = self.stock.sweep_expired()
-        drained = self._drain(self.clock.now())
-        return {"released": released, "drained": drained}
+        fired = timers.fire_due(self.db, self.clock)
+        outcomes = self.drain()
+        return {"released": released, "fired": fired, "drained": outcomes[Outcome.DONE],
+                "retried": outcomes[Outcome.RETRY], "parked": outcomes[Outcome.PARKED]}
 
-    def _drain(self, now: datetime, batch: int = 1000) -> int:
-        table = OutboxEvent.__table__
-        with self.db.write(None) as session:
-            result = session.execute(
-                update(table).where(table.c.status == "pending")
-                .values(status="done", processed_at=now, attempts=table.c.attempts + 1))
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    def drain(self) -> Counter[Outcome]:
+        """Handle every event that is ready now; returns the outcomes counted."""
+        total: Counter[Outcome] = Counter()
+        for _ in range(_MAX_ROUNDS):
+            outcomes = self._round()
+            total.update(outcomes)
+            if not (outcomes[Outcome.DONE] or outcomes[Outcome.PARKED]
+                    or outcomes[Outcome.RETRY]):
+                break
+        return total
+
+    def _round(self) -> Counter[Outcome]:
+        outcomes: Counter[Outcome] = Counter()
+        waiting: set[tuple[int, str]] = set()  # keys whose earlier event is not done yet
+        after_id = 0
+        while True:
+            now = self.clock.now()
+            with self.db.read(None) as session:
+                rows = pending_batch(session, after_id, self.batch)
+            if not rows:
+                return outcomes
+            for row in rows:
+                after_id = row.id
+                key = (row.tenant_id, row.key)
+                if key in waiting:
+                    continue
+                if row.next_attempt_at is not None and row.next_attempt_at > now:
+                    waiting.add(key)
+                    continue
+                outcome = process_event(self.db, self.handler, row.tenant_id, row.id,
+                                        self.clock.now(), self.policy)
+                outcomes[outcome] += 1
+                if outcome in (Outcome.RETRY, Outcome.BLOCKED):
+                    waiting.add(key)
+                elif outcome is Outcome.PARKED:
+                    log.warning("event %s parked after %d attempts", row.id,
+                                self.policy.max_attempts)
 
     def serve_forever(self) -> None:
-        """Run rounds until :meth:`stop`; an error in one round is logged, never fatal."""
+        """Run until :meth:`stop`; an error in one round is logged, never fatal."""
+        next_sweep: datetime | None = None
         while not self._stop.is_set():
+            busy = False
             try:
-                summary = self.run_once()
-                if any(summary.values()):
-                    log.info("worker round: %s", summary)
+                now = self.clock.now()
+                if next_sweep is None or now >= next_sweep:
+                    released = self.stock.sweep_expired()
+                    next_sweep = _next_deadline(next_sweep, now, self.interval)
+                    if released:
+                        log.info("released %d expired holds", released)
+                fired = timers.fire_due(self.db, self.clock)
+                outcomes = self.drain()
+                busy = bool(fired or outcomes[Outcome.DONE] or outcomes[Outcome.PARKED])
             except Exception:
                 log.exception("worker round failed; retrying at the next tick")
-            self._stop.wait(self.interval)
+            if not busy:
+                self._stop.wait(self.poll_seconds)
 
     def start(self) -> None:
         """Run in a daemon thread (embedded mode)."""
+        self._stop.clear()
         self._thread = threading.Thread(target=self.serve_forever, name="jxcflow-worker",
                                         daemon=True)
         self._thread.start()
@@ -72,3 +144,14 @@ class Worker:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+            self._thread = None
+
+
+def _next_deadline(previous: datetime | None, now: datetime, interval: float) -> datetime:
+    """The next deadline after ``now`` on the grid ``previous + k × interval``."""
+    step = timedelta(seconds=interval)
+    deadline = (previous or now) + step
+    if deadline <= now:  # we were late: skip the missed slots, keep the grid
+        missed = (now - deadline) // step + 1
+        deadline += step * missed
+    return deadline

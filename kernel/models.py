@@ -123,4 +123,57 @@ class IdempotencyRecord(TenantScoped, Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-__all__ = ["AccessToken", "Base", "IdempotencyRecord", "OutboxEvent", "Tenant", "User"]
+#: Added by the engine runtime (0003): "is an earlier event of this key still pending?" is
+#: asked once per handled event, so it must not scan the whole pending queue.
+Index("ix_outbox_event_key", OutboxEvent.tenant_id, OutboxEvent.key, OutboxEvent.id)
+
+
+class Effect(TenantScoped, Base):
+    """An action a worker applied, recorded once so a redelivered event changes nothing.
+
+    ``effect_key`` is the event id + rule version hash + node id (see
+    ``engine.dispatch.claim_effect``); the unique constraint is the idempotency wall.
+    """
+
+    __tablename__ = "effect"
+    __table_args__ = (UniqueConstraint("tenant_id", "effect_key"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    effect_key: Mapped[str] = mapped_column(String(200))
+    applied_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class OutboxRetry(TenantScoped, Base):
+    """When an event that failed may be tried again (the embedded worker's backoff)."""
+
+    __tablename__ = "outbox_retry"
+    outbox_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("outbox_event.id", ondelete="CASCADE"), primary_key=True)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DurableTimer(TenantScoped, Base):
+    """A long timer ("not shipped within 48 h", a hold's expiry) kept in the database.
+
+    It fires once: the worker moves it from ``armed`` to ``fired`` with a conditional
+    update in the same transaction that appends its ``timer.fired`` event.
+    """
+
+    __tablename__ = "durable_timer"
+    __table_args__ = (
+        Index("ix_durable_timer_due", "status", "fire_at"),
+        Index("ix_durable_timer_key", "tenant_id", "key"),
+        CheckConstraint("status in ('armed','fired','cancelled')", name="status"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    #: What the timer waits for, e.g. ``sales_order:SO-1:not_shipped``; cancel uses it.
+    key: Mapped[str] = mapped_column(String(200))
+    fire_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    payload: Mapped[dict[str, Any]] = mapped_column(Json)
+    status: Mapped[str] = mapped_column(String(10), default="armed")
+    armed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: When it fired or was cancelled.
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+__all__ = ["AccessToken", "Base", "DurableTimer", "Effect", "IdempotencyRecord", "OutboxEvent",
+           "OutboxRetry", "Tenant", "User"]

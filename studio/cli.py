@@ -40,19 +40,30 @@ def _fail(exc: DomainError) -> None:
 
 @app.command()
 def migrate() -> None:
-    """Bring the database up to the newest schema."""
+    """Bring the database up to the newest schema (and the job queue on PostgreSQL)."""
     from migrations.runner import upgrade
 
     url = get_settings().database_url
     upgrade(url)
+    if not url.startswith("sqlite"):
+        # procrastinate's schema is applied by procrastinate's own schema manager, not by
+        # Alembic; install() is idempotent and also adds the outbox → job trigger.
+        from engine import queue_pg
+
+        if queue_pg.install(url):
+            typer.echo("job queue installed")
     typer.echo("database is at the newest schema")
 
 
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000,
-          worker: bool = typer.Option(True, help="Run the worker in-process (embedded mode).")
+          worker: bool | None = typer.Option(
+              None, help="Run the worker in-process; default: yes on SQLite (embedded mode), "
+                         "no on PostgreSQL (run `jxcflow worker` processes).")
           ) -> None:
     """Serve the studio and the API."""
+    if worker is None:
+        worker = get_settings().database_url.startswith("sqlite")
     import uvicorn
 
     from studio.app import create_app
@@ -61,14 +72,40 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
     uvicorn.run(create_app(run_worker=worker), host=host, port=port, log_level="info")
 
 
+#: Test-only hook: ``module:attribute`` of an EventHandler for `jxcflow worker` to use
+#: instead of the default (the exactly-once tests plug a stock-moving handler in here).
+#: Production never sets it; reaction rules will be the handler.
+TEST_HANDLER_ENV = "JXCFLOW_TEST_HANDLER"
+
+
 @app.command("worker")
-def run_worker() -> None:
-    """Run a worker process: reservation sweeps and the outbox."""
-    from engine import Worker
+def run_worker(
+    concurrency: int = typer.Option(4, min=1, max=64, help="Jobs at once (PostgreSQL)."),
+    heartbeat: float = typer.Option(10.0, min=0.2, help="Seconds between heartbeats; a "
+                                    "worker silent for 3 heartbeats has its jobs retried."),
+) -> None:
+    """Run a worker process: the outbox, durable timers and reservation sweeps.
+
+    On PostgreSQL it takes events through the procrastinate job queue (run
+    `jxcflow migrate` first); on SQLite it runs the embedded worker loop.
+    """
+    import os
+
+    from engine import Worker, queue_pg
+    from engine.dispatch import EventHandler, NullHandler, RetryPolicy, load_handler
 
     logging.basicConfig(level=logging.INFO)
+    logging.getLogger("procrastinate").setLevel(logging.WARNING)
     settings = get_settings()
-    Worker(_db(), SystemClock(), settings.sweep_interval_seconds).serve_forever()
+    spec = os.environ.get(TEST_HANDLER_ENV)
+    handler: EventHandler = load_handler(spec) if spec else NullHandler()
+    db, clock, policy = _db(), SystemClock(), RetryPolicy()
+    if settings.database_url.startswith("sqlite"):
+        Worker(db, clock, settings.sweep_interval_seconds, handler=handler,
+               policy=policy).serve_forever()
+        return
+    queue_pg.run(settings.database_url, db, handler, clock, policy, concurrency=concurrency,
+                 heartbeat_seconds=heartbeat, sweep_seconds=settings.sweep_interval_seconds)
 
 
 @app.command()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from studio.routes import auth, catalog, documents, ledger, reservations, stock
+from studio.routes import auth, catalog, documents, events, ledger, reservations, stock
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, catalog, stock, reservations, ledger, documents):
+for module in (auth, catalog, stock, reservations, ledger, events, documents):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]

@@ -1,0 +1,63 @@
+"""Errors of the engine: compiling and evaluating rules, events, the queue, handlers.
+
+One root, :class:`EngineError`; every leaf has a stable code and zh/en templates.
+"""
+
+from __future__ import annotations
+
+from kernel.errors import DomainError
+
+
+class EngineError(DomainError):
+    """The engine could not do what was asked."""
+
+    code = "engine.error"
+    http_status = 422
+
+
+class CompileError(EngineError):
+    """A rule graph cannot be compiled (it did not pass the checker)."""
+
+    code = "engine.compile_error"
+    template_en = "Rule {rule} node {node}: {reason}"
+    template_zh = "规则 {rule} 节点 {node}：{reason_zh}"
+
+
+class GuardRefused(EngineError):
+    """A guard rule blocked a command."""
+
+    code = "engine.guard_refused"
+    http_status = 409
+    template_en = "Refused by rule {rule} (version {version}): {message}"
+    template_zh = "被规则 {rule}（版本 {version}）阻止：{message}"
+
+
+class EventNotFound(EngineError, LookupError):
+    """No outbox event with this id exists in the caller's tenant."""
+
+    code = "engine.event_not_found"
+    http_status = 404
+    template_en = "Event {event_id} was not found."
+    template_zh = "未找到事件 {event_id}。"
+
+
+class EventNotParked(EngineError):
+    """Only a parked event can be sent back to the workers."""
+
+    code = "engine.event_not_parked"
+    http_status = 409
+    template_en = "Event {event_id} is {status}, not parked; only a parked event can be retried."
+    template_zh = "事件 {event_id} 的状态是 {status}，不是已搁置；只有已搁置的事件可以重试。"
+
+
+class HandlerNotFound(EngineError, ValueError):
+    """The event handler named in the settings cannot be imported."""
+
+    code = "engine.handler_not_found"
+    http_status = 500
+    template_en = "Event handler {spec} cannot be loaded: {reason}"
+    template_zh = "无法加载事件处理器 {spec}：{reason}"
+
+
+__all__ = ["CompileError", "EngineError", "EventNotFound", "EventNotParked", "GuardRefused",
+           "HandlerNotFound"]
