@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from studio.routes import auth, catalog, documents, events, ledger, reservations, stock
+from studio.routes import (
+    auth,
+    catalog,
+    documents,
+    events,
+    inbox,
+    ledger,
+    reservations,
+    stock,
+)
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, catalog, stock, reservations, ledger, events, documents):
+for module in (auth, catalog, stock, reservations, ledger, events, documents, inbox):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]
