@@ -20,8 +20,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from inventory.models import LotBalance, StockBalance
-from kernel.models import IdempotencyRecord, OutboxEvent
-from kernel.types import to_milli
+from kernel.db import Driver, Sql
+from kernel.models import IdempotencyRecord
+from kernel.types import from_milli, to_milli
 
 _sb = StockBalance.__table__.c
 _lb = LotBalance.__table__.c
@@ -144,6 +145,86 @@ def take_lot(session: Session, tenant_id: int, item_id: int, warehouse_id: int, 
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
+# The hot path of a plain shipment (no reservation, no lot named) does the same in
+# hand-written SQL through the session's own cursor (kernel.db.Driver), in the same
+# transaction. Each statement names ``tenant_id = :tenant_id`` for every table it touches,
+# because hand-written SQL bypasses the tenant-scoping listener.
+#
+# take_available_by_name is still ONE conditional UPDATE re-checking on_hand - reserved
+# against the row it changes; it also resolves the SKU and warehouse code (immutable rows)
+# in sub-selects, and refuses (changes nothing) when an expired hold of the balance is
+# still active, so the caller falls back to the full path, which releases those holds
+# first exactly as before: an expired hold never blocks a sale, and is released by the
+# command that finds it. ``reserved = 0`` skips that probe: an active hold always holds
+# qty > 0 (zero quantities are refused and a hold consumed to zero ends), so none exists.
+
+_TAKE_AVAILABLE_BY_NAME = Sql("""
+    UPDATE stock_balance SET on_hand = on_hand - :qty
+    WHERE tenant_id = :tenant_id
+      AND item_id = (SELECT id FROM item WHERE tenant_id = :tenant_id AND sku = :sku)
+      AND warehouse_id = (SELECT id FROM warehouse
+                          WHERE tenant_id = :tenant_id AND code = :warehouse)
+      AND on_hand - reserved >= :qty
+      AND (reserved = 0 OR NOT EXISTS (
+            SELECT 1 FROM reservation r
+            WHERE r.tenant_id = :tenant_id AND r.item_id = stock_balance.item_id
+              AND r.warehouse_id = stock_balance.warehouse_id
+              AND r.status = 'active' AND r.expires_at <= :now))
+    RETURNING item_id, warehouse_id, on_hand, reserved
+""")
+
+# FEFO select and lot decrement in one statement when the first lot covers the quantity;
+# the caller falls back to the lot-by-lot loop when it returns no row. It runs after the
+# stock balance decrement, whose row lock keeps this item's lots still (lock order above).
+_TAKE_FIRST_LOT = Sql("""
+    UPDATE lot_balance SET on_hand = on_hand - :qty
+    WHERE tenant_id = :tenant_id AND on_hand >= :qty
+      AND id = (SELECT lb.id FROM lot_balance lb
+                JOIN lot l ON l.id = lb.lot_id AND l.tenant_id = :tenant_id
+                WHERE lb.tenant_id = :tenant_id AND lb.item_id = :item_id
+                  AND lb.warehouse_id = :warehouse_id AND lb.on_hand > 0
+                ORDER BY l.expiry_date IS NULL, l.expiry_date, l.lot_no, l.id
+                LIMIT 1)
+    RETURNING lot_id, (SELECT lot_no FROM lot
+                       WHERE lot.tenant_id = :tenant_id AND lot.id = lot_balance.lot_id)
+""")
+
+
+def take_available_by_name(driver: Driver, tenant_id: int, sku: str, warehouse: str,
+                           qty: Decimal, now: datetime
+                           ) -> tuple[int, int, Decimal, Decimal] | None:
+    """Remove ``qty`` of unreserved stock named by SKU and warehouse code.
+
+    Returns (item id, warehouse id, on_hand, reserved) after the change, or None (nothing
+    changed) when the names are unknown, the balance is short, or an expired hold of it
+    is still active: the caller then takes the full path, which tells these apart.
+
+    Raises:
+        sqlalchemy.exc.DBAPIError: the database failed.
+    """
+    row = driver.row(_TAKE_AVAILABLE_BY_NAME, {
+        "qty": to_milli(qty), "tenant_id": tenant_id, "sku": sku, "warehouse": warehouse,
+        "now": driver.time(now)})
+    if row is None:
+        return None
+    return int(row[0]), int(row[1]), from_milli(row[2]), from_milli(row[3])
+
+
+def take_first_lot(driver: Driver, tenant_id: int, item_id: int, warehouse_id: int,
+                   qty: Decimal) -> tuple[int, str] | None:
+    """Remove ``qty`` from the first lot in FEFO order if it holds that much.
+
+    Returns (lot id, lot number), or None (nothing changed) when the first lot holds less.
+
+    Raises:
+        sqlalchemy.exc.DBAPIError: the database failed.
+    """
+    row = driver.row(_TAKE_FIRST_LOT, {
+        "qty": to_milli(qty), "tenant_id": tenant_id, "item_id": item_id,
+        "warehouse_id": warehouse_id})
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
 # --- 2. Idempotency --------------------------------------------------------------------------
 #
 # Invariant: for one (tenant, key) at most one transaction that changed stock commits.
@@ -206,9 +287,21 @@ def new_event_id() -> str:
     return str(uuid.uuid4())
 
 
+_APPEND_EVENT = Sql("""
+    INSERT INTO outbox_event (tenant_id, event_id, type, key, payload, occurred_at, status,
+                              attempts)
+    VALUES (:tenant_id, :event_id, :type, :key, :payload, :occurred_at, 'pending', 0)
+""")
+
+
 def append_event(session: Session, tenant_id: int, event_id: str, event_type: str, key: str,
                  payload: dict[str, Any], now: datetime) -> None:
-    """Append a domain event to the outbox in the caller's transaction."""
-    session.execute(OutboxEvent.__table__.insert().values(
-        tenant_id=tenant_id, event_id=event_id, type=event_type, key=key, payload=payload,
-        occurred_at=now, status="pending", attempts=0))
+    """Append a domain event to the outbox in the caller's transaction.
+
+    Raises:
+        sqlalchemy.exc.DBAPIError: the database failed (the transaction must roll back).
+    """
+    driver = Driver.of(session)
+    driver.run(_APPEND_EVENT, {
+        "tenant_id": tenant_id, "event_id": event_id, "type": event_type, "key": key,
+        "payload": driver.json(payload), "occurred_at": driver.time(now)})

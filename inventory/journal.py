@@ -4,14 +4,56 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
 from inventory.commands import CommandContext, DocumentRef
 from inventory.guarantees import append_event, new_event_id
 from inventory.lookup import balance_row
-from inventory.models import Item, LedgerEntry, Lot, Warehouse
+from kernel.db import Driver, Sql
+from kernel.types import to_milli
+
+
+class ItemLike(Protocol):
+    """An item row, or the (id, sku) a hot path already knows."""
+
+    @property
+    def id(self) -> int: ...  # noqa: D102
+    @property
+    def sku(self) -> str: ...  # noqa: D102
+
+
+class WarehouseLike(Protocol):
+    """A warehouse row, or its (id, code)."""
+
+    @property
+    def id(self) -> int: ...  # noqa: D102
+    @property
+    def code(self) -> str: ...  # noqa: D102
+
+
+class LotLike(Protocol):
+    """A lot row, or its (id, lot_no)."""
+
+    @property
+    def id(self) -> int: ...  # noqa: D102
+    @property
+    def lot_no(self) -> str: ...  # noqa: D102
+
+
+# Append-only: the ledger is only ever INSERTed into. Hand-written (kernel.db.Sql) because
+# it is in every command; tenant_id is bound explicitly, as for all hand-written SQL.
+_APPEND_ENTRY = Sql("""
+    INSERT INTO ledger_entry (tenant_id, item_id, warehouse_id, bin_id, lot_id, bucket, qty,
+                              reason, note, document_type, document_ref, event_id,
+                              cause_event_id, rule_version, rule_node, idempotency_key,
+                              actor, created_at)
+    VALUES (:tenant_id, :item_id, :warehouse_id, :bin_id, :lot_id, :bucket, :qty, :reason,
+            :note, :document_type, :document_ref, :event_id, :cause_event_id, :rule_version,
+            :rule_node, :idempotency_key, :actor, :created_at)
+    RETURNING id
+""")
 
 
 class Journal:
@@ -26,24 +68,31 @@ class Journal:
         self.now = now
         self.event_id = new_event_id()
         self.entries: list[dict[str, Any]] = []
-        self._touched: dict[tuple[int, int], tuple[Item, Warehouse]] = {}
+        self._touched: dict[tuple[int, int], tuple[ItemLike, WarehouseLike]] = {}
+        self._known: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
 
-    def record(self, item: Item, warehouse: Warehouse, qty: Decimal, reason: str, *,
-               bucket: str = "on_hand", lot: Lot | None = None, bin_id: int | None = None,
+    def record(self, item: ItemLike, warehouse: WarehouseLike, qty: Decimal, reason: str, *,
+               bucket: str = "on_hand", lot: LotLike | None = None, bin_id: int | None = None,
                note: str = "", document: DocumentRef | None = None) -> None:
-        """Append one ledger row (append-only; nothing ever updates it)."""
+        """Append one ledger row (append-only; nothing ever updates it).
+
+        Raises:
+            sqlalchemy.exc.DBAPIError: the database failed.
+        """
         doc = document or self.document
         prov = self.ctx.provenance
-        entry_id = self.session.execute(
-            LedgerEntry.__table__.insert().returning(LedgerEntry.__table__.c.id).values(
-                tenant_id=self.ctx.tenant_id, item_id=item.id, warehouse_id=warehouse.id,
-                bin_id=bin_id, lot_id=lot.id if lot else None, bucket=bucket, qty=qty,
-                reason=reason, note=note, document_type=doc.type if doc else None,
-                document_ref=doc.ref if doc else None, event_id=self.event_id,
-                cause_event_id=prov.cause_event_id, rule_version=prov.rule_version,
-                rule_node=prov.rule_node, idempotency_key=self.ctx.idempotency_key,
-                actor=self.ctx.actor, created_at=self.now,
-            )).scalar_one()
+        driver = Driver.of(self.session)
+        row = driver.row(_APPEND_ENTRY, {
+            "tenant_id": self.ctx.tenant_id, "item_id": item.id, "warehouse_id": warehouse.id,
+            "bin_id": bin_id, "lot_id": lot.id if lot else None, "bucket": bucket,
+            "qty": to_milli(qty), "reason": reason, "note": note,
+            "document_type": doc.type if doc else None,
+            "document_ref": doc.ref if doc else None, "event_id": self.event_id,
+            "cause_event_id": prov.cause_event_id, "rule_version": prov.rule_version,
+            "rule_node": prov.rule_node, "idempotency_key": self.ctx.idempotency_key,
+            "actor": self.ctx.actor, "created_at": driver.time(self.now)})
+        assert row is not None  # INSERT … RETURNING always returns its row
+        entry_id = int(row[0])
         self._touched[(item.id, warehouse.id)] = (item, warehouse)
         self.entries.append({
             "id": entry_id, "sku": item.sku, "warehouse": warehouse.code,
@@ -51,20 +100,36 @@ class Journal:
             "reason": reason,
         })
 
+    def settled(self, item_id: int, warehouse_id: int, on_hand: Decimal,
+                reserved: Decimal) -> None:
+        """Note a balance's final values (from a ``RETURNING``), so it is not re-read.
+
+        Only for a balance this command will not change again.
+        """
+        self._known[(item_id, warehouse_id)] = (on_hand, reserved)
+
     def balances(self) -> list[dict[str, str]]:
         """The balances this command touched, as they are now."""
         out = []
         for (item_id, warehouse_id), (item, warehouse) in sorted(self._touched.items()):
-            row = balance_row(self.session, item_id, warehouse_id)
-            on_hand = row.on_hand if row else Decimal("0.000")
-            reserved = row.reserved if row else Decimal("0.000")
+            known = self._known.get((item_id, warehouse_id))
+            if known is not None:
+                on_hand, reserved = known
+            else:
+                row = balance_row(self.session, item_id, warehouse_id)
+                on_hand = row.on_hand if row else Decimal("0.000")
+                reserved = row.reserved if row else Decimal("0.000")
             out.append({"sku": item.sku, "warehouse": warehouse.code, "on_hand": str(on_hand),
                         "reserved": str(reserved), "available": str(on_hand - reserved)})
         return out
 
     def finish(self, event_type: str, key: str, extra: dict[str, Any] | None = None
                ) -> dict[str, Any]:
-        """Append the domain event to the outbox and return the command's result."""
+        """Append the domain event to the outbox and return the command's result.
+
+        Raises:
+            sqlalchemy.exc.DBAPIError: the database failed.
+        """
         result: dict[str, Any] = {
             "event_id": self.event_id, "command": self.command, "entries": self.entries,
             "balances": self.balances(), **(extra or {}),
@@ -78,6 +143,6 @@ class Journal:
         return result
 
 
-def stock_key(item: Item, warehouse: Warehouse) -> str:
+def stock_key(item: ItemLike, warehouse: WarehouseLike) -> str:
     """The ordering key of events about one SKU in one warehouse."""
     return f"stock:{item.sku}@{warehouse.code}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -11,6 +12,30 @@ from sqlalchemy.orm import Session
 from inventory.errors import UnknownItem, UnknownLot, UnknownWarehouse
 from inventory.models import Bin, Item, Lot, StockBalance, Warehouse
 from kernel.errors import NotFound
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRef:
+    """An item as a hot path knows it: its id and SKU (both never change)."""
+
+    id: int
+    sku: str
+
+
+@dataclass(frozen=True, slots=True)
+class WarehouseRef:
+    """A warehouse as a hot path knows it: its id and code (both never change)."""
+
+    id: int
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class LotRef:
+    """A lot as a hot path knows it: its id and number."""
+
+    id: int
+    lot_no: str
 
 
 def item_by_sku(session: Session, sku: str) -> Item:

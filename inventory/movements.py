@@ -14,6 +14,9 @@ from inventory.commands import AdjustStock, CommandContext, ReceiveStock, ShipSt
 from inventory.errors import InsufficientLotStock, InventoryError, ReservationMismatch
 from inventory.journal import Journal, stock_key
 from inventory.lookup import (
+    ItemRef,
+    LotRef,
+    WarehouseRef,
     bin_by_code,
     existing_lot,
     item_by_sku,
@@ -22,6 +25,7 @@ from inventory.lookup import (
 )
 from inventory.models import Item, Lot, LotBalance, Warehouse
 from inventory.reservations import consume, load_reservation, refusal, release_expired_holds
+from kernel.db import Driver
 
 
 class LotBalanceDrift(InventoryError):
@@ -101,6 +105,36 @@ def receive(session: Session, ctx: CommandContext, cmd: ReceiveStock, now: datet
     return journal.finish("stock.received", stock_key(item, warehouse))
 
 
+def _ship_available(session: Session, ctx: CommandContext, cmd: ShipStock, now: datetime
+                    ) -> dict[str, Any] | None:
+    """The hot path of a plain shipment: 4 statements, the same rows and result as below.
+
+    Returns None, having changed nothing, when the conditional update refuses (unknown
+    name, not enough, or an expired hold to release first); :func:`ship` then takes the
+    full path, which finds out which and answers exactly as before.
+
+    Raises:
+        LotBalanceDrift: lot balances do not cover the stock balance (a bug).
+    """
+    driver = Driver.of(session)
+    taken = guarantees.take_available_by_name(driver, ctx.tenant_id, cmd.sku, cmd.warehouse,
+                                              cmd.qty, now)
+    if taken is None:
+        return None
+    item_id, warehouse_id, on_hand, reserved = taken
+    item, warehouse = ItemRef(item_id, cmd.sku), WarehouseRef(warehouse_id, cmd.warehouse)
+    journal = Journal(session, ctx, "ship", cmd.document, now)
+    journal.settled(item_id, warehouse_id, on_hand, reserved)
+    lot = guarantees.take_first_lot(driver, ctx.tenant_id, item_id, warehouse_id, cmd.qty)
+    if lot is not None:
+        journal.record(item, warehouse, -cmd.qty, "shipment", lot=LotRef(*lot), note=cmd.note)
+    else:  # the first lot in FEFO order holds less: take lot by lot
+        _pick_lots(session, ctx, journal, item_by_sku(session, cmd.sku),
+                   warehouse_by_code(session, cmd.warehouse), cmd.qty, "shipment", None,
+                   cmd.note)
+    return journal.finish("stock.shipped", stock_key(item, warehouse))
+
+
 def ship(session: Session, ctx: CommandContext, cmd: ShipStock, now: datetime) -> dict[str, Any]:
     """Take goods off hand: from a reservation if one is named, else from available stock.
 
@@ -109,6 +143,10 @@ def ship(session: Session, ctx: CommandContext, cmd: ShipStock, now: datetime) -
         InsufficientStock, InsufficientLotStock, InsufficientReservation: not enough.
         ReservationNotActive, ReservationMismatch: the hold cannot be used here.
     """
+    if cmd.reservation_id is None and cmd.lot_no is None:
+        fast = _ship_available(session, ctx, cmd, now)
+        if fast is not None:
+            return fast
     item = item_by_sku(session, cmd.sku)
     warehouse = warehouse_by_code(session, cmd.warehouse)
     release_expired_holds(session, ctx, item, warehouse, now)

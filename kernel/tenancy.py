@@ -2,9 +2,11 @@
 
 A session carries ``info["tenant_id"]``. Every ORM-enabled SELECT, UPDATE and DELETE of a
 :class:`TenantScoped` model gets ``tenant_id = :tenant`` added (SQLAlchemy's
-``with_loader_criteria``), and every new row gets the session's tenant or is refused
-if it names another. A system session (``tenant_id=None``) sees all tenants and is
-only used by migrations, the demo loader, login and cross-tenant sweeps.
+``with_loader_criteria``); Core statements on tables and the hand-written hot-path SQL
+(:class:`kernel.db.Sql`) carry ``tenant_id = :tenant_id`` explicitly instead. Every new
+ORM row gets the session's tenant or is refused if it names another. A system session
+(``tenant_id=None``) sees all tenants and is only used by migrations, the demo loader,
+login and cross-tenant sweeps.
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ def install_tenant_scoping(factory: sessionmaker[Session]) -> None:
 
     @event.listens_for(factory, "do_orm_execute")
     def _scope_queries(state: ORMExecuteState) -> None:
+        # Core statements (on tables, not entities) are left alone: loader criteria apply
+        # to ORM entities only, so adding them there changed nothing but cost ~18% of a
+        # command. Such statements, like every hand-written one, name tenant_id themselves.
+        if not state.is_orm_statement:
+            return
         tenant_id = state.session.info.get("tenant_id")
         if tenant_id is None or state.is_column_load or state.is_relationship_load:
             return

@@ -13,8 +13,8 @@ from engine import ir
 from engine.canonical import canonical_json, from_data, to_data, version_hash
 from engine.compiler import compile_rule_set
 from engine.decision import Event
-from engine.evaluate import TIMER_FIRED, evaluate
 from engine.errors import CompileError
+from engine.evaluate import TIMER_FIRED, evaluate
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 F = ir.Field
