@@ -252,3 +252,18 @@ def test_database_check_refuses_a_negative_balance_even_if_code_skips_the_guard(
         s.execute(update(StockBalance).values(reserved=Decimal(5))
                   .execution_options(synchronize_session=False))
     assert balance(world, "MAG-36", "WH-A") == (Decimal(1), Decimal(0))
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE ledger_entry SET qty = qty + 1000",  # rewriting history
+    "DELETE FROM ledger_entry",  # losing it
+])
+def test_the_database_itself_keeps_the_ledger_append_only(world, statement):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    world.item("MAG-36")
+    world.receive("MAG-36", "WH-A", 3)
+    with pytest.raises(DBAPIError, match="append-only"), world.db.write(world.tenant_id) as s:
+        s.execute(text(statement))
+    assert counts(world) == (1, 1)
