@@ -31,7 +31,8 @@ test-fast: $(STAMP)
 bench: $(STAMP)  ## benchmarks (not part of make test)
 	./scripts/ensure-postgres.sh
 	$(BIN)/python -m bench.bench_core
-	@if [ -f bench/bench_dsl.py ]; then $(BIN)/python -m bench.bench_dsl; fi
+	$(BIN)/python -m bench.bench_dsl
+	$(BIN)/python -m bench.bench_engine
 
 soak: $(STAMP)  ## long soak runs (10,000 events, kill -9 workers), not part of make test
 	./scripts/ensure-postgres.sh
