@@ -69,11 +69,12 @@ def builtin_for(name: str) -> Callable[..., Any] | None:
 
 def _number(value: Any) -> Any:
     """JSON floats and ints from payloads become Decimals, so money stays exact."""
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is str or kind is Decimal or kind is bool or value is None:
         return value
-    if isinstance(value, float):
+    if kind is float:
         return Decimal(repr(value))
-    if isinstance(value, int):
+    if kind is int:
         return Decimal(value)
     return value
 
@@ -82,7 +83,7 @@ def resolve(scope: Scope, path: tuple[str, ...]) -> Any:
     """Walk ``path`` through nested mappings; a missing step gives None."""
     value: Any = scope
     for step in path:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             return None
         value = value.get(step)
         if value is None:

@@ -142,7 +142,8 @@ def _evaluate_rule(run: _Run, rule: CompiledRule, scope: Scope, now: datetime,
         result = rows[0] if r.table and r.table.hit == "first" else rows
         run.actions.append(run.planned(rule, r.table.id if r.table else r.id, "table_result",
                                        (("rows", tuple(rows)),)))
-        run.run_actions(rule, rule.actions, {**scope, "result": result})
+        if rule.actions:
+            run.run_actions(rule, rule.actions, {**scope, "result": result})
         return
     run.run_actions(rule, rule.actions, scope)
 

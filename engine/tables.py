@@ -8,12 +8,12 @@ row order. First-hit takes the lowest candidate that passes; collect takes all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from engine import ir
-from engine.compiler import Fn, Scope, compile_expr, constant, is_constant
+from engine.compiler import _COMPARE, Fn, Scope, compile_expr, constant, is_constant
 
 
 class _WithInput(Mapping[str, Any]):
@@ -50,6 +50,41 @@ def _equality_keys(cell: ir.Expr) -> list[Any] | None:
     return None
 
 
+ValuePredicate = Callable[[Any], bool]
+
+
+def value_predicate(cell: ir.Expr) -> ValuePredicate | None:
+    """A test of the input's value alone, when the cell only compares ``?`` with constants.
+
+    ``? >= 100 and ? < 500`` becomes ``lambda v: …`` with no scope at all; other cells
+    (reading other fields) return None and run as ordinary closures.
+    """
+    if isinstance(cell, ir.Binary) and cell.op in {"and", "or"}:
+        left, right = value_predicate(cell.left), value_predicate(cell.right)
+        if left is None or right is None:
+            return None
+        if cell.op == "and":
+            return lambda v: left(v) and right(v)
+        return lambda v: left(v) or right(v)
+    if not isinstance(cell, ir.Binary) or cell.left != _QUESTION:
+        return None
+    if cell.op in {"in", "not_in"} and isinstance(cell.right, ir.ListExpr) and all(
+            is_constant(i) for i in cell.right.items):
+        members = frozenset(constant(i) for i in cell.right.items)
+        return (lambda v: v in members) if cell.op == "in" else (lambda v: v not in members)
+    if cell.op in _COMPARE and is_constant(cell.right):
+        bound, cmp = constant(cell.right), _COMPARE[cell.op]
+        if bound is None:
+            return None
+        if cell.op == "!=":  # a missing value differs from any constant
+            return lambda v: v is None or cmp(v, bound)
+        return lambda v: v is not None and cmp(v, bound)
+    return None
+
+
+_QUESTION = ir.Field(path=("?",))
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledTable:
     """A decision table ready for lookups."""
@@ -58,9 +93,13 @@ class CompiledTable:
     inputs: tuple[Fn, ...]
     #: per indexed column: (column, value → row bitset, bitset of rows matching anything)
     indexes: tuple[tuple[int, dict[Any, int], int], ...]
-    #: per row: the cells to check one by one (column, predicate)
+    #: per row: cells that test the input's value alone (column, predicate)
+    value_checks: tuple[tuple[tuple[int, ValuePredicate], ...], ...]
+    #: per row: the other cells, run against the scope (column, closure)
     checks: tuple[tuple[tuple[int, Fn], ...], ...]
     outputs: tuple[tuple[Fn, ...], ...]
+    #: per row: the outputs when they are all constants (copied on every hit)
+    constant_outputs: tuple[dict[str, Any] | None, ...]
     all_rows: int
 
     def lookup(self, scope: Scope) -> list[int]:
@@ -76,7 +115,8 @@ class CompiledTable:
             low = mask & -mask
             row = low.bit_length() - 1
             mask ^= low
-            if all(check(_WithInput(scope, values[col])) for col, check in self.checks[row]):
+            if all(pred(values[col]) for col, pred in self.value_checks[row]) and all(
+                    check(_WithInput(scope, values[col])) for col, check in self.checks[row]):
                 hits.append(row)
                 if self.table.hit == "first":
                     break
@@ -85,8 +125,12 @@ class CompiledTable:
     def evaluate(self, scope: Scope) -> list[dict[str, Any]]:
         """The outputs of the matching rows, as name → value."""
         names = self.table.outputs
-        return [{n: f(scope) for n, f in zip(names, self.outputs[row], strict=True)}
-                for row in self.lookup(scope)]
+        out = []
+        for row in self.lookup(scope):
+            fixed = self.constant_outputs[row]
+            out.append(dict(fixed) if fixed is not None else {
+                n: f(scope) for n, f in zip(names, self.outputs[row], strict=True)})
+        return out
 
 
 def compile_table(rule_id: str, table: ir.DecisionTable) -> CompiledTable:
@@ -110,11 +154,26 @@ def compile_table(rule_id: str, table: ir.DecisionTable) -> CompiledTable:
                 index[key] = index.get(key, 0) | (1 << row)
         indexes.append((column, index, wildcard))
         indexed_columns.add(column)
-    checks = tuple(
-        tuple((col, compile_expr(cell, where)) for col, cell in enumerate(row.cells)
-              if cell is not None and col not in indexed_columns)
-        for row in table.rows)
+    value_checks: list[tuple[tuple[int, ValuePredicate], ...]] = []
+    checks: list[tuple[tuple[int, Fn], ...]] = []
+    for row in table.rows:
+        fast: list[tuple[int, ValuePredicate]] = []
+        slow: list[tuple[int, Fn]] = []
+        for col, cell in enumerate(row.cells):
+            if cell is None or col in indexed_columns:
+                continue
+            pred = value_predicate(cell)
+            if pred is not None:
+                fast.append((col, pred))
+            else:
+                slow.append((col, compile_expr(cell, where)))
+        value_checks.append(tuple(fast))
+        checks.append(tuple(slow))
     outputs = tuple(tuple(compile_expr(o, where) for o in row.outputs) for row in table.rows)
+    constant_outputs = tuple(
+        dict(zip(table.outputs, (constant(o) for o in row.outputs), strict=True))
+        if all(is_constant(o) for o in row.outputs) else None for row in table.rows)
     return CompiledTable(table=table, inputs=tuple(compile_expr(i, where) for i in table.inputs),
-                         indexes=tuple(indexes), checks=checks, outputs=outputs,
-                         all_rows=(1 << n_rows) - 1)
+                         indexes=tuple(indexes), value_checks=tuple(value_checks),
+                         checks=tuple(checks), outputs=outputs,
+                         constant_outputs=constant_outputs, all_rows=(1 << n_rows) - 1)

@@ -164,3 +164,29 @@ def test_same_inputs_give_the_same_decision(deposit, sku, ms):
                                                    "lines": [sku]}, "order_id": sku})
     now = NOW + timedelta(milliseconds=ms)
     assert evaluate(PLAN, ev, {}, now) == evaluate(compile_rule_set(RULES), ev, {}, now)
+
+
+_CELLS = [
+    ir.Binary(op=op, left=F(path=("?",)), right=lit(50)) for op in
+    ("==", "!=", "<", "<=", ">", ">=")
+] + [
+    ir.Binary(op="and", left=ir.Binary(op=">=", left=F(path=("?",)), right=lit(10)),
+              right=ir.Binary(op="<", left=F(path=("?",)), right=lit(100))),
+    ir.Binary(op="or", left=ir.Binary(op="<", left=F(path=("?",)), right=lit(10)),
+              right=ir.Binary(op="==", left=F(path=("?",)), right=lit(77))),
+    ir.Binary(op="not_in", left=F(path=("?",)), right=ir.ListExpr(items=(lit(1), lit(2)))),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(cell=st.sampled_from(_CELLS),
+       value=st.none() | st.decimals(min_value=-200, max_value=200, places=1,
+                                     allow_nan=False))
+def test_fast_value_predicates_agree_with_the_general_closures(cell, value):
+    """The table's scope-free predicates must decide exactly like compiled expressions."""
+    from engine.compiler import compile_expr
+    from engine.tables import value_predicate
+
+    fast = value_predicate(cell)
+    assert fast is not None
+    assert fast(value) == bool(compile_expr(cell)({"?": value}))
