@@ -9,6 +9,8 @@ def comment_nodes(text: str) -> tuple[Comment, ...]:
     """Find the ``#`` comments of a text (outside strings), in order."""
     found: list[Comment] = []
     for lineno, line in enumerate(text.split("\n"), start=1):
+        if "#" not in line:
+            continue
         quote: str | None = None
         i = 0
         while i < len(line):
