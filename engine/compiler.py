@@ -136,7 +136,7 @@ def compile_expr(expr: ir.Expr, where: tuple[str, str] = ("?", "?")) -> Fn:
         items = [compile_expr(i, where) for i in expr.items]
         return lambda s: [f(s) for f in items]
     if isinstance(expr, ir.Template):
-        parts: list[Fn] = [(lambda _s, t=p: t) if isinstance(p, str) else compile_expr(p, where)
+        parts: list[Fn] = [_const(p) if isinstance(p, str) else compile_expr(p, where)
                            for p in expr.parts]
         return lambda s: "".join(_text(f(s)) for f in parts)
     if isinstance(expr, ir.Unary):
@@ -156,6 +156,10 @@ def compile_expr(expr: ir.Expr, where: tuple[str, str] = ("?", "?")) -> Fn:
                            reason_zh="时间条件只能用“且”与其他条件连接")
     raise CompileError(rule=where[0], node=where[1], reason=f"unknown node {expr!r}",
                        reason_zh="未知节点")
+
+
+def _const(value: Any) -> Fn:
+    return lambda _s: value
 
 
 def _text(value: Any) -> str:
@@ -333,6 +337,9 @@ def compile_rule_set(rule_set: ir.RuleSet) -> Plan:
         if isinstance(compiled.temporal, ir.CountWithin) and \
                 compiled.temporal.event_type != rule.trigger:
             counted.setdefault(compiled.temporal.event_type, []).append(compiled)
-    freeze = lambda d: {k: tuple(v) for k, v in d.items()}  # noqa: E731
-    return Plan(version=version, by_event=freeze(by_event), awaited=freeze(awaited),
-                counted=freeze(counted), by_id=by_id)
+    return Plan(version=version, by_event=_frozen(by_event), awaited=_frozen(awaited),
+                counted=_frozen(counted), by_id=by_id)
+
+
+def _frozen(index: dict[str, list[CompiledRule]]) -> dict[str, tuple[CompiledRule, ...]]:
+    return {k: tuple(v) for k, v in index.items()}

@@ -163,5 +163,12 @@ def _raise_lit(e: ir.Lit) -> a.Expr:
 
 def raise_template(t: ir.Template) -> a.Template:
     """The string an IR template came from."""
-    return a.Template(parts=tuple(a.TextPart(text=p) if isinstance(p, str) else a.Placeholder(
-        path=a.Path(parts=p.path)) for p in t.parts))
+    parts: list[a.TextPart | a.Placeholder] = []
+    for part in t.parts:
+        if isinstance(part, str):
+            parts.append(a.TextPart(text=part))
+        elif isinstance(part, ir.Field):
+            parts.append(a.Placeholder(path=a.Path(parts=part.path)))
+        else:
+            raise LoweringError(f"a string may only hold fields, not {type(part).__name__}")
+    return a.Template(parts=tuple(parts))

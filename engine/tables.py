@@ -156,10 +156,10 @@ def compile_table(rule_id: str, table: ir.DecisionTable) -> CompiledTable:
         indexed_columns.add(column)
     value_checks: list[tuple[tuple[int, ValuePredicate], ...]] = []
     checks: list[tuple[tuple[int, Fn], ...]] = []
-    for row in table.rows:
+    for table_row in table.rows:
         fast: list[tuple[int, ValuePredicate]] = []
         slow: list[tuple[int, Fn]] = []
-        for col, cell in enumerate(row.cells):
+        for col, cell in enumerate(table_row.cells):
             if cell is None or col in indexed_columns:
                 continue
             pred = value_predicate(cell)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, ColumnElement, literal, select, update
+from sqlalchemy import BigInteger, ColumnElement, CursorResult, Table, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -24,8 +24,15 @@ from kernel.db import Driver, Sql
 from kernel.models import IdempotencyRecord
 from kernel.types import from_milli, to_milli
 
-_sb = StockBalance.__table__.c
-_lb = LotBalance.__table__.c
+_SB = cast(Table, StockBalance.__table__)
+_LB = cast(Table, LotBalance.__table__)
+_sb = _SB.c
+_lb = _LB.c
+
+
+def changed_one(result: Any) -> bool:
+    """True when a conditional UPDATE changed exactly one row (zero means refused)."""
+    return int(cast(CursorResult[Any], result).rowcount) == 1
 
 
 def _m(qty: Decimal) -> ColumnElement[int]:
@@ -79,7 +86,7 @@ def _balance_where(tenant_id: int, item_id: int, warehouse_id: int) -> list[Colu
 def add_on_hand(session: Session, tenant_id: int, item_id: int, warehouse_id: int,
                 qty: Decimal) -> None:
     """Add goods (qty > 0) to an existing balance row."""
-    session.execute(update(StockBalance.__table__)
+    session.execute(update(_SB)
                     .where(*_balance_where(tenant_id, item_id, warehouse_id))
                     .values(on_hand=_sb.on_hand + _m(qty)))
 
@@ -88,47 +95,47 @@ def take_available(session: Session, tenant_id: int, item_id: int, warehouse_id:
                    qty: Decimal) -> bool:
     """Remove ``qty`` of unreserved stock; False (and nothing changed) if not available."""
     result = session.execute(
-        update(StockBalance.__table__)
+        update(_SB)
         .where(*_balance_where(tenant_id, item_id, warehouse_id),
                _sb.on_hand - _sb.reserved >= _m(qty))
         .values(on_hand=_sb.on_hand - _m(qty)))
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return changed_one(result)
 
 
 def take_reserved(session: Session, tenant_id: int, item_id: int, warehouse_id: int,
                   qty: Decimal) -> bool:
     """Remove ``qty`` of reserved stock (a shipment consuming its hold)."""
     result = session.execute(
-        update(StockBalance.__table__)
+        update(_SB)
         .where(*_balance_where(tenant_id, item_id, warehouse_id), _sb.reserved >= _m(qty))
         .values(on_hand=_sb.on_hand - _m(qty), reserved=_sb.reserved - _m(qty)))
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return changed_one(result)
 
 
 def hold(session: Session, tenant_id: int, item_id: int, warehouse_id: int, qty: Decimal) -> bool:
     """Reserve ``qty`` of available stock; False if not available."""
     result = session.execute(
-        update(StockBalance.__table__)
+        update(_SB)
         .where(*_balance_where(tenant_id, item_id, warehouse_id),
                _sb.on_hand - _sb.reserved >= _m(qty))
         .values(reserved=_sb.reserved + _m(qty)))
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return changed_one(result)
 
 
 def unhold(session: Session, tenant_id: int, item_id: int, warehouse_id: int,
            qty: Decimal) -> bool:
     """Give back ``qty`` of a hold."""
     result = session.execute(
-        update(StockBalance.__table__)
+        update(_SB)
         .where(*_balance_where(tenant_id, item_id, warehouse_id), _sb.reserved >= _m(qty))
         .values(reserved=_sb.reserved - _m(qty)))
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return changed_one(result)
 
 
 def add_lot(session: Session, tenant_id: int, item_id: int, warehouse_id: int, lot_id: int,
             qty: Decimal) -> None:
     """Add goods to a lot balance row (which must exist)."""
-    session.execute(update(LotBalance.__table__)
+    session.execute(update(_LB)
                     .where(_lb.tenant_id == tenant_id, _lb.item_id == item_id,
                            _lb.warehouse_id == warehouse_id, _lb.lot_id == lot_id)
                     .values(on_hand=_lb.on_hand + _m(qty)))
@@ -138,11 +145,11 @@ def take_lot(session: Session, tenant_id: int, item_id: int, warehouse_id: int, 
              qty: Decimal) -> bool:
     """Remove goods from a lot; False if the lot holds less than ``qty``."""
     result = session.execute(
-        update(LotBalance.__table__)
+        update(_LB)
         .where(_lb.tenant_id == tenant_id, _lb.item_id == item_id,
                _lb.warehouse_id == warehouse_id, _lb.lot_id == lot_id, _lb.on_hand >= _m(qty))
         .values(on_hand=_lb.on_hand - _m(qty)))
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return changed_one(result)
 
 
 # The hot path of a plain shipment (no reservation, no lot named) does the same in
@@ -253,7 +260,7 @@ def claim_key(session: Session, tenant_id: int, key: str, command: str, request_
     otherwise. Raises ``IdempotencyKeyReused`` (from the caller's module) via the
     returned record check in :func:`check_replay`.
     """
-    t = IdempotencyRecord.__table__
+    t = cast(Table, IdempotencyRecord.__table__)
     stmt = _insert(session, t).values(
         tenant_id=tenant_id, key=key, command=command, request_hash=request_hash,
         response=None, created_at=now,
@@ -270,7 +277,7 @@ def claim_key(session: Session, tenant_id: int, key: str, command: str, request_
 
 def store_response(session: Session, tenant_id: int, key: str, response: dict[str, Any]) -> None:
     """Keep the response of the command that claimed ``key``."""
-    t = IdempotencyRecord.__table__
+    t = cast(Table, IdempotencyRecord.__table__)
     session.execute(update(t).where(t.c.tenant_id == tenant_id, t.c.key == key)
                     .values(response=response))
 

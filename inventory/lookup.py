@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -98,7 +99,7 @@ def lot_for_receipt(session: Session, tenant_id: int, item: Item, lot_no: str | 
         expiry_date = today + timedelta(days=item.shelf_life_days)
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(Lot.__table__).values(
+    session.execute(insert(cast(Table, Lot.__table__)).values(
         tenant_id=tenant_id, item_id=item.id, lot_no=number, expiry_date=expiry_date,
         storage_condition=str(item.attributes.get("storage_condition", "")),
     ).on_conflict_do_nothing(index_elements=["tenant_id", "item_id", "lot_no"]))

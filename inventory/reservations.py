@@ -10,9 +10,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, case, literal, select, update
+from sqlalchemy import BigInteger, Table, case, literal, select, update
 from sqlalchemy.orm import Session
 
 from inventory import guarantees
@@ -28,7 +28,8 @@ from inventory.lookup import balance_row, item_by_sku, warehouse_by_code
 from inventory.models import Item, Reservation, Warehouse
 from kernel.types import UtcDateTime, to_milli
 
-_r = Reservation.__table__.c
+_R = cast(Table, Reservation.__table__)
+_r = _R.c
 
 
 def reservation_view(res: Reservation, item: Item, warehouse: Warehouse) -> dict[str, Any]:
@@ -49,10 +50,10 @@ def _document(res: Reservation) -> DocumentRef | None:
 
 def _end(session: Session, res: Reservation, status: str, now: datetime) -> bool:
     """Move an active reservation to ``status``; False if someone else ended it first."""
-    result = session.execute(update(Reservation.__table__)
+    result = session.execute(update(_R)
                              .where(_r.id == res.id, _r.status == "active")
                              .values(status=status, ended_at=now))
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return guarantees.changed_one(result)
 
 
 def expire_one(session: Session, ctx: CommandContext, res: Reservation, item: Item,
@@ -163,13 +164,13 @@ def consume(session: Session, ctx: CommandContext, res: Reservation, qty: Decima
                                    status="expired" if res.status == "active" else res.status)
     m = literal(to_milli(qty), BigInteger)
     result = session.execute(
-        update(Reservation.__table__)
+        update(_R)
         .where(_r.id == res.id, _r.status == "active", _r.qty >= m)
         .values(qty=_r.qty - m,
                 status=case((_r.qty - m == 0, "consumed"), else_=_r.status),
                 ended_at=case((_r.qty - m == 0, literal(now, UtcDateTime())),
                               else_=_r.ended_at)))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not guarantees.changed_one(result):
         raise InsufficientReservation(reservation_id=res.id, held=res.qty, requested=qty)
 
 

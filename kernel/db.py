@@ -130,7 +130,7 @@ class Driver:
         found = session.info.get(_DRIVER)
         if found is None or found._connection is not connection:
             found = session.info[_DRIVER] = cls(session)
-        return found  # type: ignore[no-any-return]
+        return found
 
     def time(self, value: datetime) -> Any:
         """An aware timestamp as UtcDateTime binds it."""
@@ -172,7 +172,7 @@ class Driver:
             dialect = self._connection.dialect
             if not isinstance(exc, dialect.loaded_dbapi.Error):
                 raise
-            lost = dialect.is_disconnect(exc, self._dbapi, self._cursor)  # type: ignore[arg-type]
+            lost = dialect.is_disconnect(exc, self._dbapi, self._cursor)
             if lost:
                 self._connection.invalidate(exc)
             raise DBAPIError.instance(text, dict(params), exc, dialect.loaded_dbapi.Error,

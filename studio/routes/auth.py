@@ -50,14 +50,14 @@ def create_api_token(body: ApiTokenCreate, principal: Admin, db: DbDep,
     with db.write(principal.tenant_id) as session:
         token, row = accounts.create_api_token(session, principal.tenant_id, body.name,
                                                body.scopes, now, expires)
-        return ApiTokenCreated(token=token, **_token_fields(row))
+        return ApiTokenCreated(token=token, **_token_out(row).model_dump())
 
 
 @router.get("/api-tokens", response_model=list[ApiTokenOut])
 def list_api_tokens(principal: Admin, db: DbDep) -> list[ApiTokenOut]:
     """API tokens of the tenant (never their secrets)."""
     with db.read(principal.tenant_id) as session:
-        return [ApiTokenOut(**_token_fields(r)) for r in accounts.list_api_tokens(session)]
+        return [_token_out(r) for r in accounts.list_api_tokens(session)]
 
 
 @router.delete("/api-tokens/{token_id}", response_model=ApiTokenOut)
@@ -66,9 +66,9 @@ def revoke_api_token(token_id: Annotated[int, Path(ge=1, le=2**62)], principal: 
     """Revoke an API token; it stops working at once."""
     with db.write(principal.tenant_id) as session:
         row = accounts.revoke_api_token(session, token_id, clock.now())
-        return ApiTokenOut(**_token_fields(row))
+        return _token_out(row)
 
 
-def _token_fields(row: AccessToken) -> dict[str, object]:
-    return {"id": row.id, "name": row.name, "scopes": row.scopes, "created_at": row.created_at,
-            "expires_at": row.expires_at, "revoked_at": row.revoked_at}
+def _token_out(row: AccessToken) -> ApiTokenOut:
+    return ApiTokenOut(id=row.id, name=row.name, scopes=row.scopes, created_at=row.created_at,
+                       expires_at=row.expires_at, revoked_at=row.revoked_at)
