@@ -162,6 +162,24 @@ def _const(value: Any) -> Fn:
     return lambda _s: value
 
 
+def _coerce(a: Any, b: Any) -> tuple[Any, Any]:
+    """Numbers that arrive as text (``"30.00"``, as JSON APIs often send money) meet
+    Decimals as Decimals; anything else is left alone."""
+    if type(a) is str and type(b) is Decimal:
+        return _decimal_or_text(a), b
+    if type(b) is str and type(a) is Decimal:
+        return a, _decimal_or_text(b)
+    return a, b
+
+
+def _decimal_or_text(text: str) -> Any:
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return text
+    return value if value.is_finite() else text
+
+
 def _text(value: Any) -> str:
     if value is None:
         return "—"
@@ -201,17 +219,20 @@ def _binary(expr: ir.Binary, where: tuple[str, str]) -> Fn:
         cmp = _COMPARE[op]
 
         def compare(s: Scope) -> bool:
-            a, b = left(s), right(s)
+            a, b = _coerce(left(s), right(s))
             if a is None or b is None:  # a missing value satisfies no comparison
                 return op == "!=" and (a is None) != (b is None)
-            return cmp(a, b)
+            try:
+                return cmp(a, b)
+            except TypeError:  # data of the wrong kind satisfies no comparison either
+                return op == "!="
 
         return compare
     if op in _ARITH:
         arith = _ARITH[op]
 
         def compute(s: Scope) -> Any:
-            a, b = left(s), right(s)
+            a, b = _coerce(left(s), right(s))
             if a is None or b is None or (op == "/" and b == 0):
                 return None
             return arith(a, b)

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +21,15 @@ from engine import timers
 from engine.decision import Decision, PlannedAction
 from engine.dispatch import claim_effect
 from engine.models import InboxMessage, WindowState
+from inventory import (
+    CommandContext,
+    DocumentRef,
+    InventoryError,
+    Provenance,
+    ReleaseReservation,
+    ReserveStock,
+    reservations,
+)
 from inventory.documents import parties
 
 
@@ -44,6 +54,7 @@ class ProductionExecutor:
         self._apply: dict[str, Callable[[PlannedAction], None]] = {
             "alert": self._inbox, "notify": self._inbox, "freeze": self._freeze,
             "unfreeze": self._unfreeze, "arm_timer": self._arm, "cancel_timer": self._cancel,
+            "reserve": self._reserve, "release": self._release,
         }
 
     def apply(self, decision: Decision) -> list[Applied]:
@@ -88,6 +99,51 @@ class ProductionExecutor:
     def _unfreeze(self, action: PlannedAction) -> None:
         self._freeze(action, freeze=False)
 
+    def _context(self, action: PlannedAction) -> CommandContext:
+        prov = action.provenance
+        return CommandContext(
+            tenant_id=self.tenant_id, actor=f"rule:{prov.rule_id}",
+            provenance=Provenance(cause_event_id=prov.event_id, rule_version=prov.version,
+                                  rule_node=prov.node_id))
+
+    def _reserve(self, action: PlannedAction) -> None:
+        """Hold stock for each line (sku, warehouse, qty), all or none; ledger rows carry the
+        rule's provenance. A refusal does not fail the event: it becomes an alert."""
+        hold = action.arg("hold")
+        ttl = max(1, int(hold) // 1000) if hold else None
+        lines = _lines(action.arg("target"))
+        try:
+            with self.session.begin_nested():  # all lines or none
+                for line in lines:
+                    reservations.reserve(self.session, self._context(action), ReserveStock(
+                        sku=str(line["sku"]), warehouse=str(line["warehouse"]),
+                        qty=Decimal(str(line["qty"])), ttl_seconds=ttl,
+                        document=_document(line)), self.now)
+        except (InventoryError, KeyError) as exc:
+            self._refused(action, exc)
+
+    def _release(self, action: PlannedAction) -> None:
+        """Release the holds of each line that names its reservation."""
+        try:
+            with self.session.begin_nested():
+                for line in _lines(action.arg("target")):
+                    if line.get("reservation_id"):
+                        reservations.release(
+                            self.session, self._context(action),
+                            ReleaseReservation(reservation_id=str(line["reservation_id"])),
+                            self.now)
+        except InventoryError as exc:
+            self._refused(action, exc)
+
+    def _refused(self, action: PlannedAction, exc: Exception) -> None:
+        prov = action.provenance
+        reason = exc.render("zh-CN") if isinstance(exc, InventoryError) else f"缺少字段 {exc}"
+        self.session.add(InboxMessage(
+            tenant_id=self.tenant_id, kind="alert", recipient="role:admin",
+            message=f"规则 {prov.rule_id} 的 {action.kind} 未执行：{reason}",
+            event_id=prov.event_id, rule_id=prov.rule_id, rule_version=prov.version,
+            rule_node=prov.node_id, created_at=self.now))
+
     def _arm(self, action: PlannedAction) -> None:
         rule_id, key = action.arg("rule_id"), action.arg("key")
         payload = {"rule_id": rule_id, "key": key, "version": action.provenance.version,
@@ -108,6 +164,17 @@ class ProductionExecutor:
         else:
             row.state, row.updated_at = _json_safe(list(state)), self.now
         self.session.flush()
+
+
+def _lines(target: Any) -> list[dict[str, Any]]:
+    if isinstance(target, dict):
+        return [target]
+    return [t for t in target or () if isinstance(t, dict)]
+
+
+def _document(line: dict[str, Any]) -> DocumentRef | None:
+    ref = line.get("order_no") or line.get("order_id")
+    return DocumentRef(type="sales_order", ref=str(ref)) if ref else None
 
 
 def load_windows(session: Session, rule_ids: list[str]) -> dict[tuple[str, str], Any]:

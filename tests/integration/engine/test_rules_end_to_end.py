@@ -162,3 +162,41 @@ def test_redelivering_an_event_changes_nothing(shop):
         outcomes = [a.outcome for a in RuleHandler().handle(s, record, world.clock.now())]
     assert outcomes == ["already applied", "already applied"]
     assert len(inbox(world)) == 2
+
+
+def test_deposit_order_from_a_shop_holds_stock_2h_with_rule_provenance(shop):
+    """An online shop's confirmed deposit order (entity-shaped, as a connector delivers it):
+    the rule reserves its lines for 2 h; the ledger rows name the rule, version and node;
+    the hold expires on its own; a refusal becomes an alert instead of a lost event."""
+    from inventory import queries
+    from inventory.models import LedgerEntry
+
+    world, _docs, worker = shop
+    version = install(world, "deposit_locks_stock.rule")
+
+    def confirmed(no: str, qty: int) -> str:
+        event_id = guarantees.new_event_id()
+        with world.db.write(world.tenant_id) as s:
+            guarantees.append_event(s, world.tenant_id, event_id, "sales_order.confirmed",
+                                    f"shop-order:{no}", {"order": {
+                                        "id": no, "deposit_amount": "30.00", "lines": [
+                                            {"sku": "TEA-1", "warehouse": "WH-A", "qty": qty,
+                                             "order_no": no}]}}, world.clock.now())
+        return event_id
+
+    event_id = confirmed("TB-1001", 20)
+    worker.run_once()
+    with world.db.read(world.tenant_id) as s:
+        rows, _ = queries.balances(s, sku="TEA-1", warehouse="WH-A", offset=0, limit=1)
+        held = s.scalar(select(LedgerEntry).where(LedgerEntry.reason == "reserve"))
+    assert rows[0]["reserved"] == 20
+    assert (held.cause_event_id, held.rule_version, held.rule_node, held.document_ref) == (
+        event_id, version, "deposit_locks_stock/then/0", "TB-1001")
+    confirmed("TB-1002", 40)  # 50 on hand, 20 held: refused, told, not lost
+    worker.run_once()
+    assert any(m[0] == "role:admin" and "可用 30.000，请求 40.000" in m[1] for m in inbox(world))
+    world.clock.advance(timedelta(hours=2))
+    worker.run_once()  # the sweep releases the expired hold
+    with world.db.read(world.tenant_id) as s:
+        rows, _ = queries.balances(s, sku="TEA-1", warehouse="WH-A", offset=0, limit=1)
+    assert rows[0]["reserved"] == 0

@@ -190,3 +190,14 @@ def test_fast_value_predicates_agree_with_the_general_closures(cell, value):
     fast = value_predicate(cell)
     assert fast is not None
     assert fast(value) == bool(compile_expr(cell)({"?": value}))
+
+
+@pytest.mark.parametrize(("deposit", "kinds"), [
+    ("50.50", ["reserve", "arm_timer"]),  # money as JSON text, as our own API writes it
+    ("0.00", ["notify", "arm_timer"]),  # zero as text: the else branch
+    ("abc", ["notify", "arm_timer"]),  # not a number: no comparison holds, nothing crashes
+])
+def test_numbers_sent_as_text_compare_as_numbers(deposit, kinds):
+    d = evaluate(PLAN, event("sales_order.confirmed", {"order": {
+        "no": "SO-9", "deposit_amount": deposit}, "order_id": "SO-9"}), {}, NOW)
+    assert [a.kind for a in d.actions] == kinds
