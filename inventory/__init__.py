@@ -6,6 +6,7 @@ It knows nothing of rules: it accepts commands and appends domain events to the 
 from __future__ import annotations
 
 from inventory.commands import (
+    Address,
     AdjustStock,
     Command,
     CommandContext,
@@ -33,9 +34,11 @@ from inventory.errors import (
     UnknownReservation,
     UnknownWarehouse,
 )
+from inventory.guards import StockGuard
 from inventory.service import StockService
 
 __all__ = [
+    "Address",
     "AdjustStock",
     "Command",
     "CommandContext",
@@ -54,6 +57,7 @@ __all__ = [
     "ReserveStock",
     "SameWarehouseTransfer",
     "ShipStock",
+    "StockGuard",
     "StockService",
     "TransferStock",
     "UnknownItem",

@@ -45,6 +45,15 @@ class DocumentRef:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Address:
+    """A delivery address as the order or the shop gave it."""
+
+    text: str
+    #: Whether an address check found it real (None: not checked).
+    is_real: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Provenance:
     """Which event, rule version and node caused a command (filled by the engine)."""
 
@@ -136,6 +145,8 @@ class ReserveStock:
     qty: Decimal
     ttl_seconds: int | None = None
     document: DocumentRef | None = None
+    #: The delivery address, when the caller knows it (guards may refuse on it).
+    address: Address | None = None
     name = "reserve"
 
     def __post_init__(self) -> None:

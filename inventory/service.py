@@ -25,6 +25,7 @@ from inventory.commands import (
     TransferStock,
 )
 from inventory.errors import IdempotencyKeyReused
+from inventory.guards import StockGuard, request_event
 from inventory.models import Reservation
 from kernel.clock import Clock
 from kernel.db import Database
@@ -56,9 +57,10 @@ def request_hash(command: Command) -> str:
 class StockService:
     """Runs stock commands: check → conditional balance update → ledger → outbox, atomically."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, guard: StockGuard | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.guard = guard
 
     def execute(self, ctx: CommandContext, command: Command) -> dict[str, Any]:
         """Run ``command`` in one write transaction and return its result.
@@ -82,6 +84,11 @@ class StockService:
                     if first["request_hash"] != digest or first["response"] is None:
                         raise IdempotencyKeyReused(key=key, command=first["command"])
                     return {**first["response"], "replayed": True}
+            request = request_event(command) if self.guard is not None else None
+            if request is not None and self.guard is not None:
+                # Guard rules run inside this transaction: a refusal rolls back the key
+                # claim too, and nothing has been written yet.
+                self.guard.check(session, ctx.tenant_id, request[0], request[1], now)
             result = _HANDLERS[type(command)](session, ctx, command, now)
             if key is not None:
                 guarantees.store_response(session, ctx.tenant_id, key, result)

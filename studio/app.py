@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from engine import Worker
+from engine.guards import GuardRunner
 from inventory import StockService
 from kernel.clock import Clock, SystemClock
 from kernel.db import Database, make_engine
@@ -42,7 +43,7 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     )
     app.state.db = database
     app.state.clock = the_clock
-    app.state.stock = StockService(database, the_clock)
+    app.state.stock = StockService(database, the_clock, guard=GuardRunner())
     problems.install(app, _error_roots())
     app.add_middleware(InputGuard)
     app.openapi = lambda: openapi_with_problems(app)  # type: ignore[method-assign]

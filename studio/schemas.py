@@ -198,6 +198,13 @@ class AdjustmentIn(Strict):
     document: DocumentIn | None = None
 
 
+class AddressIn(Strict):
+    """A delivery address; guard rules may refuse a hold on it."""
+
+    text: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    is_real: bool | None = None
+
+
 class ReservationIn(Strict):
     """A hold on available stock, optionally with a time to live."""
 
@@ -206,6 +213,7 @@ class ReservationIn(Strict):
     qty: PositiveQty
     ttl_seconds: Annotated[int, Field(ge=1, le=366 * 86400)] | None = None
     document: DocumentIn | None = None
+    address: AddressIn | None = None
 
 
 class EntryOut(BaseModel):

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, status
 
-from inventory import ReleaseReservation, ReserveStock, queries
+from inventory import Address, ReleaseReservation, ReserveStock, queries
 from studio.deps import DbDep, IdempotencyKey, PagingDep, StockDep, StockReader, StockWriter
 from studio.routes.stock import _fields, context
 from studio.schemas import MovementOut, Page, ReservationIn, ReservationOut
@@ -19,7 +19,10 @@ ReservationId = Annotated[str, Path(min_length=1, max_length=36)]
 def reserve(body: ReservationIn, principal: StockWriter, stock: StockDep,
             key: IdempotencyKey = None) -> dict[str, Any]:
     """Hold available stock for an order, optionally for ``ttl_seconds``."""
-    return stock.execute(context(principal, key), ReserveStock(**_fields(body)))
+    fields = _fields(body)
+    address = body.address
+    fields["address"] = Address(text=address.text, is_real=address.is_real) if address else None
+    return stock.execute(context(principal, key), ReserveStock(**fields))
 
 
 @router.get("/reservations", response_model=Page[ReservationOut])

@@ -200,3 +200,27 @@ def test_deposit_order_from_a_shop_holds_stock_2h_with_rule_provenance(shop):
     with world.db.read(world.tenant_id) as s:
         rows, _ = queries.balances(s, sku="TEA-1", warehouse="WH-A", offset=0, limit=1)
     assert rows[0]["reserved"] == 0
+
+
+def test_guard_refuses_a_hold_for_a_fake_address_inside_the_command(shop):
+    """The guard runs in the reserve command's transaction: refused with the rule's words,
+    naming the rule, and nothing changes; a real address goes through."""
+    from engine.errors import GuardRefused
+    from engine.guards import GuardRunner
+    from inventory import Address, ReserveStock, StockService, queries
+
+    world, _docs, _worker = shop
+    install(world, "fake_address_no_reserve.rule")
+    stock = StockService(world.db, world.clock, guard=GuardRunner())
+    fake = ReserveStock(sku="TEA-1", warehouse="WH-A", qty=3,
+                        address=Address(text="火星路 1 号", is_real=False))
+    with pytest.raises(GuardRefused) as refused:
+        stock.execute(world.ctx, fake)
+    assert refused.value.context["rule"] == "地址不实禁止预占"
+    assert "火星路 1 号" in refused.value.render("zh-CN")
+    with world.db.read(world.tenant_id) as s:
+        rows, _ = queries.balances(s, sku="TEA-1", warehouse="WH-A", offset=0, limit=1)
+    assert rows[0]["reserved"] == 0
+    real = ReserveStock(sku="TEA-1", warehouse="WH-A", qty=3,
+                        address=Address(text="杭州市西湖区文三路 1 号", is_real=True))
+    assert stock.execute(world.ctx, real)["balances"][0]["reserved"] == "3.000"

@@ -1,0 +1,43 @@
+"""The seam where guard rules refuse a command inside its own transaction.
+
+The inventory knows nothing of rules: it describes the request as an event (type and
+entities) and asks a :class:`StockGuard`, which may raise a refusal that names the rule.
+The engine implements the guard; the studio wires it in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from inventory.commands import Command, ReserveStock
+
+#: Request events a guard may block, by command.
+RESERVE_REQUESTED = "stock.reserve_requested"
+
+
+class StockGuard(Protocol):
+    """Checks a request before the command changes anything."""
+
+    def check(self, session: Session, tenant_id: int, event_type: str,
+              entities: dict[str, Any], now: datetime) -> None:
+        """Return to let the command go on; raise a refusal (a DomainError) to stop it."""
+        ...
+
+
+def request_event(command: Command) -> tuple[str, dict[str, Any]] | None:
+    """The request event a guard sees for ``command``, or None if it is not guarded."""
+    if not isinstance(command, ReserveStock):
+        return None
+    entities: dict[str, Any] = {
+        "item": {"sku": command.sku},
+        "reservation": {"qty": str(command.qty), "warehouse_code": command.warehouse},
+    }
+    if command.document is not None:
+        entities["order"] = {"id": command.document.ref, "no": command.document.ref}
+    if command.address is not None:
+        entities["address"] = {"text": command.address.text,
+                               "is_real": command.address.is_real}
+    return RESERVE_REQUESTED, entities
