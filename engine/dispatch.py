@@ -23,11 +23,10 @@ from enum import StrEnum
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine.errors import EventNotFound, EventNotParked, HandlerNotFound
-from kernel.db import Database
+from kernel.db import Database, dialect_insert
 from kernel.models import Effect, OutboxEvent, OutboxRetry
 
 log = logging.getLogger("jxcflow.events")
@@ -75,11 +74,6 @@ class NullHandler:
         """Do nothing."""
 
 
-def _insert(session: Session, table: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-
-
 # Invariant: an effect key is applied at most once per tenant. The claim is an INSERT …
 # ON CONFLICT DO NOTHING in the handler's transaction: on PostgreSQL a concurrent second
 # claim waits on the unique index until the first transaction ends (committed → it sees
@@ -99,7 +93,7 @@ def claim_effect(session: Session, key: str, now: datetime) -> bool:
     if tenant_id is None:
         raise ValueError("claim_effect needs a tenant-scoped session")
     table = Effect.__table__
-    stmt = _insert(session, table).values(
+    stmt = dialect_insert(session, table).values(
         tenant_id=tenant_id, effect_key=key, applied_at=now,
     ).on_conflict_do_nothing(index_elements=["tenant_id", "effect_key"]).returning(table.c.id)
     return session.execute(stmt).first() is not None
@@ -192,7 +186,7 @@ def record_failure(db: Database, tenant_id: int, outbox_id: int, exc: BaseExcept
             session.execute(delete(_retry).where(_retry.c.outbox_id == outbox_id))
             return Outcome.PARKED
         next_at = now + policy.delay(attempts)
-        session.execute(_insert(session, _retry).values(
+        session.execute(dialect_insert(session, _retry).values(
             outbox_id=outbox_id, tenant_id=tenant_id, next_attempt_at=next_at,
         ).on_conflict_do_update(index_elements=["outbox_id"],
                                 set_={"next_attempt_at": next_at}))

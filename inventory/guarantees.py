@@ -10,17 +10,21 @@ failure by its return value; the command turns that into a named refusal.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import uuid
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import BigInteger, ColumnElement, CursorResult, Table, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from inventory.errors import IdempotencyKeyReused
 from inventory.models import LotBalance, StockBalance
-from kernel.db import Driver, Sql
+from kernel.db import Driver, Sql, dialect_insert
 from kernel.models import IdempotencyRecord
 from kernel.types import from_milli, to_milli
 
@@ -38,11 +42,6 @@ def changed_one(result: Any) -> bool:
 def _m(qty: Decimal) -> ColumnElement[int]:
     """A quantity as a typed thousandths literal (never re-scaled by the column type)."""
     return literal(to_milli(qty), BigInteger)
-
-
-def _insert(session: Session, table: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
 
 
 # --- 1. Balances -----------------------------------------------------------------------------
@@ -63,7 +62,7 @@ def _insert(session: Session, table: Any) -> Any:
 
 def ensure_balance(session: Session, tenant_id: int, item_id: int, warehouse_id: int) -> None:
     """Create the zero balance row of (item, warehouse) if it does not exist yet."""
-    stmt = _insert(session, StockBalance.__table__).values(
+    stmt = dialect_insert(session, StockBalance.__table__).values(
         tenant_id=tenant_id, item_id=item_id, warehouse_id=warehouse_id, on_hand=0, reserved=0
     ).on_conflict_do_nothing(index_elements=["tenant_id", "item_id", "warehouse_id"])
     session.execute(stmt)
@@ -73,7 +72,7 @@ def ensure_lot_balance(
     session: Session, tenant_id: int, item_id: int, warehouse_id: int, lot_id: int
 ) -> None:
     """Create the zero lot balance row if it does not exist yet."""
-    stmt = _insert(session, LotBalance.__table__).values(
+    stmt = dialect_insert(session, LotBalance.__table__).values(
         tenant_id=tenant_id, item_id=item_id, warehouse_id=warehouse_id, lot_id=lot_id, on_hand=0
     ).on_conflict_do_nothing(index_elements=["tenant_id", "item_id", "warehouse_id", "lot_id"])
     session.execute(stmt)
@@ -243,25 +242,34 @@ def take_first_lot(driver: Driver, tenant_id: int, item_id: int, warehouse_id: i
 # claim too, so retrying a refusal re-checks instead of replaying a stale "no".
 
 
-class Replay:
-    """The stored first response of an idempotent command."""
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal | date | datetime):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, tuple | frozenset):
+        return list(value)
+    raise TypeError(type(value).__name__)
 
-    __slots__ = ("response",)
 
-    def __init__(self, response: dict[str, Any]) -> None:
-        self.response = response
+def request_fingerprint(command: str, request: Mapping[str, Any]) -> str:
+    """sha256 of a command's name and content, to tell a repeat from a reused key."""
+    body = json.dumps({"command": command, **request}, sort_keys=True, default=_jsonable)
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def claim_key(session: Session, tenant_id: int, key: str, command: str, request_hash: str,
-              now: datetime) -> Replay | None:
+              now: datetime) -> dict[str, Any] | None:
     """Claim ``key`` for this command, or return the first response given under it.
 
-    Returns ``None`` when the key is new (the caller proceeds), a :class:`Replay`
-    otherwise. Raises ``IdempotencyKeyReused`` (from the caller's module) via the
-    returned record check in :func:`check_replay`.
+    Returns ``None`` when the key is new (the caller proceeds and later calls
+    :func:`store_response`), else the first response, unchanged.
+
+    Raises:
+        IdempotencyKeyReused: the key was first used for a different request.
     """
     t = cast(Table, IdempotencyRecord.__table__)
-    stmt = _insert(session, t).values(
+    stmt = dialect_insert(session, t).values(
         tenant_id=tenant_id, key=key, command=command, request_hash=request_hash,
         response=None, created_at=now,
     ).on_conflict_do_nothing(index_elements=["tenant_id", "key"]).returning(t.c.id)
@@ -271,8 +279,9 @@ def claim_key(session: Session, tenant_id: int, key: str, command: str, request_
     row = session.execute(
         select(t.c.command, t.c.request_hash, t.c.response)
         .where(t.c.tenant_id == tenant_id, t.c.key == key)).one()
-    return Replay({"command": row.command, "request_hash": row.request_hash,
-                   "response": row.response})
+    if row.request_hash != request_hash or row.response is None:
+        raise IdempotencyKeyReused(key=key, command=row.command)
+    return dict(row.response)
 
 
 def store_response(session: Session, tenant_id: int, key: str, response: dict[str, Any]) -> None:

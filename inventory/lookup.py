@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import cast
 
-from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inventory.errors import UnknownItem, UnknownLot, UnknownWarehouse
 from inventory.models import Bin, Item, Lot, StockBalance, Warehouse
+from kernel.db import dialect_insert
 from kernel.errors import NotFound
 
 
@@ -97,9 +96,7 @@ def lot_for_receipt(session: Session, tenant_id: int, item: Item, lot_no: str | 
     number = lot_no or ""
     if expiry_date is None and number and item.shelf_life_days:
         expiry_date = today + timedelta(days=item.shelf_life_days)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(cast(Table, Lot.__table__)).values(
+    session.execute(dialect_insert(session, Lot.__table__).values(
         tenant_id=tenant_id, item_id=item.id, lot_no=number, expiry_date=expiry_date,
         storage_condition=str(item.attributes.get("storage_condition", "")),
     ).on_conflict_do_nothing(index_elements=["tenant_id", "item_id", "lot_no"]))

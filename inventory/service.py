@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from collections.abc import Callable
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -24,7 +21,6 @@ from inventory.commands import (
     ShipStock,
     TransferStock,
 )
-from inventory.errors import IdempotencyKeyReused
 from inventory.guards import StockGuard, request_event
 from inventory.models import Reservation
 from kernel.clock import Clock
@@ -42,16 +38,9 @@ _HANDLERS: dict[type[Any], Handler] = {
 }
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal | date | datetime):
-        return str(value)
-    raise TypeError(type(value).__name__)
-
-
 def request_hash(command: Command) -> str:
     """A fingerprint of the command's content, to detect a key reused for another request."""
-    body = {"name": command.name, **dataclasses.asdict(command)}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, default=_jsonable).encode()).hexdigest()
+    return guarantees.request_fingerprint(command.name, dataclasses.asdict(command))
 
 
 class StockService:
@@ -76,14 +65,10 @@ class StockService:
         with self.db.write(ctx.tenant_id) as session:
             key = ctx.idempotency_key
             if key is not None:
-                digest = request_hash(command)
-                replay = guarantees.claim_key(session, ctx.tenant_id, key, command.name, digest,
-                                              now)
-                if replay is not None:
-                    first = replay.response
-                    if first["request_hash"] != digest or first["response"] is None:
-                        raise IdempotencyKeyReused(key=key, command=first["command"])
-                    return {**first["response"], "replayed": True}
+                first = guarantees.claim_key(session, ctx.tenant_id, key, command.name,
+                                             request_hash(command), now)
+                if first is not None:
+                    return {**first, "replayed": True}
             request = request_event(command) if self.guard is not None else None
             if request is not None and self.guard is not None:
                 # Guard rules run inside this transaction: a refusal rolls back the key

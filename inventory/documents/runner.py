@@ -14,9 +14,6 @@ has no shipments or returns that could hold those lines.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
@@ -37,7 +34,6 @@ from inventory.documents.errors import (
     UnknownDocument,
     document_context,
 )
-from inventory.errors import IdempotencyKeyReused
 from kernel.clock import Clock
 from kernel.db import Database
 from kernel.types import to_milli
@@ -56,22 +52,6 @@ class DocumentRow(Protocol):
     no: Any
     status: Any
     updated_at: Any
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal | date | datetime):
-        return str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    if isinstance(value, tuple | frozenset):
-        return list(value)
-    raise TypeError(type(value).__name__)
-
-
-def request_hash(command: str, request: Mapping[str, Any]) -> str:
-    """A fingerprint of an action and its input, to detect a key reused for another request."""
-    body = json.dumps({"command": command, **request}, sort_keys=True, default=_jsonable)
-    return hashlib.sha256(body.encode()).hexdigest()
 
 
 class DocumentRunner:
@@ -93,13 +73,10 @@ class DocumentRunner:
         with self.db.write(ctx.tenant_id) as session:
             key = ctx.idempotency_key
             if key is not None:
-                digest = request_hash(command, request)
-                replay = guarantees.claim_key(session, ctx.tenant_id, key, command, digest, now)
-                if replay is not None:
-                    first = replay.response
-                    if first["request_hash"] != digest or first["response"] is None:
-                        raise IdempotencyKeyReused(key=key, command=first["command"])
-                    return {**first["response"], "replayed": True}
+                digest = guarantees.request_fingerprint(command, request)
+                first = guarantees.claim_key(session, ctx.tenant_id, key, command, digest, now)
+                if first is not None:
+                    return {**first, "replayed": True}
             result = work(session, now)
             if key is not None:
                 guarantees.store_response(session, ctx.tenant_id, key, result)
