@@ -1,7 +1,8 @@
 """Rule graphs, compiled plans, pure evaluation, executors and workers.
 
-For now it holds the worker loop that sweeps expired reservations and drains the
-outbox; reaction rules join it with the engine issue.
+text (dsl) → IR (``ir``, ``lowering*``, ``canonical``) → plan (``compiler``, ``tables``)
+→ ``evaluate`` (pure) → a decision, applied by an executor (``executors``) from a worker
+(``worker``, ``queue_pg``, ``dispatch``, ``timers``, ``rule_handler``, ``guards``).
 """
 
 from __future__ import annotations

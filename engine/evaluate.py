@@ -148,12 +148,13 @@ def _evaluate_rule(run: _Run, rule: CompiledRule, scope: Scope, now: datetime,
     run.run_actions(rule, rule.actions, scope)
 
 
-def _window(run: _Run, rule: CompiledRule, temporal: ir.CountWithin, key: str, now: datetime,
-            state: WindowState) -> list[int]:
-    """The event times still inside the window, including this event's."""
+def _window(rule: CompiledRule, temporal: ir.CountWithin, key: str, now: datetime,
+            state: WindowState, *, counts_now: bool) -> list[int]:
+    """The event times still inside the window, with this event's when it is counted."""
     now_ms = _ms(now)
     seen = [t for t in state.get((rule.rule.id, key), ()) if t > now_ms - temporal.within_ms]
-    seen.append(now_ms)
+    if counts_now:
+        seen.append(now_ms)
     return seen
 
 
@@ -163,18 +164,16 @@ def _count_only(run: _Run, rule: CompiledRule, scope: Scope, now: datetime,
     temporal = rule.temporal
     assert isinstance(temporal, ir.CountWithin)
     key = correlation_key(scope, temporal.key_path)
-    run.windows.append((rule.rule.id, key, tuple(_window(run, rule, temporal, key, now, state))))
+    run.windows.append((rule.rule.id, key,
+                        tuple(_window(rule, temporal, key, now, state, counts_now=True))))
 
 
 def _count_window(run: _Run, rule: CompiledRule, temporal: ir.CountWithin, scope: Scope,
                   now: datetime, state: WindowState) -> None:
     key = correlation_key(scope, temporal.key_path)
-    if temporal.event_type == rule.rule.trigger:
-        seen = _window(run, rule, temporal, key, now, state)
-    else:  # the trigger only looks; the counted events filled the window
-        now_ms = _ms(now)
-        seen = [t for t in state.get((rule.rule.id, key), ())
-                if t > now_ms - temporal.within_ms]
+    # When the trigger is not the counted event, it only looks at the window.
+    seen = _window(rule, temporal, key, now, state,
+                   counts_now=temporal.event_type == rule.rule.trigger)
     count = len(seen)
     assert rule.temporal_fn is not None
     threshold = rule.temporal_fn(scope)

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from dsl.errors import DslError
 from engine import Worker
 from engine.guards import GuardRunner
 from inventory import StockService
@@ -54,11 +55,4 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
 
 def _error_roots() -> tuple[type[Exception], ...]:
     """The root error types of every layer that renders as a problem."""
-    roots: list[type[Exception]] = [DomainError]
-    try:
-        from dsl.errors import DslError
-
-        roots.append(DslError)
-    except ImportError:  # pragma: no cover - dsl always ships; defensive for partial installs
-        pass
-    return tuple(roots)
+    return (DomainError, DslError)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import typer
 
@@ -115,15 +116,12 @@ def demo(reset: bool = typer.Option(False, help="Delete the SQLite demo database
     from studio import demo_data
 
     url = get_settings().database_url
-    if reset and url.startswith("sqlite:///"):
-        from pathlib import Path
-
-        for suffix in ("", "-wal", "-shm"):
-            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
     if url.startswith("sqlite:///"):
-        from pathlib import Path
-
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(url.removeprefix("sqlite:///"))
+        if reset:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
     upgrade(url)
     db = _db()
     with db.read(None) as session:

@@ -8,7 +8,7 @@ killed mid-way changes nothing twice.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from engine import timers
 from engine.decision import Decision, PlannedAction
 from engine.dispatch import claim_effect
+from engine.executors.lines import target_lines
 from engine.models import InboxMessage, WindowState
 from inventory import (
     CommandContext,
@@ -111,7 +112,7 @@ class ProductionExecutor:
         rule's provenance. A refusal does not fail the event: it becomes an alert."""
         hold = action.arg("hold")
         ttl = max(1, int(hold) // 1000) if hold else None
-        lines = _lines(action.arg("target"))
+        lines = target_lines(action.arg("target"))
         try:
             with self.session.begin_nested():  # all lines or none
                 for line in lines:
@@ -126,7 +127,7 @@ class ProductionExecutor:
         """Release the holds of each line that names its reservation."""
         try:
             with self.session.begin_nested():
-                for line in _lines(action.arg("target")):
+                for line in target_lines(action.arg("target")):
                     if line.get("reservation_id"):
                         reservations.release(
                             self.session, self._context(action),
@@ -166,13 +167,7 @@ class ProductionExecutor:
         self.session.flush()
 
 
-def _lines(target: Any) -> list[dict[str, Any]]:
-    if isinstance(target, dict):
-        return [target]
-    return [t for t in target or () if isinstance(t, dict)]
-
-
-def _document(line: dict[str, Any]) -> DocumentRef | None:
+def _document(line: Mapping[str, Any]) -> DocumentRef | None:
     ref = line.get("order_no") or line.get("order_id")
     return DocumentRef(type="sales_order", ref=str(ref)) if ref else None
 

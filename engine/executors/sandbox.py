@@ -6,12 +6,12 @@ of the production executor: the same decision, applied to a copy of the facts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from engine.decision import Decision, PlannedAction
+from engine.executors.lines import target_lines
 
 BalanceKey = tuple[str, str]  # (sku, warehouse)
 
@@ -47,14 +47,6 @@ class SandboxResult:
     balances: Mapping[BalanceKey, Balance]
 
 
-def _lines(target: Any) -> Iterable[Mapping[str, Any]]:
-    if isinstance(target, Mapping):
-        return [target]
-    if isinstance(target, list | tuple):
-        return [t for t in target if isinstance(t, Mapping)]
-    return []
-
-
 class SandboxExecutor:
     """Applies decisions to a private copy of balances."""
 
@@ -75,7 +67,7 @@ class SandboxExecutor:
             return SandboxStep(action=action, outcome="recorded")
         problems: list[str] = []
         updated = dict(self._balances)
-        for line in _lines(action.arg("target")):
+        for line in target_lines(action.arg("target")):
             key = (str(line.get("sku")), str(line.get("warehouse")))
             qty = Decimal(str(line.get("qty", 0)))
             current = updated.get(key, Balance(on_hand=Decimal(0), reserved=Decimal(0)))
