@@ -114,10 +114,22 @@ class InMemorySchemaRegistry:
         for doc in documents:
             for name in (doc.name, *doc.aliases):
                 self._documents.setdefault(name, doc)
+        self._role_labels: dict[str, str] = dict(roles or {})
         self._roles: dict[str, str] = {}
-        for role, label in (roles or {}).items():
+        for role, label in self._role_labels.items():
             self._roles[role] = role
             self._roles.setdefault(label, role)
+
+    def extended(self, events: Iterable[EventType]) -> InMemorySchemaRegistry:
+        """A new registry with ``events`` added (a pack's schema extension).
+
+        An added event with the name of an existing one replaces it, so a pack may add
+        fields to a built-in event by declaring it again with all its fields.
+        """
+        merged = {ev.name: ev for ev in self._events.values()}
+        merged.update((ev.name, ev) for ev in events)
+        documents = {id(doc): doc for doc in self._documents.values()}
+        return InMemorySchemaRegistry(merged.values(), documents.values(), self._role_labels)
 
     def event(self, name: str) -> EventType | None:
         """The event type called ``name`` (or one of its aliases)."""

@@ -1,0 +1,93 @@
+"""Why a pack was refused: every error names the pack part and says what to fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kernel.errors import DomainError
+
+
+class PackError(DomainError):
+    """A pack could not be read, verified or installed."""
+
+    code = "pack.error"
+    http_status = 422
+    template_en = "The pack was refused."
+    template_zh = "模板包被拒绝。"
+
+
+@dataclass(frozen=True, slots=True)
+class PartProblem:
+    """One broken part of a pack: where, a stable code, and the message in both languages."""
+
+    part: str
+    code: str
+    message_en: str
+    message_zh: str
+
+    def render(self, locale: str) -> str:
+        """``part: message`` in zh-CN or English."""
+        text = self.message_zh if locale.lower().startswith("zh") else self.message_en
+        return f"{self.part}: {text}"
+
+
+class PackInvalid(PackError):
+    """One or more parts of the pack are broken; all of them are listed."""
+
+    code = "pack.invalid"
+    template_en = "Pack {pack} has {count} broken part(s): {details_en}"
+    template_zh = "模板包 {pack} 有 {count} 处错误：{details_zh}"
+
+    def __init__(self, pack: str, problems: list[PartProblem]) -> None:
+        self.problems = problems
+        super().__init__(
+            pack=pack, count=len(problems),
+            details_en="; ".join(p.render("en") for p in problems),
+            details_zh="；".join(p.render("zh") for p in problems),
+        )
+
+
+class PackArchiveUnsafe(PackError):
+    """The archive holds a path or size we refuse to unpack."""
+
+    code = "pack.archive_unsafe"
+    template_en = "The pack archive is unsafe or damaged: {reason}"
+    template_zh = "模板包文件不安全或已损坏：{reason_zh}"
+
+
+class PackUnsigned(PackError):
+    """The pack carries no signature."""
+
+    code = "pack.unsigned"
+    http_status = 403
+    template_en = ("Pack {pack} is not signed. Only an admin may install it, explicitly "
+                   "as untrusted.")
+    template_zh = "模板包 {pack} 未签名。只有管理员可以明确以“不受信任”方式安装。"
+
+
+class PackTampered(PackError):
+    """The pack's files do not match what its publisher signed."""
+
+    code = "pack.tampered"
+    http_status = 403
+    template_en = "Pack {pack} was changed after signing: {reason}"
+    template_zh = "模板包 {pack} 在签名后被修改：{reason_zh}"
+
+
+class PackUnknownPublisher(PackError):
+    """The pack is signed by a key this tenant does not trust."""
+
+    code = "pack.unknown_publisher"
+    http_status = 403
+    template_en = ("Pack {pack} is signed by key {key_id}, which this tenant does not "
+                   "trust. Add the publisher's key first.")
+    template_zh = "模板包 {pack} 的签名密钥 {key_id} 不在本企业的受信任发布者列表中，请先添加。"
+
+
+class PackNotFound(PackError, LookupError):
+    """No pack with that id is in the catalogue."""
+
+    code = "pack.not_found"
+    http_status = 404
+    template_en = "Pack {pack} is not in the catalogue."
+    template_zh = "目录中没有模板包 {pack}。"
