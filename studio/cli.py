@@ -1,4 +1,4 @@
-"""The ``jxcflow`` command: migrate, serve, worker, demo, tenants, users, tokens, dsl."""
+"""The ``jxcflow`` command: migrate, serve, worker, demo, tenants, users, tokens, dsl, pack."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from kernel.clock import SystemClock
 from kernel.db import Database, make_engine
 from kernel.errors import DomainError
 from kernel.settings import get_settings
+from studio.cli_pack import pack_app
 
 app = typer.Typer(help="jxcflow — 进销存 rule and flow platform", no_args_is_help=True)
 tenant_app = typer.Typer(help="Tenants (companies).", no_args_is_help=True)
@@ -22,6 +23,7 @@ token_app = typer.Typer(help="API tokens for scanners and other systems.", no_ar
 app.add_typer(tenant_app, name="tenant")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+app.add_typer(pack_app, name="pack")
 try:  # the rule language's own commands (check, fmt)
     from dsl.cli import app as dsl_app
 
