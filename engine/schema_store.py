@@ -1,0 +1,62 @@
+"""A tenant's schema: the built-in 进销存 events plus what installed packs added.
+
+Packs add event types (and fields to existing ones) and item attributes; they are kept
+as rows so that every rule of the tenant is checked against the same registry.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from dsl import EventType, FieldDef, InMemorySchemaRegistry, parse_type
+from dsl.schema_defaults import default_registry
+from kernel.models import Base, Id, Json
+from kernel.tenancy import TenantScoped
+from kernel.types import UtcDateTime
+
+
+class SchemaExtension(TenantScoped, Base):
+    """One event type or item attribute a pack added to a tenant's schema."""
+
+    __tablename__ = "schema_extension"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "kind", "name"),
+        CheckConstraint("kind in ('event','item_attribute')", name="kind"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(120))
+    #: ``pack:<id>`` of the pack that added it.
+    source: Mapped[str] = mapped_column(String(80))
+    #: The declaration as written in the pack (label, key, fields / type, required).
+    definition: Mapped[dict[str, Any]] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+def event_type_from(definition: dict[str, Any]) -> EventType:
+    """The registry's event type for a stored declaration."""
+    return EventType(
+        name=definition["name"], label_en=definition["label"]["en"],
+        label_zh=definition["label"]["zh"], key=definition.get("key"),
+        fields=tuple(FieldDef(path=f["path"], type=parse_type(f["type"]),
+                              label_en=f["label"]["en"], label_zh=f["label"]["zh"])
+                     for f in definition.get("field", ())))
+
+
+def tenant_registry(session: Session) -> InMemorySchemaRegistry:
+    """The registry rules of the session's tenant are checked against."""
+    rows = session.scalars(select(SchemaExtension).where(SchemaExtension.kind == "event")
+                           .order_by(SchemaExtension.id))
+    return default_registry().extended(event_type_from(r.definition) for r in rows)
+
+
+def item_attributes(session: Session) -> list[dict[str, Any]]:
+    """The item attributes packs added to the session's tenant."""
+    rows = session.scalars(select(SchemaExtension)
+                           .where(SchemaExtension.kind == "item_attribute")
+                           .order_by(SchemaExtension.id))
+    return [dict(r.definition, source=r.source) for r in rows]
