@@ -91,3 +91,50 @@ class PackNotFound(PackError, LookupError):
     http_status = 404
     template_en = "Pack {pack} is not in the catalogue."
     template_zh = "目录中没有模板包 {pack}。"
+
+
+class PackAlreadyInstalled(PackError):
+    """The pack is installed already; use upgrade."""
+
+    code = "pack.already_installed"
+    http_status = 409
+    template_en = "Pack {pack} {version} is already installed; upgrade it instead."
+    template_zh = "模板包 {pack} {version} 已安装，请使用升级。"
+
+
+class PackNotInstalled(PackError, LookupError):
+    """The pack is not installed in this tenant."""
+
+    code = "pack.not_installed"
+    http_status = 404
+    template_en = "Pack {pack} is not installed."
+    template_zh = "模板包 {pack} 未安装。"
+
+
+class PackDependencyMissing(PackError):
+    """A pack it depends on is missing or at a version outside the range."""
+
+    code = "pack.dependency_missing"
+    http_status = 409
+    template_en = "Pack {pack} needs {dependency} {wanted}; installed: {installed}."
+    template_zh = "模板包 {pack} 依赖 {dependency} {wanted}；当前安装：{installed}。"
+
+
+class PackSchemaClash(PackError):
+    """The pack declares an event or attribute another pack declared differently."""
+
+    code = "pack.schema_clash"
+    http_status = 409
+    template_en = "{kind} {name} is already declared differently by {source}."
+    template_zh = "{kind} {name} 已由 {source} 以不同方式定义。"
+
+
+class PackUpgradeConflict(PackError):
+    """The tenant edited rule sets the upgrade also changes; someone must choose."""
+
+    code = "pack.upgrade_conflict"
+    http_status = 409
+    template_en = ("The upgrade of {pack} changes rule sets you edited: {rule_sets}. "
+                   "Choose for each whether to keep yours or take the pack's.")
+    template_zh = ("{pack} 的升级修改了您编辑过的规则集：{rule_sets}。"
+                   "请逐个选择保留您的版本或采用模板包的版本。")

@@ -151,6 +151,7 @@ class PackParts:
     """Every part of a pack, validated."""
 
     events: list[EventType] = field(default_factory=list)
+    event_specs: list[EventSpec] = field(default_factory=list)
     item_attributes: list[ItemAttribute] = field(default_factory=list)
     rule_sets: dict[str, str] = field(default_factory=dict)
     tests: dict[str, list[RuleTest]] = field(default_factory=dict)
@@ -158,6 +159,12 @@ class PackParts:
     tiles: list[Tile] = field(default_factory=list)
     connectors: dict[str, ConnectorTemplate] = field(default_factory=dict)
     demo: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def schema_declarations(parts: PackParts) -> list[tuple[str, str, dict[str, Any]]]:
+    """(kind, name, definition) of every event type and item attribute the pack declares."""
+    return [*(("event", e.name, e.model_dump()) for e in parts.event_specs),
+            *(("item_attribute", a.name, a.model_dump()) for a in parts.item_attributes)]
 
 
 def read_parts(files: dict[str, bytes]) -> tuple[PackParts, list[PartProblem]]:
@@ -172,6 +179,7 @@ def read_parts(files: dict[str, bytes]) -> tuple[PackParts, list[PartProblem]]:
             schema = _model(path, data, SchemaPart, problems)
             if schema:
                 parts.events.extend(e.to_event_type() for e in schema.event)
+                parts.event_specs.extend(schema.event)
                 parts.item_attributes.extend(schema.item_attribute)
         elif folder == "rules" and name.endswith(".rule"):
             text = _text(path, data, problems)
