@@ -23,7 +23,7 @@ demo: $(STAMP)  ## install, migrate, load the demo tenant, serve on http://127.0
 test: $(STAMP)  ## the whole suite on SQLite and PostgreSQL
 	./scripts/ensure-postgres.sh
 	$(BIN)/lint-imports
-	$(BIN)/mypy kernel dsl inventory engine studio
+	$(BIN)/mypy kernel dsl inventory engine templates_marketplace studio
 	$(BIN)/pytest -n 2 -q
 
 test-fast: $(STAMP)

@@ -12,8 +12,11 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-#: Largest request body accepted (stock commands are tiny; packs come as files later).
+#: Largest request body accepted (stock commands are tiny).
 MAX_BODY_BYTES = 2 * 1024 * 1024
+#: Largest binary upload (``application/octet-stream``, e.g. a ``.jxcpack``). Binary bodies
+#: may hold NUL bytes; the route that takes one parses it and never stores it as text.
+MAX_FILE_BYTES = 20 * 1024 * 1024
 _NUL_MARKERS = (b"\x00", b"\\u0000", b"%00")
 
 
@@ -28,6 +31,8 @@ _NUL = _problem(422, "request.nul_character", "The request contains a NUL charac
                 "which no field accepts.", "请求中含有空字符（\\u0000），任何字段都不接受。")
 _TOO_LARGE = _problem(413, "http.too_large", "The request body is larger than 2 MB.",
                       "请求内容超过 2 MB。")
+_TOO_LARGE_FILE = _problem(413, "http.too_large", "The uploaded file is larger than 20 MB.",
+                           "上传文件超过 20 MB。")
 
 
 class InputGuard:
@@ -45,6 +50,9 @@ class InputGuard:
                 b"\x00" in v for _, v in scope.get("headers", ())):
             await _send(send, *_NUL)
             return
+        is_file = dict(scope.get("headers", ())).get(b"content-type", b"").split(b";")[0] \
+            .strip().lower() == b"application/octet-stream"
+        limit = MAX_FILE_BYTES if is_file else MAX_BODY_BYTES
         chunks: list[bytes] = []
         size = 0
         more = True
@@ -54,13 +62,13 @@ class InputGuard:
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > MAX_BODY_BYTES:
-                await _send(send, *_TOO_LARGE)
+            if size > limit:
+                await _send(send, *(_TOO_LARGE_FILE if is_file else _TOO_LARGE))
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        if any(m in body for m in _NUL_MARKERS):
+        if not is_file and any(m in body for m in _NUL_MARKERS):
             await _send(send, *_NUL)
             return
         replayed = False

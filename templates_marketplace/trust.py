@@ -48,10 +48,15 @@ def add_publisher(session: Session, tenant_id: int, name: str, public_key: str, 
     return row
 
 
+def list_publishers(session: Session) -> list[TrustedPublisher]:
+    """The session tenant's trusted publishers, oldest first."""
+    return list(session.scalars(select(TrustedPublisher).order_by(TrustedPublisher.id)))
+
+
 def trusted_keys(session: Session) -> list[PublisherKey]:
     """The session tenant's trusted publisher keys."""
     return [PublisherKey(r.name, base64.b64decode(r.public_key))
-            for r in session.scalars(select(TrustedPublisher).order_by(TrustedPublisher.id))]
+            for r in list_publishers(session)]
 
 
 def decide(session: Session, pack: Pack, *, is_builtin: bool, allow_untrusted: bool,

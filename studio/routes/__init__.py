@@ -11,12 +11,14 @@ from studio.routes import (
     events,
     inbox,
     ledger,
+    packs,
     reservations,
     stock,
 )
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, catalog, stock, reservations, ledger, events, documents, inbox):
+for module in (auth, catalog, stock, reservations, ledger, events, documents, inbox,
+               packs):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]

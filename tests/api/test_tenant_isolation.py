@@ -9,6 +9,7 @@ their own: a path parameter or request body this file does not know fails the te
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from templates_marketplace import builtin, new_private_key, pack_bytes, public_key_of, sign
 from tests.api.conftest import API, ApiTenant, TenantFactory, assert_problem
 
 #: Path parameter name → which of a tenant's values it takes. Add a row for every new one.
@@ -27,6 +29,7 @@ PATH_PARAMETERS: dict[str, str] = {
     "token_id": "token_id",  # /api-tokens/{token_id}
     "no": "document_no",  # /sales-orders/{no}, /purchase-orders/{no}, /receipts/{no}, …
     "event_id": "event_id",  # /events/{event_id}/retry
+    "pack_id": "pack_id",  # /packs/{pack_id}, /packs/{pack_id}/install, … (a pack from a file)
 }
 
 #: Request body schema (components/schemas name) → a valid body. Add a row for every new one.
@@ -36,6 +39,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "InspectionIn": {"is_scanned": True, "photo_count": 1},  # POST /receipts/{no}/inspect
     "FreezeIn": {"reason": "rule"},  # POST /receipts/{no}/freeze
     "ShipIn": {"confirmation_code": "4711", "tracking_no": "SF1"},  # POST /shipments/{no}/ship
+    "InstallIn": {},  # POST /packs/{pack_id}/install
+    "UpgradeIn": {},  # POST /packs/{pack_id}/upgrade
 }
 
 
@@ -52,6 +57,7 @@ class Owned:
     token_name: str
     document_no: str
     event_id: str
+    pack_id: str
 
     def value(self, kind: str) -> str:
         """The value of ``kind`` as it goes into a URL."""
@@ -90,9 +96,30 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
     tenant._created("/shipments", {"sales_order_no": no, "no": no})
     tenant._created("/sales-returns", {"sales_order_no": no, "no": no, "reason": "other",
                                        "lines": [{"order_line_no": 1, "qty": "1"}]})
+    pack_id = add_private_pack(tenant, tag)
     return Owned(sku=sku, warehouse=warehouse, bin=bin_code, reservation_id=reservation["id"],
                  entry_id=received["entries"][0]["id"], token_id=token["id"],
-                 token_name=token_name, document_no=no, event_id=received["event_id"])
+                 token_name=token_name, document_no=no, event_id=received["event_id"],
+                 pack_id=pack_id)
+
+
+def add_private_pack(tenant: ApiTenant, tag: str) -> str:
+    """A signed pack only ``tenant`` has in its catalogue, installed, with its key trusted."""
+    pack_id = f"{tag.lower()}.private"
+    files = dict(builtin("jxc.standard").files)
+    files["pack.toml"] = files["pack.toml"].replace(b'"jxc.standard"', f'"{pack_id}"'.encode())
+    key = new_private_key()
+    files["SIGNATURE.json"] = sign(files, pack_id, "1.0.0", key)
+    added = tenant.client.post(f"{API}/packs", content=pack_bytes(files),
+                               headers={**tenant.headers(),
+                                        "Content-Type": "application/octet-stream"})
+    assert added.status_code == 201, added.text
+    tenant._created("/pack-publishers", {"name": f"{tag} publisher",
+                                         "public_key": base64.b64encode(
+                                             public_key_of(key)).decode()})
+    installed = tenant.post(f"/packs/{pack_id}/install", {})
+    assert installed.status_code == 200, installed.text
+    return pack_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +232,8 @@ def test_no_route_reaches_another_tenants_row_through_its_path(api, two_tenants)
         # which is all this control needs.
         refused = (response.status_code in (409, 422, 403)
                    and response.json()["code"].startswith(("document.",
-                                                           "engine.event_not_parked")))
+                                                           "engine.event_not_parked",
+                                                           "pack.already_installed")))
         assert 200 <= response.status_code < 300 or refused, (str(op), response.text)
     assert a.snapshot() == before_a
 

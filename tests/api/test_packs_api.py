@@ -1,0 +1,92 @@
+"""Packs over the HTTP API: catalogue, roles, trust, idempotency, upgrade conflicts."""
+
+from __future__ import annotations
+
+import base64
+
+from templates_marketplace import builtin, new_private_key, pack_bytes, public_key_of, sign
+from tests.api.conftest import API, ApiTenant, TenantFactory, assert_problem
+
+
+def upload(tenant: ApiTenant, data: bytes) -> int:
+    response = tenant.client.post(f"{API}/packs", content=data, headers={
+        **tenant.headers(), "Content-Type": "application/octet-stream"})
+    return response.status_code
+
+
+def private_pack(pack_id: str, key: bytes | None, rule_change: bytes = b"") -> bytes:
+    files = dict(builtin("jxc.standard").files)
+    files["pack.toml"] = files["pack.toml"].replace(b'"jxc.standard"', f'"{pack_id}"'.encode())
+    if key is not None:
+        files["SIGNATURE.json"] = sign(files, pack_id, "1.0.0", key)
+    if rule_change:
+        files["rules/unshipped_48h.rule"] += rule_change
+    return pack_bytes(files)
+
+
+def test_authors_install_shipped_packs_into_sandbox_and_others_may_not(
+        make_tenant: TenantFactory) -> None:
+    t = make_tenant()
+    listed = {p["id"]: p for p in t.get("/packs", role="viewer").json()}
+    assert listed["jxc.standard"]["installed_version"] is None
+    assert listed["jxc.standard"]["name"] == {"zh": "新进销存·标准版", "en": "Standard"}
+    assert_problem(t.post("/packs/jxc.standard/install", {}, role="warehouse"), 403)
+    first = t.post("/packs/jxc.standard/install", {}, role="author", **{"Idempotency-Key": "k1"})
+    assert first.status_code == 200, first.text
+    assert first.json()["rule_sets"] == ["deposit_hold", "duplicate_scan", "unshipped_48h"]
+    again = t.post("/packs/jxc.standard/install", {}, role="author", **{"Idempotency-Key": "k1"})
+    assert again.json() == first.json()
+    refused = assert_problem(t.post("/packs/jxc.standard/install", {}, role="author"), 409)
+    assert refused["code"] == "pack.already_installed"
+    assert "已安装" in refused["message"]["zh-CN"]
+    listed = {p["id"]: p for p in t.get("/packs").json()}
+    assert listed["jxc.standard"]["installed_version"] == "1.0.0"
+
+
+def test_packs_from_files_need_a_trusted_signature_or_an_admins_explicit_choice(
+        make_tenant: TenantFactory) -> None:
+    t = make_tenant()
+    key = new_private_key()
+    assert upload(t, private_pack("acme.signed", key)) == 201
+    assert upload(t, private_pack("acme.unsigned", None)) == 201
+    assert upload(t, private_pack("acme.tampered", key, rule_change=b"\n# edited\n")) == 201
+    assert upload(t, b"PK\x03\x04\x00\x00garbage") == 422
+
+    unknown = assert_problem(t.post("/packs/acme.signed/install", {}, role="author"), 403)
+    assert unknown["code"] == "pack.unknown_publisher"
+    created = t.post("/pack-publishers", {"name": "Acme", "public_key": base64.b64encode(
+        public_key_of(key)).decode()})
+    assert created.status_code == 201, created.text
+    assert t.post("/packs/acme.signed/install", {}, role="author").json()["trust"] \
+        == created.json()["key_id"]
+
+    tampered = assert_problem(t.post("/packs/acme.tampered/install", {"allow_untrusted": True}),
+                              403)
+    assert tampered["code"] == "pack.tampered"
+    assert "rules/unshipped_48h.rule" in tampered["message"]["en"]
+    assert_problem(t.post("/packs/acme.unsigned/install", {}, role="author"), 403)
+    forbidden = assert_problem(t.post("/packs/acme.unsigned/install",
+                                      {"allow_untrusted": True}, role="author"), 403)
+    assert forbidden["code"] == "auth.forbidden"
+    ok = t.post("/packs/acme.unsigned/install", {"allow_untrusted": True}, role="admin")
+    assert ok.status_code == 200 and ok.json()["trust"] == "untrusted"
+
+
+def test_a_binary_body_on_a_json_route_is_refused_cleanly(make_tenant: TenantFactory) -> None:
+    t = make_tenant()
+    response = t.client.post(f"{API}/items", content=b"\x00\x01{}", headers={
+        **t.headers(), "Content-Type": "application/octet-stream"})
+    assert response.status_code == 422
+    assert t.get("/items").json()["count"] == 0
+
+
+def test_an_upgrade_conflict_answers_409_until_chosen(make_tenant: TenantFactory) -> None:
+    t = make_tenant()
+    assert t.post("/packs/jxc.standard/install", {}, role="author").status_code == 200
+    plan = t.get("/packs/jxc.standard/upgrade-plan", role="author")
+    assert plan.status_code == 200, plan.text
+    assert {c["status"] for c in plan.json()["changes"]} == {"unchanged"}
+    done = t.post("/packs/jxc.standard/upgrade", {}, role="author")
+    assert done.status_code == 200, done.text
+    gone = t.post("/packs/jxc.standard/uninstall", {}, role="author")
+    assert gone.json()["state"] == "uninstalled"
