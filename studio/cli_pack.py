@@ -9,6 +9,11 @@ from pathlib import Path
 
 import typer
 
+from kernel import accounts
+from kernel.clock import SystemClock
+from kernel.db import Database, make_engine
+from kernel.errors import DomainError
+from kernel.settings import get_settings
 from templates_marketplace import (
     SUFFIX,
     PackError,
@@ -21,6 +26,7 @@ from templates_marketplace import (
     public_key_of,
     verify,
 )
+from templates_marketplace.service import Actor, Marketplace
 
 pack_app = typer.Typer(help="Industry packs: keygen, build, verify, list, install.",
                        no_args_is_help=True)
@@ -93,6 +99,37 @@ def verify_pack(
         return
     typer.echo(f"OK  {pack.manifest.id} {pack.manifest.version}  signed by {signer.key_id}  "
                f"sha256 {pack.digest}")
+
+
+@pack_app.command("install")
+def install_pack(
+    pack: str = typer.Argument(..., help=f"A shipped pack id (see `pack list`) or a {SUFFIX} "
+                               "file."),
+    tenant: str = typer.Option(..., help="Tenant code."),
+    allow_untrusted: bool = typer.Option(False, "--allow-untrusted",
+                                         help="Install an unsigned or unknown-key pack."),
+) -> None:
+    """Install a pack into a tenant; its rule sets arrive in sandbox, awaiting review."""
+    db = Database(make_engine(get_settings().database_url))
+    now = SystemClock().now()
+    market = Marketplace(db)
+    try:
+        with db.read(None) as session:
+            tenant_id = accounts.get_tenant(session, tenant).id
+        actor = Actor(tenant_id, "cli", is_admin=True)
+        pack_id, version = pack, None
+        if Path(pack).is_file():
+            added = market.add_file(actor, Path(pack).read_bytes(), now).manifest
+            pack_id, version = added.id, added.version
+        result = market.install(actor, pack_id, version, allow_untrusted, now)
+    except DomainError as exc:
+        typer.echo(f"error[{exc.code}]: {exc.render('zh-CN')}\n  {exc.render('en')}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        db.dispose()
+    typer.echo(f"installed {result['pack_id']} {result['version']} into {tenant} "
+               f"(trust: {result['trust']}); rule sets in sandbox: "
+               f"{', '.join(result['rule_sets'])}")
 
 
 @pack_app.command("list")

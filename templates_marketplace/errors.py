@@ -138,3 +138,12 @@ class PackUpgradeConflict(PackError):
                    "Choose for each whether to keep yours or take the pack's.")
     template_zh = ("{pack} 的升级修改了您编辑过的规则集：{rule_sets}。"
                    "请逐个选择保留您的版本或采用模板包的版本。")
+
+
+class PackIdReserved(PackError):
+    """A pack from a file may not take the id of a pack shipped with jxcflow."""
+
+    code = "pack.reserved_id"
+    http_status = 409
+    template_en = "{pack} is the id of a pack shipped with jxcflow; give your pack its own id."
+    template_zh = "{pack} 是 jxcflow 自带模板包的编号，请为您的模板包另取编号。"

@@ -15,7 +15,7 @@ from inventory import guarantees
 from kernel.db import Database
 from templates_marketplace.archive import load
 from templates_marketplace.catalogue import builtin_packs
-from templates_marketplace.errors import PackNotFound
+from templates_marketplace.errors import PackIdReserved, PackNotFound
 from templates_marketplace.installer import (
     Choice,
     install,
@@ -84,6 +84,8 @@ class Marketplace:
     def add_file(self, actor: Actor, data: bytes, now: datetime) -> Pack:
         """Validate an uploaded ``.jxcpack`` and keep it in the tenant's catalogue."""
         pack = load(data)
+        if any(p.manifest.id == pack.manifest.id for p in builtin_packs()):
+            raise PackIdReserved(pack=pack.manifest.id)
         with self.db.write(actor.tenant_id) as session:
             row = session.scalar(select(StoredPack).where(
                 StoredPack.pack_id == pack.manifest.id,

@@ -51,6 +51,7 @@ def test_packs_from_files_need_a_trusted_signature_or_an_admins_explicit_choice(
     assert upload(t, private_pack("acme.unsigned", None)) == 201
     assert upload(t, private_pack("acme.tampered", key, rule_change=b"\n# edited\n")) == 201
     assert upload(t, b"PK\x03\x04\x00\x00garbage") == 422
+    assert upload(t, pack_bytes(dict(builtin("jxc.standard").files))) == 409  # reserved id
 
     unknown = assert_problem(t.post("/packs/acme.signed/install", {}, role="author"), 403)
     assert unknown["code"] == "pack.unknown_publisher"
