@@ -5,18 +5,23 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from studio.routes import (
+    adjustments,
     auth,
     catalog,
     documents,
     events,
     inbox,
     ledger,
+    parties,
     reservations,
     stock,
+    stocktakes,
+    transfers,
 )
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, catalog, stock, reservations, ledger, events, documents, inbox):
+for module in (auth, catalog, stock, reservations, ledger, events, documents, transfers,
+               adjustments, stocktakes, parties, inbox):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]
