@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from engine import timers
 from engine.dispatch import EventHandler, Outcome, RetryPolicy, earlier_pending, process_event
 from inventory import StockService
+from inventory.documents import take_due_snapshots
 from kernel.clock import Clock
 from kernel.db import Database
 
@@ -184,6 +185,12 @@ def build_app(url: str, db: Database, handler: EventHandler, clock: Clock,
     def sweep_reservations(timestamp: int) -> int:
         return stock.sweep_expired()
 
+    @app.periodic(cron=_cron_every(sweep_seconds))
+    @app.task(name="jxcflow.take_shift_snapshots", queue=PERIODIC_QUEUE,
+              lock="jxcflow.take_shift_snapshots")
+    def take_shift_snapshots(timestamp: int) -> int:
+        return take_due_snapshots(db, clock.now())
+
     @app.periodic(cron=_cron_every(timer_seconds))
     @app.task(name="jxcflow.fire_timers", queue=PERIODIC_QUEUE, lock="jxcflow.fire_timers")
     def fire_timers(timestamp: int) -> int:
@@ -200,7 +207,7 @@ def build_app(url: str, db: Database, handler: EventHandler, clock: Clock,
             await app.job_manager.retry_job(job)
         return len(list(stalled))
 
-    _ = (handle_event, sweep_reservations, fire_timers, retry_stalled_jobs)
+    _ = (handle_event, sweep_reservations, take_shift_snapshots, fire_timers, retry_stalled_jobs)
     return app
 
 

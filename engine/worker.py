@@ -32,6 +32,7 @@ from engine.dispatch import (
     process_event,
 )
 from inventory import StockService
+from inventory.documents import take_due_snapshots
 from kernel.clock import Clock
 from kernel.db import Database
 
@@ -67,11 +68,14 @@ class Worker:
         self._thread: threading.Thread | None = None
 
     def run_once(self) -> dict[str, int]:
-        """One of everything: sweep expired holds, fire due timers, drain the outbox."""
+        """One of everything: sweep expired holds, take due shift snapshots, fire due
+        timers, drain the outbox."""
         released = self.stock.sweep_expired()
+        snapshots = take_due_snapshots(self.db, self.clock.now())
         fired = timers.fire_due(self.db, self.clock)
         outcomes = self.drain()
-        return {"released": released, "fired": fired, "drained": outcomes[Outcome.DONE],
+        return {"released": released, "snapshots": snapshots, "fired": fired,
+                "drained": outcomes[Outcome.DONE],
                 "retried": outcomes[Outcome.RETRY], "parked": outcomes[Outcome.PARKED]}
 
     def drain(self) -> Counter[Outcome]:
@@ -121,6 +125,7 @@ class Worker:
                 now = self.clock.now()
                 if next_sweep is None or now >= next_sweep:
                     released = self.stock.sweep_expired()
+                    take_due_snapshots(self.db, now)
                     next_sweep = _next_deadline(next_sweep, now, self.interval)
                     if released:
                         log.info("released %d expired holds", released)

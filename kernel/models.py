@@ -59,7 +59,8 @@ class User(TenantScoped, Base):
     __tablename__ = "app_user"
     __table_args__ = (
         UniqueConstraint("tenant_id", "username"),
-        CheckConstraint("role in ('admin','author','reviewer','warehouse','viewer')", name="role"),
+        CheckConstraint("role in ('admin','author','reviewer','warehouse','quality','viewer')",
+                        name="role"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(80))

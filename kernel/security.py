@@ -20,6 +20,7 @@ class Role(StrEnum):
     AUTHOR = "author"  # writes rules; reads stock
     REVIEWER = "reviewer"  # approves rule versions; reads stock
     WAREHOUSE = "warehouse"  # moves stock (receive, ship, transfer, adjust, reserve)
+    QUALITY = "quality"  # releases frozen receipts (质检); reads stock
     VIEWER = "viewer"  # reads only
 
 
@@ -31,6 +32,7 @@ class Permission(StrEnum):
     CATALOG_WRITE = "catalog:write"
     RULES_WRITE = "rules:write"
     RULES_REVIEW = "rules:review"
+    QUALITY_RELEASE = "quality:release"
     ADMIN = "admin"
 
 
@@ -40,6 +42,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AUTHOR: frozenset(_READ | {Permission.RULES_WRITE}),
     Role.REVIEWER: frozenset(_READ | {Permission.RULES_REVIEW}),
     Role.WAREHOUSE: frozenset(_READ | {Permission.STOCK_WRITE}),
+    Role.QUALITY: frozenset(_READ | {Permission.QUALITY_RELEASE}),
     Role.VIEWER: frozenset(_READ),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +27,10 @@ class Settings(BaseSettings):
     pool_size: int = 10
     #: Seconds between reservation sweeps in the worker.
     sweep_interval_seconds: float = 30.0
+    #: An adjustment line above this absolute quantity needs a second user's approval.
+    adjustment_approval_qty: Decimal | None = Decimal("100")
+    #: An adjustment worth more than this (Σ |qty| × unit cost) needs a second approval.
+    adjustment_approval_value: Decimal | None = Decimal("5000.00")
     #: Default locale for messages ("zh-CN" or "en").
     default_locale: str = "zh-CN"
 

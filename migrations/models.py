@@ -10,6 +10,7 @@ from sqlalchemy import MetaData
 import engine.models  # noqa: F401  (registers the tables)
 import engine.schema_store  # noqa: F401  (registers the tables)
 import inventory.documents.models  # noqa: F401  (registers the tables)
+import inventory.documents.warehouse_models  # noqa: F401  (registers the tables)
 import inventory.models  # noqa: F401  (registers the tables)
 import kernel.models
 import templates_marketplace.models  # noqa: F401  (registers the tables)

@@ -43,6 +43,7 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
                     "application/problem+json with zh-CN and English messages.",
     )
     app.state.db = database
+    app.state.settings = settings
     app.state.clock = the_clock
     app.state.stock = StockService(database, the_clock, guard=GuardRunner())
     problems.install(app, _error_roots())

@@ -33,6 +33,7 @@ USERS = [
     ("author", "author", "author-demo-2026"),
     ("reviewer", "reviewer", "reviewer-demo-2026"),
     ("warehouse", "warehouse", "warehouse-demo-2026"),
+    ("quality", "quality", "quality-demo-2026"),
     ("viewer", "viewer", "viewer-demo-2026"),
 ]
 WAREHOUSES = [

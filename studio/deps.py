@@ -74,6 +74,7 @@ def require(permission: Permission) -> Callable[[Principal], Principal]:
 StockReader = Annotated[Principal, Depends(require(Permission.STOCK_READ))]
 StockWriter = Annotated[Principal, Depends(require(Permission.STOCK_WRITE))]
 CatalogWriter = Annotated[Principal, Depends(require(Permission.CATALOG_WRITE))]
+QualityReleaser = Annotated[Principal, Depends(require(Permission.QUALITY_RELEASE))]
 Admin = Annotated[Principal, Depends(require(Permission.ADMIN))]
 
 IdempotencyKey = Annotated[

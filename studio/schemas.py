@@ -186,18 +186,6 @@ class TransferIn(Strict):
     note: Text = ""
 
 
-class AdjustmentIn(Strict):
-    """A stock correction; positive adds, negative removes."""
-
-    sku: Sku
-    warehouse: Code
-    qty: SignedQty
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True)]
-    lot_no: LotNo | None = None
-    expiry_date: date | None = None
-    document: DocumentIn | None = None
-
-
 class AddressIn(Strict):
     """A delivery address; guard rules may refuse a hold on it."""
 

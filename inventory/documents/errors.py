@@ -37,7 +37,8 @@ class InvalidTransition(DocumentError):
 #: The Chinese name of each document type, for messages.
 DOCUMENT_NAMES_ZH: dict[str, str] = {
     "sales_order": "销售单", "purchase_order": "采购单", "receipt": "入库单",
-    "shipment": "出库单", "sales_return": "退货单",
+    "shipment": "出库单", "sales_return": "退货单", "transfer": "调拨单",
+    "adjustment": "库存调整单", "stocktake": "盘点单",
 }
 
 
@@ -122,6 +123,64 @@ class ShipmentNotConfirmed(DocumentError, ValueError):
     http_status = 422
     template_en = "Shipment {no} cannot ship: {reason}."
     template_zh = "出库单 {no} 不能发运：{reason_zh}。"
+
+
+class SecondApproverRequired(DocumentError):
+    """An adjustment above the threshold needs a second user, not its creator, to approve."""
+
+    code = "document.second_approver_required"
+    http_status = 403
+    template_en = ("Adjustment {no} was created by {creator}; a different user must approve "
+                   "it.")
+    template_zh = "库存调整单 {no} 由 {creator} 创建，必须由另一位用户审批。"
+
+
+class PhotoRequired(DocumentError, ValueError):
+    """An adjustment needs at least one photo as evidence."""
+
+    code = "document.photo_required"
+    http_status = 422
+    template_en = "An adjustment needs at least one photo."
+    template_zh = "库存调整必须至少附一张照片。"
+
+
+class StocktakeStillBlind(DocumentError):
+    """Variances of a stocktake are hidden until counting is closed (blind count)."""
+
+    code = "document.stocktake_blind"
+    http_status = 409
+    template_en = ("Stocktake {no} is still counting: system quantities and variances are "
+                   "shown only after it is closed.")
+    template_zh = "盘点单 {no} 仍在盲盘中：关闭盘点后才显示账面数量与差异。"
+
+
+class NotCounted(DocumentError, ValueError):
+    """Every line of a stocktake must be counted before it is closed."""
+
+    code = "document.not_counted"
+    http_status = 422
+    template_en = "Stocktake {no} has {missing} line(s) not counted yet: {skus}."
+    template_zh = "盘点单 {no} 还有 {missing} 行未盘点：{skus}。"
+
+
+class SupplierQualificationExpired(DocumentError):
+    """A supplier whose licence has expired cannot get a new purchase order approved."""
+
+    code = "document.supplier_qualification_expired"
+    http_status = 409
+    template_en = ("Supplier {supplier}: {kind} {number} expired on {expiry_date}; purchase "
+                   "order {no} cannot be approved until it is renewed.")
+    template_zh = ("供应商 {supplier} 的{kind_zh} {number} 已于 {expiry_date} 过期，"
+                   "资质更新前采购单 {no} 不能审批。")
+
+
+class UnknownSupplier(DocumentError, LookupError):
+    """No supplier with this code in the tenant."""
+
+    code = "document.unknown_supplier"
+    http_status = 404
+    template_en = "Supplier {supplier} does not exist."
+    template_zh = "供应商 {supplier} 不存在。"
 
 
 def document_context(document: str) -> dict[str, str]:

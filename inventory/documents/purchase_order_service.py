@@ -31,6 +31,7 @@ from inventory.documents.runner import (
 )
 from inventory.documents.runner import qty as _s
 from inventory.documents.runner import when as _t
+from inventory.documents.suppliers import check_may_order
 from inventory.lookup import item_by_sku, warehouse_by_code
 from inventory.models import Item, Warehouse
 
@@ -109,6 +110,8 @@ def _step(session: Session, ctx: CommandContext, no: str, action: po.PurchaseOrd
     """Approve, cancel or close: a status move and its event, no stock."""
     order = find(session, PurchaseOrder, po.DOCUMENT, no)
     old, new = advance(session, order, Status, po.transition, action, now)
+    if action is Action.APPROVE:
+        check_may_order(session, order.supplier, order.no, now.date())
     payload = {**_base(session, ctx, order, old, new), "type": po.EVENTS[action]}
     event_id = emit(session, ctx, f"purchase_order:{order.no}", payload, now)
     return {**view(session, order), "event_id": event_id}
@@ -169,6 +172,7 @@ class PurchaseOrderService:
 
         Raises:
             UnknownDocument, InvalidTransition: no such order, or not a draft.
+            SupplierQualificationExpired: the supplier's licence has expired.
         """
         return self.runner.write(ctx, "purchase_order.approve", {"no": no},
                                  lambda s, now: _step(s, ctx, no, Action.APPROVE, now))

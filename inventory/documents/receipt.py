@@ -13,13 +13,15 @@ from enum import StrEnum
 from typing import Literal, TypedDict
 
 from inventory.documents.machine import Transitions, step
+from kernel.security import ROLE_PERMISSIONS, Permission
 
 DOCUMENT = "receipt"
 #: Measured weight may differ from the expected weight by this share (2 %) by default.
 DEFAULT_WEIGHT_TOLERANCE_PCT = Decimal("2")
-#: Roles allowed to release a frozen receipt. There is no quality role yet (see
-#: kernel.security.Role), so admin and warehouse stand in for it.
-QUALITY_ROLES = frozenset({"admin", "warehouse"})
+#: Roles allowed to release a frozen receipt: those holding the quality:release permission
+#: (the quality role, and admin).
+QUALITY_ROLES = frozenset(role.value for role, granted in ROLE_PERMISSIONS.items()
+                          if Permission.QUALITY_RELEASE in granted)
 
 
 class ReceiptStatus(StrEnum):

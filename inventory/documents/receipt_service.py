@@ -253,7 +253,7 @@ class ReceiptService:
                                  lambda s, now: _freeze_action(s, ctx, no, reason, now))
 
     def release(self, ctx: CommandContext, no: str, role: str | None) -> dict[str, Any]:
-        """Lift a freeze; only a user with a quality role (admin or warehouse for now) may.
+        """Lift a freeze; only a user with a quality role (quality or admin) may.
 
         Raises:
             UnknownDocument, InvalidTransition: no such receipt, or not frozen.

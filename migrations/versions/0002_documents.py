@@ -1,7 +1,7 @@
 """documents: customers, orders, receipts, shipments, returns
 
 Revision ID: 0002
-Revises: 0003
+Revises: 0001
 
 Money and quantities are BIGINT (cents and thousandths, see kernel.types). This revision
 follows 0003 (engine runtime), which was written first against 0001, so the chain stays
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0002'
-down_revision: str | None = '0001'
+down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

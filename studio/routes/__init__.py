@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from studio.routes import (
+    adjustments,
     auth,
     catalog,
     documents,
@@ -12,13 +13,16 @@ from studio.routes import (
     inbox,
     ledger,
     packs,
+    parties,
     reservations,
     stock,
+    stocktakes,
+    transfers,
 )
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, catalog, stock, reservations, ledger, events, documents, inbox,
-               packs):
+for module in (auth, catalog, stock, reservations, ledger, events, documents, transfers,
+               adjustments, stocktakes, parties, inbox, packs):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]

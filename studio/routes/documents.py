@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from inventory.documents import (
-    DocumentServices,
     Inspection,
     NewOrderLine,
     NewPurchaseLine,
@@ -32,9 +31,11 @@ from studio.deps import (
     DbDep,
     IdempotencyKey,
     PagingDep,
+    QualityReleaser,
     StockReader,
     StockWriter,
 )
+from studio.routes.document_deps import Docs, No, page_of
 from studio.routes.stock import context
 from studio.schemas import Page
 from studio.schemas_documents import (
@@ -57,19 +58,7 @@ from studio.schemas_documents import (
 )
 
 router = APIRouter(tags=["documents"])
-No = Annotated[str, Path(min_length=1, max_length=40, description="The document number.")]
-
-
-def get_documents(db: DbDep, clock: ClockDep) -> DocumentServices:
-    """The document services on the application's database and clock."""
-    return DocumentServices(db, clock)
-
-
-Docs = Annotated[DocumentServices, Depends(get_documents)]
-
-
-def _page(rows: tuple[list[dict[str, Any]], int], paging: Any) -> dict[str, Any]:
-    return {"items": rows[0], "count": rows[1], "offset": paging.offset, "limit": paging.limit}
+_page = page_of
 
 
 # --- Customers and confirmation codes ---------------------------------------------------------
@@ -253,9 +242,9 @@ def freeze_receipt(no: No, body: FreezeIn, principal: StockWriter, docs: Docs,
 
 
 @router.post("/receipts/{no}/release", response_model=ReceiptOut)
-def release_receipt(no: No, principal: StockWriter, docs: Docs,
+def release_receipt(no: No, principal: QualityReleaser, docs: Docs,
                     key: IdempotencyKey = None) -> dict[str, Any]:
-    """Lift a freeze (quality roles only: admin or warehouse for now)."""
+    """Lift a freeze (the quality role, or admin)."""
     role = principal.role.value if principal.role else None
     return docs.receipts.release(context(principal, key), no, role)
 

@@ -1,4 +1,8 @@
-"""Stock balances and the commands that move goods."""
+"""Stock balances and the commands that move goods.
+
+There is no bare adjust command here: a correction of stock is an adjustment document
+(``/adjustments``: a reason, photos, and a second approver above the threshold).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, status
 
 from inventory import (
-    AdjustStock,
     CommandContext,
     DocumentRef,
     ReceiveStock,
@@ -18,7 +21,6 @@ from inventory import (
 from kernel.security import Principal
 from studio.deps import DbDep, IdempotencyKey, PagingDep, StockDep, StockReader, StockWriter
 from studio.schemas import (
-    AdjustmentIn,
     BalanceRow,
     DocumentIn,
     LotRow,
@@ -87,10 +89,3 @@ def transfer(body: TransferIn, principal: StockWriter, stock: StockDep,
     """Move goods between two warehouses in one transaction."""
     return stock.execute(context(principal, key), TransferStock(**_fields(body)))
 
-
-@router.post("/stock/adjustments", response_model=MovementOut,
-             status_code=status.HTTP_201_CREATED)
-def adjust(body: AdjustmentIn, principal: StockWriter, stock: StockDep,
-           key: IdempotencyKey = None) -> dict[str, Any]:
-    """Correct stock with a reason (positive adds, negative removes)."""
-    return stock.execute(context(principal, key), AdjustStock(**_fields(body)))
