@@ -10,6 +10,7 @@ from sqlalchemy import MetaData
 import engine.models  # noqa: F401  (registers the tables)
 import inventory.documents.models  # noqa: F401  (registers the tables)
 import inventory.models  # noqa: F401  (registers the tables)
+import inventory.planning.models  # noqa: F401  (registers the tables)
 import kernel.models
 from kernel.models import Base
 

@@ -37,7 +37,7 @@ class InvalidTransition(DocumentError):
 #: The Chinese name of each document type, for messages.
 DOCUMENT_NAMES_ZH: dict[str, str] = {
     "sales_order": "销售单", "purchase_order": "采购单", "receipt": "入库单",
-    "shipment": "出库单", "sales_return": "退货单",
+    "shipment": "出库单", "sales_return": "退货单", "supplier_invoice": "供应商发票",
 }
 
 
