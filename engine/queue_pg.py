@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from engine import timers
 from engine.dispatch import EventHandler, Outcome, RetryPolicy, earlier_pending, process_event
 from inventory import StockService
+from inventory.planning import PoolService
 from kernel.clock import Clock
 from kernel.db import Database
 
@@ -184,6 +185,15 @@ def build_app(url: str, db: Database, handler: EventHandler, clock: Clock,
     def sweep_reservations(timestamp: int) -> int:
         return stock.sweep_expired()
 
+    pools = PoolService(db, clock)
+
+    # Channel pools every 15 minutes (渠道库存池); the lock keeps two workers from racing.
+    @app.periodic(cron="*/15 * * * *")
+    @app.task(name="jxcflow.rebalance_pools", queue=PERIODIC_QUEUE,
+              lock="jxcflow.rebalance_pools")
+    def rebalance_pools(timestamp: int) -> int:
+        return pools.rebalance_pools(clock.now())
+
     @app.periodic(cron=_cron_every(timer_seconds))
     @app.task(name="jxcflow.fire_timers", queue=PERIODIC_QUEUE, lock="jxcflow.fire_timers")
     def fire_timers(timestamp: int) -> int:
@@ -200,7 +210,7 @@ def build_app(url: str, db: Database, handler: EventHandler, clock: Clock,
             await app.job_manager.retry_job(job)
         return len(list(stalled))
 
-    _ = (handle_event, sweep_reservations, fire_timers, retry_stalled_jobs)
+    _ = (handle_event, sweep_reservations, rebalance_pools, fire_timers, retry_stalled_jobs)
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +27,10 @@ class Settings(BaseSettings):
     pool_size: int = 10
     #: Seconds between reservation sweeps in the worker.
     sweep_interval_seconds: float = 30.0
+    #: Seconds between channel pool rebalance runs in the worker (渠道库存池, 15 minutes).
+    pool_rebalance_interval_seconds: float = 900.0
+    #: How far (yuan) order, receipt and invoice amounts of a line may differ in a three-way match.
+    three_way_match_tolerance: Decimal = Decimal("1.00")
     #: Default locale for messages ("zh-CN" or "en").
     default_locale: str = "zh-CN"
 

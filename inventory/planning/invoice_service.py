@@ -99,10 +99,10 @@ def _match(session: Session, ctx: CommandContext, inv: SupplierInvoice, toleranc
     if inv.status == "matched":
         return
     order = session.get_one(PurchaseOrder, inv.purchase_order_id)
-    billed = dict(session.execute(
+    billed: dict[int, Decimal] = dict(session.execute(  # type: ignore[arg-type]
         select(SupplierInvoiceLine.order_line_id, func.sum(SupplierInvoiceLine.amount))
         .where(SupplierInvoiceLine.invoice_id == inv.id)
-        .group_by(SupplierInvoiceLine.order_line_id)).tuples().all())
+        .group_by(SupplierInvoiceLine.order_line_id)).all())
     amounts = [matching.LineAmounts(
         line_no=line.line_no, sku=item.sku, ordered=_cents(line.qty * line.unit_price),
         accepted=_cents(line.received_qty * line.unit_price),

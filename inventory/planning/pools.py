@@ -232,11 +232,11 @@ def give_back_for_order(session: Session, tenant_id: int, order_no: str,
     """Return to the pools what a cancelled order took and did not ship."""
     if not open_lines:
         return
-    net = dict(session.execute(
+    net: dict[int, Decimal] = dict(session.execute(  # type: ignore[arg-type]
         select(ChannelPoolEntry.pool_id, func.sum(ChannelPoolEntry.qty))
         .where(ChannelPoolEntry.document_ref == order_no,
                ChannelPoolEntry.reason.in_(("order", "cancel")))
-        .group_by(ChannelPoolEntry.pool_id)).tuples().all())
+        .group_by(ChannelPoolEntry.pool_id)).all())
     if not net:
         return
     pools = {p.item_id: p for p in session.scalars(

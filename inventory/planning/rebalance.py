@@ -65,7 +65,12 @@ def target_of(pool: PoolState, available: Decimal) -> Decimal:
     if pool.target_qty is not None:
         return pool.target_qty
     share = pool.target_share_pct or _ZERO
-    return (available * share / 100).quantize(_UNIT, rounding=ROUND_FLOOR)
+    return _whole(available * share / 100)
+
+
+def _whole(value: Decimal) -> Decimal:
+    """Whole units, rounded down, written with three decimals like every quantity."""
+    return value.quantize(_UNIT, rounding=ROUND_FLOOR).quantize(_ZERO)
 
 
 def plan(available: Decimal, pools: Sequence[PoolState]) -> list[PoolPlan]:
@@ -79,7 +84,7 @@ def plan(available: Decimal, pools: Sequence[PoolState]) -> list[PoolPlan]:
     if wanted <= usable:
         after = targets
     else:  # scale every target down by the same fraction, in whole units
-        after = [(t * usable / wanted).quantize(_UNIT, rounding=ROUND_FLOOR) for t in targets]
+        after = [_whole(t * usable / wanted) for t in targets]
     return [PoolPlan(pool_id=p.pool_id, target=t, qty_before=p.qty, qty_after=a,
                      is_below_threshold=a < p.threshold_qty)
             for p, t, a in zip(pools, targets, after, strict=True)]

@@ -76,8 +76,9 @@ def order_qty(position: Decimal, reorder_point: Decimal, order_up_to: Decimal) -
     """How much to order (whole units) when ``position`` is at or below the reorder point; 0
     otherwise."""
     if position > reorder_point:
-        return Decimal(0)
-    return max((order_up_to - position).quantize(_UNIT, rounding=ROUND_CEILING), Decimal(0))
+        return Decimal("0.000")
+    whole = (order_up_to - position).quantize(_UNIT, rounding=ROUND_CEILING)
+    return max(whole, Decimal(0)).quantize(_MILLI)
 
 
 def _up(value: Decimal) -> Decimal:
