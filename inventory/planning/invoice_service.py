@@ -7,6 +7,7 @@ more goods were put away, say). A matched invoice keeps its one voucher.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -99,7 +100,7 @@ def _match(session: Session, ctx: CommandContext, inv: SupplierInvoice, toleranc
     if inv.status == "matched":
         return
     order = session.get_one(PurchaseOrder, inv.purchase_order_id)
-    billed: dict[int, Decimal] = dict(session.execute(  # type: ignore[arg-type]
+    billed: dict[int, Decimal] = dict(session.execute(
         select(SupplierInvoiceLine.order_line_id, func.sum(SupplierInvoiceLine.amount))
         .where(SupplierInvoiceLine.invoice_id == inv.id)
         .group_by(SupplierInvoiceLine.order_line_id)).all())
@@ -218,7 +219,7 @@ class InvoiceService:
         return self.runner.read(tenant_id, work)
 
     def vouchers(self, tenant_id: int, is_tax_trusted: bool | None, offset: int, limit: int
-                 ) -> tuple[list[dict[str, Any]], int]:
+                 ) -> tuple[builtins.list[dict[str, Any]], int]:
         """Payable vouchers, newest first."""
         def work(s: Session) -> tuple[list[dict[str, Any]], int]:
             stmt = select(PayableVoucher, SupplierInvoice.no).join(

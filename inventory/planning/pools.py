@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from inventory import guarantees
 from inventory.documents.runner import milli as _m
+from inventory.documents.runner import table_of
 from inventory.lookup import item_by_sku, warehouse_by_code
 from inventory.models import Item, Warehouse
 from inventory.planning.errors import (
@@ -30,7 +31,7 @@ from inventory.planning.errors import (
 from inventory.planning.models import ChannelPool, ChannelPoolEntry, SalesChannel
 from kernel.errors import Conflict
 
-_pools = ChannelPool.__table__
+_pools = table_of(ChannelPool)
 _ZERO = Decimal("0.000")
 
 
@@ -232,7 +233,7 @@ def give_back_for_order(session: Session, tenant_id: int, order_no: str,
     """Return to the pools what a cancelled order took and did not ship."""
     if not open_lines:
         return
-    net: dict[int, Decimal] = dict(session.execute(  # type: ignore[arg-type]
+    net: dict[int, Decimal] = dict(session.execute(
         select(ChannelPoolEntry.pool_id, func.sum(ChannelPoolEntry.qty))
         .where(ChannelPoolEntry.document_ref == order_no,
                ChannelPoolEntry.reason.in_(("order", "cancel")))

@@ -4,8 +4,9 @@ writes it with its report.
 For each SKU × warehouse: distributable = central available − what the pools hold. Each
 pool aims at its target (a quantity, or a share of central available); when the targets
 together exceed what is available, each gets the same fraction of its target, in whole
-units. A pool left below its threshold pauses its channel and opens a replenishment task;
-a channel the rebalance paused resumes once none of its pools is below threshold.
+units (units left over go to the largest remainders). A pool left below its threshold
+pauses its channel and opens a replenishment task; a channel the rebalance paused resumes
+once none of its pools is below threshold.
 """
 
 from __future__ import annotations
@@ -83,8 +84,13 @@ def plan(available: Decimal, pools: Sequence[PoolState]) -> list[PoolPlan]:
     wanted = sum(targets, _ZERO)
     if wanted <= usable:
         after = targets
-    else:  # scale every target down by the same fraction, in whole units
-        after = [_whole(t * usable / wanted) for t in targets]
+    else:  # every target scaled by one fraction; whole units left go by largest remainder
+        exact = [t * usable / wanted for t in targets]
+        after = [_whole(x) for x in exact]
+        left = int(_whole(usable) - sum(after, _ZERO))
+        by_remainder = sorted(range(len(exact)), key=lambda i: (after[i] - exact[i], i))
+        for i in by_remainder[:left]:
+            after[i] += 1
     return [PoolPlan(pool_id=p.pool_id, target=t, qty_before=p.qty, qty_after=a,
                      is_below_threshold=a < p.threshold_qty)
             for p, t, a in zip(pools, targets, after, strict=True)]

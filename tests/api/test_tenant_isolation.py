@@ -109,7 +109,8 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
         "sku": sku, "warehouse": warehouse, "mode": "static", "supplier": "S",
         "lead_time_days": 2, "reorder_point": "100"}, headers=tenant.headers())
     tenant._created("/replenishment/suggestions/run", {})
-    return Owned(channel=channel, run_id=run["id"], sku=sku, warehouse=warehouse, bin=bin_code, reservation_id=reservation["id"],
+    return Owned(channel=channel, run_id=run["id"], sku=sku, warehouse=warehouse, bin=bin_code,
+                 reservation_id=reservation["id"],
                  entry_id=received["entries"][0]["id"], token_id=token["id"],
                  token_name=token_name, document_no=no, event_id=received["event_id"])
 
