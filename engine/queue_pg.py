@@ -37,6 +37,7 @@ from engine import timers
 from engine.dispatch import EventHandler, Outcome, RetryPolicy, earlier_pending, process_event
 from inventory import StockService
 from inventory.documents import take_due_snapshots
+from inventory.planning import PoolService
 from kernel.clock import Clock
 from kernel.db import Database
 
@@ -191,6 +192,15 @@ def build_app(url: str, db: Database, handler: EventHandler, clock: Clock,
     def take_shift_snapshots(timestamp: int) -> int:
         return take_due_snapshots(db, clock.now())
 
+    pools = PoolService(db, clock)
+
+    # Channel pools every 15 minutes (渠道库存池); the lock keeps two workers from racing.
+    @app.periodic(cron="*/15 * * * *")
+    @app.task(name="jxcflow.rebalance_pools", queue=PERIODIC_QUEUE,
+              lock="jxcflow.rebalance_pools")
+    def rebalance_pools(timestamp: int) -> int:
+        return pools.rebalance_pools(clock.now())
+
     @app.periodic(cron=_cron_every(timer_seconds))
     @app.task(name="jxcflow.fire_timers", queue=PERIODIC_QUEUE, lock="jxcflow.fire_timers")
     def fire_timers(timestamp: int) -> int:
@@ -207,7 +217,8 @@ def build_app(url: str, db: Database, handler: EventHandler, clock: Clock,
             await app.job_manager.retry_job(job)
         return len(list(stalled))
 
-    _ = (handle_event, sweep_reservations, take_shift_snapshots, fire_timers, retry_stalled_jobs)
+    _ = (handle_event, sweep_reservations, take_shift_snapshots, rebalance_pools, fire_timers,
+         retry_stalled_jobs)
     return app
 
 

@@ -33,6 +33,7 @@ from engine.dispatch import (
 )
 from inventory import StockService
 from inventory.documents import take_due_snapshots
+from inventory.planning import REBALANCE_INTERVAL_SECONDS, PoolService
 from kernel.clock import Clock
 from kernel.db import Database
 
@@ -47,7 +48,8 @@ class Worker:
 
     def __init__(self, db: Database, clock: Clock, interval: float = 30.0, *,
                  handler: EventHandler | None = None, policy: RetryPolicy | None = None,
-                 poll_seconds: float = 0.5, batch: int = 500) -> None:
+                 poll_seconds: float = 0.5, batch: int = 500,
+                 rebalance_interval: float = REBALANCE_INTERVAL_SECONDS) -> None:
         """Set up; nothing runs until :meth:`run_once`, :meth:`start` or :meth:`serve_forever`.
 
         Args:
@@ -55,6 +57,7 @@ class Worker:
             handler: reacts to each event; :class:`NullHandler` (acknowledge) by default.
             policy: retry backoff and when to park.
             poll_seconds: real seconds to wait when a round found nothing to do.
+            rebalance_interval: seconds between channel pool rebalance runs (15 min).
         """
         self.db = db
         self.clock = clock
@@ -64,19 +67,33 @@ class Worker:
         self.poll_seconds = poll_seconds
         self.batch = batch
         self.stock = StockService(db, clock)
+        self.pools = PoolService(db, clock)
+        self.rebalance_interval = rebalance_interval
+        self._next_rebalance: datetime | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def run_once(self) -> dict[str, int]:
-        """One of everything: sweep expired holds, take due shift snapshots, fire due
-        timers, drain the outbox."""
+        """One of everything: sweep expired holds, take due shift snapshots, rebalance pools
+        when due, fire due timers, drain the outbox."""
         released = self.stock.sweep_expired()
         snapshots = take_due_snapshots(self.db, self.clock.now())
+        rebalanced = self.rebalance_if_due()
         fired = timers.fire_due(self.db, self.clock)
         outcomes = self.drain()
-        return {"released": released, "snapshots": snapshots, "fired": fired,
+        return {"released": released, "snapshots": snapshots, "rebalanced": rebalanced,
+                "fired": fired,
                 "drained": outcomes[Outcome.DONE],
                 "retried": outcomes[Outcome.RETRY], "parked": outcomes[Outcome.PARKED]}
+
+    def rebalance_if_due(self) -> int:
+        """Rebalance every tenant's channel pools when the interval is up; tenants rebalanced."""
+        now = self.clock.now()
+        if self._next_rebalance is not None and now < self._next_rebalance:
+            return 0
+        self._next_rebalance = _next_deadline(self._next_rebalance, now,
+                                              self.rebalance_interval)
+        return self.pools.rebalance_pools(now)
 
     def drain(self) -> Counter[Outcome]:
         """Handle every event that is ready now; returns the outcomes counted."""
@@ -129,6 +146,7 @@ class Worker:
                     next_sweep = _next_deadline(next_sweep, now, self.interval)
                     if released:
                         log.info("released %d expired holds", released)
+                self.rebalance_if_due()
                 fired = timers.fire_due(self.db, self.clock)
                 outcomes = self.drain()
                 busy = bool(fired or outcomes[Outcome.DONE] or outcomes[Outcome.PARKED])

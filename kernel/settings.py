@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     adjustment_approval_qty: Decimal | None = Decimal("100")
     #: An adjustment worth more than this (Σ |qty| × unit cost) needs a second approval.
     adjustment_approval_value: Decimal | None = Decimal("5000.00")
+    #: Seconds between channel pool rebalance runs in the worker (渠道库存池, 15 minutes).
+    pool_rebalance_interval_seconds: float = 900.0
+    #: How far (yuan) order, receipt and invoice amounts of a line may differ in a three-way match.
+    three_way_match_tolerance: Decimal = Decimal("1.00")
     #: Default locale for messages ("zh-CN" or "en").
     default_locale: str = "zh-CN"
 

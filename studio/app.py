@@ -27,7 +27,9 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     settings = settings or get_settings()
     database = db or Database(make_engine(settings.database_url, settings))
     the_clock = clock or SystemClock()
-    worker = Worker(database, the_clock, settings.sweep_interval_seconds) if run_worker else None
+    worker = Worker(database, the_clock, settings.sweep_interval_seconds,
+                    rebalance_interval=settings.pool_rebalance_interval_seconds) \
+        if run_worker else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -45,6 +47,7 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     app.state.db = database
     app.state.settings = settings
     app.state.clock = the_clock
+    app.state.settings = settings
     app.state.stock = StockService(database, the_clock, guard=GuardRunner())
     problems.install(app, _error_roots())
     app.add_middleware(InputGuard)

@@ -66,6 +66,8 @@ class SalesOrderCreate(Strict):
     lines: list[SalesOrderLineIn] = Field(min_length=1, max_length=200)
     deposit_amount: Amount = Decimal("0.00")
     hold_seconds: Annotated[int, Field(ge=1, le=366 * 86400)] | None = None
+    #: The sales channel (渠道); its pool in the warehouse, if any, supplies the order.
+    channel: Code | None = None
     no: DocNo | None = None
     note: Text = ""
 
@@ -92,6 +94,7 @@ class SalesOrderOut(Emitted):
     warehouse: str
     deposit_amount: Decimal
     hold_seconds: int | None
+    channel: str | None = None
     note: str
     created_at: datetime
     updated_at: datetime

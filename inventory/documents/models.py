@@ -76,6 +76,8 @@ class SalesOrder(TenantScoped, Base):
     #: A deposit (定金) above zero makes the order's holds expire after ``hold_seconds``.
     deposit_amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
     hold_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: The sales channel's code; its pool in the warehouse (if any) supplies the order.
+    channel: Mapped[str | None] = mapped_column(String(40), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -87,6 +87,8 @@ class _SalesOrderEvent(TypedDict):
     to_status: str
     customer: str
     warehouse: str
+    #: The sales channel's code, or None for an order outside every channel.
+    channel: str | None
     actor: str
 
 

@@ -46,6 +46,7 @@ from inventory.documents.runner import qty as _s
 from inventory.documents.runner import when as _t
 from inventory.lookup import item_by_sku, warehouse_by_code
 from inventory.models import Item, Warehouse
+from inventory.planning import pools
 
 Status, Action = so.SalesOrderStatus, so.SalesOrderAction
 _lines = table_of(SalesOrderLine)
@@ -71,6 +72,8 @@ class NewSalesOrder:
     #: A deposit (定金) above zero makes the holds expire after ``hold_seconds`` (default 2 h).
     deposit_amount: Decimal = Decimal("0.00")
     hold_seconds: int | None = None
+    #: The sales channel (渠道); an order of a channel with a pool takes from that pool.
+    channel: str | None = None
     no: str | None = None
     note: str = ""
 
@@ -95,7 +98,7 @@ def view(session: Session, order: SalesOrder) -> dict[str, Any]:
     return {
         "no": order.no, "status": order.status, "customer": customer.code,
         "warehouse": warehouse.code, "deposit_amount": _s(order.deposit_amount),
-        "hold_seconds": order.hold_seconds, "note": order.note,
+        "hold_seconds": order.hold_seconds, "channel": order.channel, "note": order.note,
         "created_at": _t(order.created_at), "updated_at": _t(order.updated_at),
         "lines": [{**_line_payload(line, item), "unit_price": _s(line.unit_price),
                    "returned_qty": _s(line.returned_qty)}
@@ -106,6 +109,7 @@ def view(session: Session, order: SalesOrder) -> dict[str, Any]:
 def _event_base(session: Session, ctx: CommandContext, order: SalesOrder, old: str,
                 new: str) -> dict[str, Any]:
     return {"no": order.no, "from_status": old, "to_status": new, "actor": ctx.actor,
+            "channel": order.channel,
             "customer": session.get_one(Customer, order.customer_id).code,
             "warehouse": session.get_one(Warehouse, order.warehouse_id).code}
 
@@ -120,12 +124,15 @@ def _create(session: Session, ctx: CommandContext, new: NewSalesOrder, now: date
         raise EmptyDocument(**document_context(so.DOCUMENT))
     customer = customer_by_code(session, new.customer)
     warehouse = warehouse_by_code(session, new.warehouse)
+    if new.channel is not None:
+        pools.channel_by_code(session, new.channel)
     hold = new.hold_seconds
     if new.deposit_amount > 0 and hold is None:
         hold = int(so.DEFAULT_DEPOSIT_HOLD.total_seconds())
     order = SalesOrder(tenant_id=ctx.tenant_id, customer_id=customer.id,
                        warehouse_id=warehouse.id, status=Status.DRAFT.value,
-                       deposit_amount=new.deposit_amount, hold_seconds=hold, note=new.note,
+                       deposit_amount=new.deposit_amount, hold_seconds=hold,
+                       channel=new.channel, note=new.note,
                        created_at=now, updated_at=now)
     insert_header(session, order, so.DOCUMENT, "SO", new.no, now)
     for number, line in enumerate(new.lines, start=1):
@@ -155,6 +162,9 @@ def _confirm(session: Session, ctx: CommandContext, no: str, now: datetime) -> d
             document=document), now)
         line.reservation_id = held["reservation"]["id"]
     session.flush()
+    if order.channel is not None:  # after the balances: the lock order pools.py asks for
+        pools.take_for_order(session, ctx.tenant_id, order.channel, order.no, warehouse,
+                             [(item, line.qty) for line, item in lines], now)
     payload: so.SalesOrderConfirmed = {
         **_event_base(session, ctx, order, old, new),  # type: ignore[typeddict-item]
         "type": "sales_order.confirmed", "deposit_amount": str(order.deposit_amount),
@@ -180,6 +190,10 @@ def _cancel(session: Session, ctx: CommandContext, no: str, now: datetime) -> di
             continue
         reservations.release(session, ctx, ReleaseReservation(reservation_id=res.id), now)
         released.append(res.id)
+    if order.channel is not None:
+        pools.give_back_for_order(session, ctx.tenant_id, order.no,
+                                  [(item, line.qty - line.shipped_qty) for line, item in pairs],
+                                  now)
     payload: so.SalesOrderCancelled = {
         **_event_base(session, ctx, order, old, new),  # type: ignore[typeddict-item]
         "type": "sales_order.cancelled", "released": released}
@@ -238,7 +252,8 @@ class SalesOrderService:
         """Write a draft sales order.
 
         Raises:
-            UnknownCustomer, UnknownItem, UnknownWarehouse: names not in the tenant.
+            UnknownCustomer, UnknownItem, UnknownWarehouse, UnknownChannel: names not in the
+                tenant.
             EmptyDocument, InvalidQuantity: no lines, or a bad quantity.
             DuplicateDocument: the requested number is taken.
         """
@@ -251,6 +266,7 @@ class SalesOrderService:
         Raises:
             UnknownDocument, InvalidTransition: no such order, or not a draft.
             CustomerFrozen: the customer is frozen.
+            ChannelPaused, PoolShort: the order's channel is paused, or its pool is short.
             InsufficientStock: a line's SKU has not enough available stock.
         """
         return self.runner.write(ctx, "sales_order.confirm", {"no": no},

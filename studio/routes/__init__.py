@@ -8,21 +8,25 @@ from studio.routes import (
     adjustments,
     auth,
     catalog,
+    channel_pools,
     documents,
     events,
     inbox,
     ledger,
     packs,
     parties,
+    replenishment,
     reservations,
     stock,
     stocktakes,
+    supplier_invoices,
     transfers,
 )
 
 api_router = APIRouter(prefix="/api/v1")
 for module in (auth, catalog, stock, reservations, ledger, events, documents, transfers,
-               adjustments, stocktakes, parties, inbox, packs):
+               adjustments, stocktakes, parties, inbox, channel_pools, supplier_invoices,
+               replenishment, packs):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]

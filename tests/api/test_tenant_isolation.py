@@ -30,6 +30,8 @@ PATH_PARAMETERS: dict[str, str] = {
     "no": "document_no",  # /sales-orders/{no}, /purchase-orders/{no}, /receipts/{no}, …
     "event_id": "event_id",  # /events/{event_id}/retry
     "pack_id": "pack_id",  # /packs/{pack_id}, /packs/{pack_id}/install, … (a pack from a file)
+    "channel": "channel",  # /channels/{channel}, /channels/{channel}/pools/{code}/{sku}, …
+    "run_id": "run_id",  # /channel-pools/rebalance-runs/{run_id}
 }
 
 #: Request body schema (components/schemas name) → a valid body. Add a row for every new one.
@@ -41,6 +43,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "ShipIn": {"confirmation_code": "4711", "tracking_no": "SF1"},  # POST /shipments/{no}/ship
     "InstallIn": {},  # POST /packs/{pack_id}/install
     "UpgradeIn": {},  # POST /packs/{pack_id}/upgrade
+    "PauseIn": {"reason": "rule"},  # POST /channels/{channel}/pause
+    "PoolSettingIn": {"target_qty": "5", "threshold_qty": "1"},  # PUT …/pools/{code}/{sku}
 }
 
 
@@ -58,6 +62,8 @@ class Owned:
     document_no: str
     event_id: str
     pack_id: str
+    channel: str
+    run_id: int
 
     def value(self, kind: str) -> str:
         """The value of ``kind`` as it goes into a URL."""
@@ -97,10 +103,23 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
     tenant._created("/sales-returns", {"sales_order_no": no, "no": no, "reason": "other",
                                        "lines": [{"order_line_no": 1, "qty": "1"}]})
     pack_id = add_private_pack(tenant, tag)
-    return Owned(sku=sku, warehouse=warehouse, bin=bin_code, reservation_id=reservation["id"],
+    channel = f"{tag}-CH"
+    tenant._created("/channels", {"code": channel, "name": "渠道"})
+    tenant.client.put(f"{API}/channels/{channel}/pools/{warehouse}/{sku}",
+                      json={"target_qty": "3", "threshold_qty": "1"}, headers=tenant.headers())
+    run = tenant._created("/channel-pools/rebalance", {})
+    tenant._created("/supplier-invoices", {"purchase_order_no": no, "no": no,
+                                           "invoiced_at": "2026-11-23T08:00:00+00:00",
+                                           "lines": [{"order_line_no": 1, "qty": "5",
+                                                      "amount": "0.00"}]})
+    tenant.client.put(f"{API}/replenishment/policies", json={
+        "sku": sku, "warehouse": warehouse, "mode": "static", "supplier": "S",
+        "lead_time_days": 2, "reorder_point": "100"}, headers=tenant.headers())
+    tenant._created("/replenishment/suggestions/run", {})
+    return Owned(channel=channel, run_id=run["id"], sku=sku, warehouse=warehouse, bin=bin_code,
+                 reservation_id=reservation["id"], pack_id=pack_id,
                  entry_id=received["entries"][0]["id"], token_id=token["id"],
-                 token_name=token_name, document_no=no, event_id=received["event_id"],
-                 pack_id=pack_id)
+                 token_name=token_name, document_no=no, event_id=received["event_id"])
 
 
 def add_private_pack(tenant: ApiTenant, tag: str) -> str:
@@ -318,7 +337,7 @@ def test_lists_never_show_another_tenants_rows(api, two_tenants):
     a_owns = two_tenants.a_owns
     b = two_tenants.b
     markers = [a_owns.sku, a_owns.warehouse, a_owns.bin, a_owns.reservation_id,
-               a_owns.token_name, "A-LOT-1", "A-DOC-1"]
+               a_owns.token_name, "A-LOT-1", "A-DOC-1", a_owns.channel]
     openapi = api.app.openapi()
     lists = [path for path, item in openapi["paths"].items()
              if "get" in item and "{" not in path]
@@ -337,6 +356,11 @@ def test_lists_never_show_another_tenants_rows(api, two_tenants):
         ("/ledger", {"document_ref": "A-DOC-1"}),  # A's document reference
         ("/reservations", {"sku": a_owns.sku}),  # A's holds
         ("/items", {"q": a_owns.sku}),  # search by A's SKU
+        ("/channel-pools", {"channel": a_owns.channel}),  # A's channel's pools
+        ("/channel-pools", {"sku": a_owns.sku, "warehouse": a_owns.warehouse}),
+        ("/replenishment-tasks", {"channel": a_owns.channel}),  # A's channel's tasks
+        ("/supplier-invoices", {"purchase_order_no": "A-DOC-1"}),  # A's order's invoices
+        ("/replenishment/policies", {"sku": a_owns.sku}),  # A's SKU's policy
     ]:
         response = api.get(API + path, params=params, headers=b.headers())
         assert response.status_code in (200, 404), (path, params, response.text)
