@@ -255,4 +255,4 @@ def test_the_outbox_insert_defers_its_job_in_the_same_transaction(queue_db):
     with psycopg.connect(queue_pg.conninfo(url)) as conn:
         lock, args = conn.execute("SELECT lock, args FROM procrastinate_jobs").fetchone() or ()
     assert lock == f"{tenant_id}:stock:SKU-00@WH-A"
-    assert set(args) == {"tenant_id", "outbox_id"}
+    assert args == {"tenant_id": tenant_id, "key": "stock:SKU-00@WH-A"}
