@@ -129,6 +129,27 @@ def fast_value_predicate(cell: ir.Expr) -> ValuePredicate | None:
 
 RowTest = Callable[[list[Any], Scope], bool]
 
+#: A row whose only cell is a range on one column, read straight from the values list.
+_ROW_RANGES: dict[tuple[str, str], Callable[[int, Any, Any], RowTest]] = {
+    (">=", "<"): lambda c, lo, hi: lambda vs, _s: (
+        (v := vs[c]) is not None and v >= lo and v < hi),
+    (">=", "<="): lambda c, lo, hi: lambda vs, _s: (
+        (v := vs[c]) is not None and v >= lo and v <= hi),
+    (">", "<"): lambda c, lo, hi: lambda vs, _s: (
+        (v := vs[c]) is not None and v > lo and v < hi),
+    (">", "<="): lambda c, lo, hi: lambda vs, _s: (
+        (v := vs[c]) is not None and v > lo and v <= hi),
+}
+
+
+def _range_row_test(col: int, cell: ir.Expr) -> RowTest | None:
+    """The row test of a row whose one cell is ``? >= lo and ? < hi`` (or kin), else None."""
+    if isinstance(cell, ir.Binary) and cell.op == "and":
+        low, high = _bound(cell.left), _bound(cell.right)
+        if low is not None and high is not None and (low[0], high[0]) in _ROW_RANGES:
+            return _ROW_RANGES[low[0], high[0]](col, low[1], high[1])
+    return None
+
 
 def _row_test(fast: list[tuple[int, ValuePredicate]], slow: list[tuple[int, Fn]]) -> RowTest | None:
     """One closure for a row's cells: value predicates first, then the scope closures."""
@@ -259,6 +280,7 @@ def compile_table(rule_id: str, table: ir.DecisionTable) -> CompiledTable:
         indexes.append((column, index, wildcard))
         indexed_columns.add(column)
     value_checks: list[tuple[tuple[int, ValuePredicate], ...]] = []
+    ranged: list[RowTest | None] = []
     checks: list[tuple[tuple[int, Fn], ...]] = []
     for table_row in table.rows:
         fast: list[tuple[int, ValuePredicate]] = []
@@ -273,6 +295,9 @@ def compile_table(rule_id: str, table: ir.DecisionTable) -> CompiledTable:
                 slow.append((col, compile_expr(cell, where)))
         value_checks.append(tuple(fast))
         checks.append(tuple(slow))
+        own = [(c, cell) for c, cell in enumerate(table_row.cells)
+               if cell is not None and c not in indexed_columns]
+        ranged.append(_range_row_test(*own[0]) if len(own) == 1 and not slow else None)
     outputs = tuple(tuple(compile_expr(o, where) for o in row.outputs) for row in table.rows)
     constant_outputs = tuple(
         dict(zip(table.outputs, (constant(o) for o in row.outputs), strict=True))
@@ -287,6 +312,7 @@ def compile_table(rule_id: str, table: ir.DecisionTable) -> CompiledTable:
                          read=_input_reader(table.inputs, inputs, loose),
                          indexes=tuple(indexes), value_checks=tuple(value_checks),
                          checks=tuple(checks), outputs=outputs,
-                         row_tests=tuple(_row_test(list(f), list(c))
-                                         for f, c in zip(value_checks, checks, strict=True)),
+                         row_tests=tuple(
+                             r or _row_test(list(f), list(c))
+                             for r, f, c in zip(ranged, value_checks, checks, strict=True)),
                          constant_outputs=constant_outputs, all_rows=(1 << n_rows) - 1)

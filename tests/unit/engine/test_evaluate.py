@@ -197,6 +197,15 @@ def test_fast_value_predicates_agree_with_the_general_closures(cell, value):
         fast = make(cell)
         assert fast is not None
         assert fast(value) == general, make.__name__
+    # The same cell as the one cell of a table row (fused into the row's own test).
+    from engine.tables import compile_table
+
+    table = compile_table("t", ir.DecisionTable(
+        id="t/table", hit="first", inputs=(F(path=("item", "x")),), outputs=("hit",),
+        rows=(ir.TableRow(cells=(cell,), outputs=(lit(1),)),)))
+    assert (table.lookup({"item": {"x": value}}) == [0]) == general
+    if value is not None and value == int(value):  # a JSON int is read without conversion
+        assert (table.lookup({"item": {"x": int(value)}}) == [0]) == general
 
 
 @pytest.mark.parametrize(("deposit", "kinds"), [
