@@ -34,6 +34,8 @@ bench: $(STAMP)  ## benchmarks (not part of make test)
 	$(BIN)/python -m bench.bench_core
 	$(BIN)/python -m bench.bench_dsl
 	$(BIN)/python -m bench.bench_engine
+	$(BIN)/python -m bench.bench_e2e
+	$(BIN)/python -m bench.bench_durable_rules
 
 soak: $(STAMP)  ## long soak runs (10,000 events, kill -9 workers), not part of make test
 	./scripts/ensure-postgres.sh

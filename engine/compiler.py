@@ -131,6 +131,17 @@ def compile_expr(expr: ir.Expr, where: tuple[str, str] = ("?", "?")) -> Fn:
         if len(path) == 1:
             key = path[0]
             return lambda s: _number(s.get(key))
+        if len(path) == 2:  # entity.field, the usual case: resolve() unrolled
+            outer, inner = path
+
+            def field(s: Scope) -> Any:
+                entity = s.get(outer)
+                if entity is None or (type(entity) is not dict
+                                      and not isinstance(entity, Mapping)):
+                    return None
+                return _number(entity.get(inner))
+
+            return field
         return lambda s: resolve(s, path)
     if isinstance(expr, ir.ListExpr):
         items = [compile_expr(i, where) for i in expr.items]

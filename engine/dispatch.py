@@ -193,15 +193,6 @@ def record_failure(db: Database, tenant_id: int, outbox_id: int, exc: BaseExcept
         return Outcome.RETRY
 
 
-def earlier_pending(db: Database, tenant_id: int, outbox_id: int) -> list[int]:
-    """Ids of the pending events of the same key before ``outbox_id``, oldest first."""
-    with db.read(tenant_id) as session:
-        key = select(_t.key).where(_t.id == outbox_id).scalar_subquery()
-        return list(session.scalars(
-            select(_t.id).where(_t.tenant_id == tenant_id, _t.key == key,
-                                _t.status == "pending", _t.id < outbox_id).order_by(_t.id)))
-
-
 def pending_batch(session: Session, after_id: int, limit: int) -> list[Any]:
     """Pending events after ``after_id`` in id order, with their next retry time (or None)."""
     return list(session.execute(
@@ -284,7 +275,6 @@ __all__ = [
     "OutboxRecord",
     "RetryPolicy",
     "claim_effect",
-    "earlier_pending",
     "list_events",
     "load_handler",
     "pending_batch",

@@ -59,5 +59,24 @@ class HandlerNotFound(EngineError, ValueError):
     template_zh = "无法加载事件处理器 {spec}：{reason}"
 
 
-__all__ = ["CompileError", "EngineError", "EventNotFound", "EventNotParked", "GuardRefused",
+class CorrelationUnavailable(EngineError):
+    """The optional durable-rules correlation backend is not installed."""
+
+    code = "engine.correlation_unavailable"
+    http_status = 501
+    template_en = ("The durable-rules backend is not installed (pip install 'jxcflow[cep]'): "
+                   "{reason}")
+    template_zh = "未安装 durable-rules 关联后端（pip install 'jxcflow[cep]'）：{reason}"
+
+
+class CorrelationUnsupported(EngineError):
+    """A time clause the durable-rules backend cannot express."""
+
+    code = "engine.correlation_unsupported"
+    template_en = "Rule {rule}: the durable-rules backend supports {reason}"
+    template_zh = "规则 {rule}：durable-rules 后端仅支持 {reason}"
+
+
+__all__ = ["CompileError", "CorrelationUnavailable", "CorrelationUnsupported", "EngineError",
+           "EventNotFound", "EventNotParked", "GuardRefused",
            "HandlerNotFound"]

@@ -12,11 +12,12 @@ from typing import Any
 
 from engine import ir
 from engine.compiler import _COMPARE, CompiledAction, CompiledRule, Plan, Scope, resolve
-from engine.decision import Decision, Event, PlannedAction, Provenance, TraceStep
+from engine.decision import Decision, Event, PlannedAction, TraceStep, decision, planned_action
 
 #: The event type a durable timer produces when it fires.
 TIMER_FIRED = "timer.fired"
 WindowState = Mapping[tuple[str, str], Any]
+_NO_WINDOWS: WindowState = {}
 
 
 def _ms(moment: datetime) -> int:
@@ -39,6 +40,8 @@ def correlation_key(scope: Scope, path: tuple[str, ...] | None) -> str:
 class _Run:
     """The mutable accumulator of one evaluation (never escapes :func:`evaluate`)."""
 
+    __slots__ = ("actions", "blocked", "event", "plan", "trace", "windows")
+
     def __init__(self, plan: Plan, event: Event, trace: bool) -> None:
         self.plan, self.event = plan, event
         self.actions: list[PlannedAction] = []
@@ -52,16 +55,16 @@ class _Run:
 
     def planned(self, rule: CompiledRule, node_id: str, kind: str,
                 args: tuple[tuple[str, Any], ...]) -> PlannedAction:
-        return PlannedAction(kind=kind, args=args, provenance=Provenance(
-            event_id=self.event.id, rule_id=rule.rule.id, version=self.plan.version,
-            node_id=node_id))
+        return planned_action(kind, args, self.event.id, rule.rule.id, self.plan.version,
+                              node_id)
 
     def run_actions(self, rule: CompiledRule, actions: tuple[CompiledAction, ...],
                     scope: Scope) -> None:
         for action in actions:
-            args = tuple((name, fn(scope)) for name, fn in action.args)
+            args = tuple([(name, fn(scope)) for name, fn in action.args])
             planned = self.planned(rule, action.node.id, action.node.kind, args)
-            self.note(rule, action.node.id, dict(args))
+            if self.trace is not None:
+                self.note(rule, action.node.id, dict(args))
             if action.node.kind == "block":
                 self.blocked = self.blocked or planned
             else:
@@ -77,25 +80,26 @@ def evaluate(plan: Plan, event: Event, facts: Mapping[str, Any], now: datetime, 
     short-window state; the new state comes back in ``Decision.windows``.
     """
     run = _Run(plan, event, trace)
-    scope: dict[str, Any] = {**facts, **event.payload,
-                             "event": {"id": event.id, "type": event.type}}
-    state = windows or {}
-    if event.type == TIMER_FIRED:
+    scope: dict[str, Any] = {**facts, **event.payload} if facts else event.payload.copy()
+    scope["event"] = {"id": event.id, "type": event.type}
+    state = windows or _NO_WINDOWS
+    kind = event.type
+    if kind == TIMER_FIRED:
         _fire_timer(run, scope, event)
-    for rule in plan.by_event.get(event.type, ()):
+    for rule in plan.by_event.get(kind, ()):
         _evaluate_rule(run, rule, scope, now, state)
-    for rule in plan.counted.get(event.type, ()):
-        _count_only(run, rule, scope, now, state)
-    for rule in plan.awaited.get(event.type, ()):
+    if kind in plan.counted:
+        for rule in plan.counted[kind]:
+            _count_only(run, rule, scope, now, state)
+    for rule in plan.awaited.get(kind, ()):
         temporal = rule.temporal
         assert isinstance(temporal, ir.Absence)
         key = correlation_key(scope, temporal.key_path)
         run.actions.append(run.planned(rule, temporal.id, "cancel_timer",
                                        (("rule_id", rule.rule.id), ("key", key))))
         run.note(rule, temporal.id, {"cancel": key})
-    return Decision(event_id=event.id, version=plan.version, actions=tuple(run.actions),
-                    blocked=run.blocked, windows=tuple(run.windows),
-                    trace=tuple(run.trace) if run.trace is not None else None)
+    return decision(event.id, plan.version, tuple(run.actions), run.blocked,
+                    tuple(run.windows), tuple(run.trace) if run.trace is not None else None)
 
 
 def _fire_timer(run: _Run, scope: dict[str, Any], event: Event) -> None:
@@ -113,12 +117,39 @@ def _evaluate_rule(run: _Run, rule: CompiledRule, scope: Scope, now: datetime,
     r = rule.rule
     if rule.condition is not None:
         passed = bool(rule.condition(scope))
-        run.note(rule, f"{r.id}/if", passed)
+        if run.trace is not None:
+            run.note(rule, f"{r.id}/if", passed)
         if not passed:
             if rule.temporal is None:
                 run.run_actions(rule, rule.else_actions, scope)
             return
-    temporal = rule.temporal
+    if rule.temporal is not None:
+        _temporal(run, rule, rule.temporal, scope, now, state)
+        return
+    if rule.table is not None and r.table is not None:
+        _table(run, rule, r.table, scope)
+        return
+    run.run_actions(rule, rule.actions, scope)
+
+
+def _table(run: _Run, rule: CompiledRule, table: ir.DecisionTable, scope: Scope) -> None:
+    rows = rule.table.evaluate(scope)
+    if run.trace is not None:
+        run.note(rule, table.id, rows)
+    if not rows:
+        run.run_actions(rule, rule.else_actions, scope)
+        return
+    found = tuple(rows)
+    run.actions.append(planned_action("table_result", (("rows", found),), run.event.id,
+                                      rule.rule.id, run.plan.version, table.id))
+    if rule.actions:
+        result = rows[0] if table.hit == "first" else rows
+        run.run_actions(rule, rule.actions, {**scope, "result": result})
+
+
+def _temporal(run: _Run, rule: CompiledRule, temporal: ir.Temporal, scope: Scope,
+              now: datetime, state: WindowState) -> None:
+    r = rule.rule
     if isinstance(temporal, ir.Absence):
         key = correlation_key(scope, temporal.key_path)
         fire_at = now + timedelta(milliseconds=temporal.within_ms)
@@ -126,26 +157,10 @@ def _evaluate_rule(run: _Run, rule: CompiledRule, scope: Scope, now: datetime,
         run.actions.append(run.planned(rule, temporal.id, "arm_timer", (
             ("rule_id", r.id), ("key", key), ("fire_at", fire_at), ("scope", snapshot))))
         run.note(rule, temporal.id, {"arm": key, "fire_at": fire_at.isoformat()})
-        return
-    if isinstance(temporal, ir.CountWithin):
+    elif isinstance(temporal, ir.CountWithin):
         _count_window(run, rule, temporal, scope, now, state)
-        return
-    if isinstance(temporal, ir.Sustained):
+    elif isinstance(temporal, ir.Sustained):
         _sustained(run, rule, temporal, scope, now, state)
-        return
-    if rule.table is not None:
-        rows = rule.table.evaluate(scope)
-        run.note(rule, r.table.id if r.table else r.id, rows)
-        if not rows:
-            run.run_actions(rule, rule.else_actions, scope)
-            return
-        result = rows[0] if r.table and r.table.hit == "first" else rows
-        run.actions.append(run.planned(rule, r.table.id if r.table else r.id, "table_result",
-                                       (("rows", tuple(rows)),)))
-        if rule.actions:
-            run.run_actions(rule, rule.actions, {**scope, "result": result})
-        return
-    run.run_actions(rule, rule.actions, scope)
 
 
 def _window(rule: CompiledRule, temporal: ir.CountWithin, key: str, now: datetime,

@@ -1,45 +1,61 @@
-"""Production workers on PostgreSQL: outbox events as procrastinate jobs.
+"""Production workers on PostgreSQL: outbox events as procrastinate jobs, one job per key.
 
-Transactional enqueue. An AFTER INSERT trigger on ``outbox_event`` calls procrastinate's own
-defer function (``procrastinate_defer_jobs_v1``), so the job row is written by the very
-INSERT that appends the event, inside the business transaction: the stock change, its
-event and its job commit or roll back together, with no relay to crash in between and no
-change to ``inventory`` (which knows nothing of rules or queues). ``jxcflow migrate``
-installs procrastinate's schema and the trigger (:func:`install`); Alembic does not.
+Transactional enqueue. An AFTER INSERT trigger on ``outbox_event`` makes sure the event's
+key (``<tenant id>:<key>``, SKU × warehouse or one document) has a waiting job, inside the
+business transaction: the stock change, its event and the job commit or roll back
+together, with no relay to crash in between and no change to ``inventory``. ``jxcflow
+migrate`` installs procrastinate's schema and the trigger (:func:`install`).
 
-Order and retries. Each job's procrastinate ``lock`` is ``<tenant id>:<event key>``:
-procrastinate never starts a job while an earlier job of the same lock is waiting or
-running, retries included, so the events of one SKU × warehouse or one document apply in
-order. A failure is counted on the outbox row (:func:`engine.dispatch.record_failure`) and
-the job is retried with the same exponential backoff as the embedded worker; when the row
-is parked the job ends, so the key's later events go on.
+One waiting job per key, not one per event. A job means "handle the pending events of
+this key, oldest first"; its procrastinate ``lock`` keeps two of them from running at
+once and its ``queueing_lock`` keeps at most one waiting. Procrastinate's fetch compares
+each waiting job with the earlier ones of its lock, so one job per event made a fetch cost
+grow with the backlog (280 ms per fetch at 10,000 events on 12 keys); with at most two
+jobs per key (one running, one waiting) it stays flat. The trigger finds the waiting job
+and takes a ``FOR SHARE`` lock on it until the business transaction ends: procrastinate
+fetches with ``FOR UPDATE SKIP LOCKED``, so that job cannot start, find nothing new, and
+finish before this event is visible (writers of one key do not block each other: share
+locks do not conflict). With no waiting job, it inserts one (``ON CONFLICT … DO UPDATE``
+takes the row lock in the same way when a concurrent writer inserted it first).
+
+Order and retries. The running job handles its key's pending events in id order through
+:func:`engine.dispatch.process_event`. A failure is counted on the outbox row and the key
+waits for the row's backoff (the same :class:`~engine.dispatch.RetryPolicy` as the
+embedded worker): the job reschedules the key's waiting job at that time and ends. After
+the last attempt the row is parked and the key's later events go on. A job that has
+handled ``batch`` events or run ``budget_seconds`` hands over to a fresh waiting job, so a
+hot key does not starve others when workers are few.
 
 Crashes. A worker killed with ``kill -9`` loses only its open transaction (rolled back by
-PostgreSQL). Its jobs stay ``doing`` until its heartbeat is stale; then a periodic task
-puts them back to ``todo``. A job whose transaction had already committed finds its event
-``done`` and does nothing, so no effect is applied twice.
+PostgreSQL). Its job stays ``doing`` until its heartbeat is stale; then a periodic task
+ends that job and gives the key a waiting job again. The same task repairs any key with
+pending events and no job (a job that failed outside the handler, jobs of an older
+release). An event already committed is ``done`` and is skipped, so no effect is applied
+twice.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import time
+from datetime import datetime
+from typing import Any, cast
 
 import procrastinate
 import psycopg
-from procrastinate.jobs import Job
-from procrastinate.retry import BaseRetryStrategy, RetryDecision
+from procrastinate.jobs import Status
 from procrastinate.schema import SchemaManager
-from sqlalchemy import text
+from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
 from engine import timers
-from engine.dispatch import EventHandler, Outcome, RetryPolicy, earlier_pending, process_event
+from engine.dispatch import EventHandler, Outcome, RetryPolicy, process_event
 from inventory import StockService
 from inventory.documents import take_due_snapshots
 from inventory.planning import PoolService
 from kernel.clock import Clock
 from kernel.db import Database
+from kernel.models import OutboxEvent, OutboxRetry
 
 log = logging.getLogger("jxcflow.queue")
 
@@ -48,22 +64,38 @@ EVENTS_QUEUE = "jxcflow_events"
 PERIODIC_QUEUE = "jxcflow_periodic"
 HANDLE_EVENT = "jxcflow.handle_event"
 
-# The job of an event, as the trigger, the backfill and retry_parked all write it. Its lock
-# names the tenant too, because keys are only unique within a tenant.
-_DEFER_ONE = text(
-    "SELECT procrastinate_defer_jobs_v1(ARRAY[ROW(CAST(:queue AS varchar), "
-    "CAST(:task AS varchar), 0, CAST(:lock AS text), NULL, "
-    "jsonb_build_object('tenant_id', CAST(:tenant AS bigint), "
-    "'outbox_id', CAST(:outbox AS bigint)), NULL)::procrastinate_job_to_defer_v1])")
+_outbox = cast(Table, OutboxEvent.__table__)
+_retry = cast(Table, OutboxRetry.__table__)
+
+# The waiting job of a key, scheduled now or at ``:at``; a waiting job already there is
+# moved to that time (only the job that runs the key, or a parked event sent back, asks).
+_SCHEDULE_KEY = text(f"""
+INSERT INTO procrastinate_jobs (queue_name, task_name, priority, lock, queueing_lock, args,
+                                scheduled_at)
+VALUES ('{EVENTS_QUEUE}', '{HANDLE_EVENT}', 0, CAST(:lock AS text), CAST(:lock AS text),
+        jsonb_build_object('tenant_id', CAST(:tenant AS bigint), 'key', CAST(:key AS text)),
+        CAST(:at AS timestamptz))
+ON CONFLICT (queueing_lock) WHERE status = 'todo'
+DO UPDATE SET scheduled_at = EXCLUDED.scheduled_at""")
 
 _TRIGGER = f"""
 CREATE OR REPLACE FUNCTION jxcflow_outbox_defer_job() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    _lock text := NEW.tenant_id::text || ':' || NEW.key;
 BEGIN
-    PERFORM procrastinate_defer_jobs_v1(ARRAY[ROW(
-        '{EVENTS_QUEUE}', '{HANDLE_EVENT}', 0, NEW.tenant_id::text || ':' || NEW.key, NULL,
-        jsonb_build_object('tenant_id', NEW.tenant_id, 'outbox_id', NEW.id), NULL
-    )::procrastinate_job_to_defer_v1]);
+    -- The key's waiting job will handle this event too. The share lock keeps it from
+    -- being fetched (FOR UPDATE SKIP LOCKED) until this transaction ends.
+    PERFORM 1 FROM procrastinate_jobs
+        WHERE queueing_lock = _lock AND status = 'todo' FOR SHARE;
+    IF NOT FOUND THEN
+        INSERT INTO procrastinate_jobs (queue_name, task_name, priority, lock,
+                                        queueing_lock, args)
+        VALUES ('{EVENTS_QUEUE}', '{HANDLE_EVENT}', 0, _lock, _lock,
+                jsonb_build_object('tenant_id', NEW.tenant_id, 'key', NEW.key))
+        ON CONFLICT (queueing_lock) WHERE status = 'todo'
+        DO UPDATE SET args = procrastinate_jobs.args;  -- no change; takes the row lock
+    END IF;
     RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS jxcflow_outbox_defer_job ON outbox_event;
@@ -71,13 +103,20 @@ CREATE TRIGGER jxcflow_outbox_defer_job AFTER INSERT ON outbox_event
     FOR EACH ROW WHEN (NEW.status = 'pending') EXECUTE FUNCTION jxcflow_outbox_defer_job();
 """
 
-# Jobs for events that were pending before the trigger existed, oldest first.
-_BACKFILL = f"""
-SELECT procrastinate_defer_jobs_v1(coalesce(array_agg(ROW(
-    '{EVENTS_QUEUE}', '{HANDLE_EVENT}', 0, tenant_id::text || ':' || key, NULL,
-    jsonb_build_object('tenant_id', tenant_id, 'outbox_id', id), NULL
-)::procrastinate_job_to_defer_v1 ORDER BY id), '{{}}'))
-FROM outbox_event WHERE status = 'pending'
+# A waiting job for every key that has pending events but neither a waiting nor a running
+# job: the events pending before the trigger existed, and the safety net after crashes.
+_REPAIR = f"""
+INSERT INTO procrastinate_jobs (queue_name, task_name, priority, lock, queueing_lock, args)
+SELECT '{EVENTS_QUEUE}', '{HANDLE_EVENT}', 0, k.lock, k.lock,
+       jsonb_build_object('tenant_id', k.tenant_id, 'key', k.key)
+FROM (SELECT tenant_id, key, tenant_id::text || ':' || key AS lock, min(id) AS first_id
+      FROM outbox_event WHERE status = 'pending' GROUP BY tenant_id, key) AS k
+WHERE NOT EXISTS (SELECT 1 FROM procrastinate_jobs j
+                  WHERE j.queueing_lock = k.lock AND j.status = 'todo')
+  AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs j
+                  WHERE j.lock = k.lock AND j.status = 'doing')
+ORDER BY k.first_id
+ON CONFLICT (queueing_lock) WHERE status = 'todo' DO NOTHING
 """
 
 
@@ -93,7 +132,7 @@ def install(url: str) -> bool:
     """Apply procrastinate's schema (once) and the outbox trigger; idempotent.
 
     Run after the Alembic migrations (``outbox_event`` must exist). Returns True when the
-    trigger was new, in which case the events already pending got their jobs as well.
+    trigger was new. Either way every key with pending events gets its waiting job.
     """
     with psycopg.connect(conninfo(url)) as conn:
         # One installer at a time: two `jxcflow migrate` must not both apply the schema.
@@ -103,10 +142,9 @@ def install(url: str) -> bool:
         had_trigger = conn.execute(
             "SELECT 1 FROM pg_trigger WHERE tgname = 'jxcflow_outbox_defer_job'").fetchone()
         # CREATE TRIGGER locks outbox_event against inserts until commit, so no event
-        # slips between the backfill below and the trigger.
+        # slips between the repair below and the trigger.
         conn.execute(_TRIGGER)
-        if had_trigger is None:
-            conn.execute(_BACKFILL)
+        conn.execute(_REPAIR)
         conn.commit()
     return had_trigger is None
 
@@ -118,38 +156,93 @@ def is_installed(session: Session) -> bool:
     return session.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is not None
 
 
+def schedule_key(session: Session, tenant_id: int, key: str, at: datetime | None = None) -> None:
+    """Give ``key`` its waiting job, due now or at ``at``, in the caller's transaction."""
+    session.execute(_SCHEDULE_KEY, {"lock": f"{tenant_id}:{key}", "tenant": tenant_id,
+                                    "key": key, "at": at})
+
+
 def defer_event_if_installed(session: Session, tenant_id: int, outbox_id: int, key: str) -> None:
-    """Give an event (again) a job, in the caller's transaction, when the queue exists."""
-    if not is_installed(session):
-        return
-    session.execute(_DEFER_ONE, {"queue": EVENTS_QUEUE, "task": HANDLE_EVENT,
-                                 "lock": f"{tenant_id}:{key}", "tenant": tenant_id,
-                                 "outbox": outbox_id})
+    """Make sure the event's key has a job (a parked event sent back, a redelivery).
+
+    ``outbox_id`` is unused since a job stands for its whole key; kept for the callers.
+    """
+    del outbox_id
+    if is_installed(session):
+        schedule_key(session, tenant_id, key)
 
 
-class TryAgain(Exception):
-    """The event is not done yet (its handler failed, or an earlier event of its key waits)."""
+def _head(db: Database, tenant_id: int, key: str) -> tuple[int, datetime | None] | None:
+    """The key's oldest pending event and when it may be tried again (None: now)."""
+    with db.read(tenant_id) as session:
+        row = session.execute(
+            select(_outbox.c.id, _retry.c.next_attempt_at)
+            .select_from(_outbox.outerjoin(_retry, _retry.c.outbox_id == _outbox.c.id))
+            .where(_outbox.c.tenant_id == tenant_id, _outbox.c.key == key,
+                   _outbox.c.status == "pending")
+            .order_by(_outbox.c.id).limit(1)).first()
+    return None if row is None else (int(row.id), row.next_attempt_at)
 
 
-@dataclass(frozen=True, slots=True)
-class _OutboxBackoff(BaseRetryStrategy):
-    """Retry until the outbox row is done or parked, waiting like the embedded worker."""
+def _key_of(db: Database, tenant_id: int, outbox_id: int) -> str | None:
+    with db.read(tenant_id) as session:
+        found = session.execute(select(_outbox.c.key).where(
+            _outbox.c.tenant_id == tenant_id, _outbox.c.id == outbox_id)).scalar()
+    return None if found is None else str(found)
 
-    policy: RetryPolicy
 
-    def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
-        if not isinstance(exception, TryAgain):
-            # Not from process_event (which records its own failures): a bug or a lost
-            # connection; retry too, the row is still pending.
-            log.warning("job %s failed outside the event handler: %r", job.id, exception)
-        seconds = self.policy.delay(job.attempts + 1).total_seconds()
-        return RetryDecision(retry_in={"seconds": int(seconds)})
+def drain_key(db: Database, handler: EventHandler, clock: Clock, policy: RetryPolicy,
+              tenant_id: int, key: str, *, batch: int = 200,
+              budget_seconds: float = 2.0) -> int:
+    """Handle the key's pending events in id order (the body of the key's job).
+
+    Stops when none is left, when the oldest waits for its backoff (the key's waiting job
+    is then scheduled at that time), or after ``batch`` events / ``budget_seconds`` (a
+    waiting job continues). Returns how many events it handled.
+    """
+    handled = 0
+    deadline = time.monotonic() + budget_seconds
+    while (head := _head(db, tenant_id, key)) is not None:
+        outbox_id, next_attempt_at = head
+        now = clock.now()
+        if next_attempt_at is not None and next_attempt_at > now:
+            _reschedule(db, tenant_id, key, next_attempt_at)
+            break
+        if handled >= batch or time.monotonic() > deadline:
+            _reschedule(db, tenant_id, key, None)
+            break
+        outcome = process_event(db, handler, tenant_id, outbox_id, now, policy)
+        if outcome is Outcome.PARKED:
+            log.warning("event %s parked after %d attempts", outbox_id, policy.max_attempts)
+        handled += 1
+    return handled
+
+
+def _reschedule(db: Database, tenant_id: int, key: str, at: datetime | None) -> None:
+    with db.write(tenant_id) as session:
+        schedule_key(session, tenant_id, key, at)
 
 
 def _cron_every(seconds: float) -> str:
     """A six-field cron (seconds last, as croniter reads it) for "every n seconds"."""
     whole = max(1, min(59, int(seconds)))
     return "* * * * *" if seconds >= 60 else f"* * * * * */{whole}"
+
+
+def _housekeeping(name: str, *, exclusive: bool = True) -> dict[str, Any]:
+    """Options of a periodic task: one waits at most, it goes first, and (``exclusive``)
+    one runs at a time.
+
+    Event jobs may fill every slot of every worker (one per busy key); the priority lets
+    housekeeping (dead-worker recovery above all) take the next free slot, and the
+    queueing lock keeps missed ticks from piling up behind a slow run. Recovery is not
+    exclusive: a recovery job on a worker that died would hold that lock until recovered,
+    which only recovery could do.
+    """
+    options: dict[str, Any] = {"queueing_lock": name, "priority": 10}
+    if exclusive:
+        options["lock"] = name
+    return options
 
 
 def build_app(url: str, db: Database, handler: EventHandler, clock: Clock,
@@ -161,34 +254,27 @@ def build_app(url: str, db: Database, handler: EventHandler, clock: Clock,
         conninfo=conninfo(url), min_size=1, max_size=pool_size))
     stock = StockService(db, clock)
 
-    @app.task(name=HANDLE_EVENT, queue=EVENTS_QUEUE, retry=_OutboxBackoff(policy))
-    def handle_event(tenant_id: int, outbox_id: int) -> str:
-        outcome = process_event(db, handler, tenant_id, outbox_id, clock.now(), policy)
-        if outcome is Outcome.BLOCKED:
-            # An earlier event of this key is pending but its job is behind ours (job and
-            # event ids can interleave between two committing transactions, and a retried
-            # parked event gets a new job). Holding the key's lock, we handle the earlier
-            # events first, in order; their own jobs will find them done. Retrying instead
-            # would wait forever: our waiting job would block theirs.
-            for earlier_id in earlier_pending(db, tenant_id, outbox_id):
-                earlier = process_event(db, handler, tenant_id, earlier_id, clock.now(),
-                                        policy)
-                if earlier in (Outcome.RETRY, Outcome.BLOCKED):
-                    raise TryAgain(f"event {outbox_id} waits for event {earlier_id}")
-            outcome = process_event(db, handler, tenant_id, outbox_id, clock.now(), policy)
-        if outcome in (Outcome.RETRY, Outcome.BLOCKED):
-            raise TryAgain(f"event {outbox_id}: {outcome}")
-        return outcome.value
+    # No procrastinate retry: a key's backoff lives on its outbox row (drain_key), and
+    # retrying a running job would collide with the key's waiting job (queueing lock).
+    # A job that fails outside the handler leaves its key to recover_keys.
+    @app.task(name=HANDLE_EVENT, queue=EVENTS_QUEUE)
+    def handle_event(tenant_id: int, key: str | None = None,
+                     outbox_id: int | None = None) -> int:
+        if key is None and outbox_id is not None:  # a job of the one-job-per-event release
+            key = _key_of(db, tenant_id, outbox_id)
+        if key is None:
+            return 0
+        return drain_key(db, handler, clock, policy, tenant_id, key)
 
     @app.periodic(cron=_cron_every(sweep_seconds))
     @app.task(name="jxcflow.sweep_reservations", queue=PERIODIC_QUEUE,
-              lock="jxcflow.sweep_reservations")
+              **_housekeeping("jxcflow.sweep_reservations"))
     def sweep_reservations(timestamp: int) -> int:
         return stock.sweep_expired()
 
     @app.periodic(cron=_cron_every(sweep_seconds))
     @app.task(name="jxcflow.take_shift_snapshots", queue=PERIODIC_QUEUE,
-              lock="jxcflow.take_shift_snapshots")
+              **_housekeeping("jxcflow.take_shift_snapshots"))
     def take_shift_snapshots(timestamp: int) -> int:
         return take_due_snapshots(db, clock.now())
 
@@ -197,28 +283,35 @@ def build_app(url: str, db: Database, handler: EventHandler, clock: Clock,
     # Channel pools every 15 minutes (渠道库存池); the lock keeps two workers from racing.
     @app.periodic(cron="*/15 * * * *")
     @app.task(name="jxcflow.rebalance_pools", queue=PERIODIC_QUEUE,
-              lock="jxcflow.rebalance_pools")
+              **_housekeeping("jxcflow.rebalance_pools"))
     def rebalance_pools(timestamp: int) -> int:
         return pools.rebalance_pools(clock.now())
 
     @app.periodic(cron=_cron_every(timer_seconds))
-    @app.task(name="jxcflow.fire_timers", queue=PERIODIC_QUEUE, lock="jxcflow.fire_timers")
+    @app.task(name="jxcflow.fire_timers", queue=PERIODIC_QUEUE,
+              **_housekeeping("jxcflow.fire_timers"))
     def fire_timers(timestamp: int) -> int:
         return timers.fire_due(db, clock)
 
     @app.periodic(cron=_cron_every(max(stalled_seconds / 3, 1)))
-    @app.task(name="jxcflow.retry_stalled_jobs", queue=PERIODIC_QUEUE,
-              lock="jxcflow.retry_stalled_jobs")
-    async def retry_stalled_jobs(timestamp: int) -> int:
-        # Jobs of a worker whose heartbeat stopped (kill -9, lost machine) go back to todo.
-        stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_seconds)
+    @app.task(name="jxcflow.recover_keys", queue=PERIODIC_QUEUE,
+              **_housekeeping("jxcflow.recover_keys", exclusive=False))
+    async def recover_keys(timestamp: int) -> int:
+        # Jobs of a worker whose heartbeat stopped (kill -9, lost machine) end as failed;
+        # their keys get a waiting job below, like any key left without one.
+        stalled = list(await app.job_manager.get_stalled_jobs(
+            seconds_since_heartbeat=stalled_seconds))
         for job in stalled:
             log.warning("job %s of a stalled worker goes back to the queue", job.id)
-            await app.job_manager.retry_job(job)
-        return len(list(stalled))
+            try:  # a recovery running beside this one may have ended it already
+                await app.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
+            except Exception as exc:  # noqa: BLE001  (procrastinate wraps the driver error)
+                log.info("job %s was ended meanwhile: %r", job.id, exc)
+        await app.connector.execute_query_async(_REPAIR)
+        return len(stalled)
 
     _ = (handle_event, sweep_reservations, take_shift_snapshots, rebalance_pools, fire_timers,
-         retry_stalled_jobs)
+         recover_keys)
     return app
 
 
@@ -237,12 +330,12 @@ def run(url: str, db: Database, handler: EventHandler, clock: Clock, policy: Ret
 __all__ = [
     "EVENTS_QUEUE",
     "HANDLE_EVENT",
-    "TryAgain",
     "build_app",
     "conninfo",
     "defer_event_if_installed",
+    "drain_key",
     "install",
     "is_installed",
     "run",
+    "schedule_key",
 ]
-

@@ -17,8 +17,10 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -29,7 +31,7 @@ from inventory import guarantees
 from inventory.catalog import NewItem, create_item, create_warehouse
 from inventory.models import Item, LedgerEntry, StockBalance
 from kernel import accounts
-from kernel.clock import SystemClock
+from kernel.clock import SystemClock, VirtualClock
 from kernel.db import Database, make_engine
 from kernel.models import Effect, OutboxEvent
 from tests.conftest import TEST_SETTINGS, create_pg_database, drop_pg_database
@@ -255,4 +257,52 @@ def test_the_outbox_insert_defers_its_job_in_the_same_transaction(queue_db):
     with psycopg.connect(queue_pg.conninfo(url)) as conn:
         lock, args = conn.execute("SELECT lock, args FROM procrastinate_jobs").fetchone() or ()
     assert lock == f"{tenant_id}:stock:SKU-00@WH-A"
-    assert set(args) == {"tenant_id", "outbox_id"}
+    assert args == {"tenant_id": tenant_id, "key": "stock:SKU-00@WH-A"}
+
+
+def _jobs(url: str) -> list[tuple[str, str, Any]]:
+    with psycopg.connect(queue_pg.conninfo(url)) as conn:
+        return [(r[0], r[1], r[2]) for r in conn.execute(
+            "SELECT status, queueing_lock, scheduled_at FROM procrastinate_jobs "
+            "WHERE queue_name = %s AND status IN ('todo', 'doing') ORDER BY id",
+            (queue_pg.EVENTS_QUEUE,)).fetchall()]
+
+
+def test_a_key_has_one_waiting_job_however_many_events_it_has(queue_db):
+    url, db = queue_db
+    tenant_id = _setup_tenant(db)
+    rng = random.Random(3)
+    for first in range(0, 300, 50):  # six business transactions, 300 events on 12 keys
+        _append(db, tenant_id, first, 50, rng)
+    jobs = _jobs(url)
+    assert len(jobs) == len({lock for _, lock, _ in jobs}) == len(SKUS)
+    assert {status for status, _, _ in jobs} == {"todo"}
+    assert _open_work(url) == (300, len(SKUS))
+
+
+def test_a_failing_event_holds_its_key_until_its_backoff_then_the_key_goes_on(queue_db):
+    from engine.dispatch import RetryPolicy
+    from tests.integration.engine.conftest import append_ticks
+    from tests.integration.engine.handlers import RecordingHandler
+
+    url, db = queue_db
+    tenant_id = _setup_tenant(db)
+    clock = SystemClock()
+    append_ticks(db, tenant_id, ["k1", "k1", "k1"], clock.now())
+    handler = RecordingHandler(tenant_id, fail_first={0: 1})  # tick 0 fails once
+    policy = RetryPolicy(max_attempts=3, base_seconds=3600)
+    assert queue_pg.drain_key(db, handler, clock, policy, tenant_id, "k1") == 1
+    # The key waits for tick 0's retry: its one waiting job is scheduled then, and the
+    # two later ticks are untouched.
+    [(status, lock, scheduled_at)] = _jobs(url)
+    assert (status, lock) == ("todo", f"{tenant_id}:k1")
+    assert scheduled_at is not None and scheduled_at > clock.now() + timedelta(minutes=59)
+    assert _open_work(url)[0] == 3
+    # When the backoff is over (a clock an hour later), the key drains in order.
+    later = VirtualClock(clock.now() + timedelta(hours=2))
+    assert queue_pg.drain_key(db, handler, later, policy, tenant_id, "k1") == 3
+    assert _open_work(url)[0] == 0
+    with db.read(tenant_id) as s:
+        keys = list(s.scalars(select(Effect.effect_key).order_by(Effect.id)))
+        ids = list(s.scalars(select(OutboxEvent.event_id).order_by(OutboxEvent.id)))
+    assert [k.split(":")[0] for k in keys] == ids

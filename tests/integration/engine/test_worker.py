@@ -109,3 +109,21 @@ def test_delivering_the_same_event_twice_changes_nothing(world):
     assert balances[0]["on_hand"] == Decimal(5)
     assert ledger == [Decimal(5)]
     assert effect_keys(world.db, world.tenant_id) == [f"{event_id}:test-v1:receive"]
+
+
+def test_a_commit_in_this_process_wakes_the_idle_embedded_worker(world, ticks):
+    # The poll is 60 s: only the wake-up on commit can make the event done before the bound.
+    worker = Worker(world.db, world.clock, handler=RecordingHandler(world.tenant_id),
+                    poll_seconds=60)
+    worker.start()
+    try:
+        _wait_until_handled(world, timeout=5)  # nothing pending yet: the worker goes idle
+        time.sleep(0.2)  # let it reach its wait (the test is about waking, not a race)
+        started = time.monotonic()
+        ticks(["sku-0@WH-A"])
+        rows = _wait_until_handled(world, timeout=30)
+        woke_after = time.monotonic() - started
+    finally:
+        worker.stop()
+    assert [r.status for r in rows] == ["done"]
+    assert woke_after < 30  # far below the 60 s poll: it was woken, not polled

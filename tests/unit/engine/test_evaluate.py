@@ -175,21 +175,37 @@ _CELLS = [
     ir.Binary(op="or", left=ir.Binary(op="<", left=F(path=("?",)), right=lit(10)),
               right=ir.Binary(op="==", left=F(path=("?",)), right=lit(77))),
     ir.Binary(op="not_in", left=F(path=("?",)), right=ir.ListExpr(items=(lit(1), lit(2)))),
+] + [  # every fused range shape: (lower op, upper op)
+    ir.Binary(op="and", left=ir.Binary(op=low, left=F(path=("?",)), right=lit(-5)),
+              right=ir.Binary(op=high, left=F(path=("?",)), right=lit(5)))
+    for low in (">=", ">") for high in ("<", "<=")
 ]
 
 
 @settings(max_examples=300, deadline=None)
 @given(cell=st.sampled_from(_CELLS),
-       value=st.none() | st.decimals(min_value=-200, max_value=200, places=1,
+       value=st.none() | st.sampled_from([Decimal(b) for b in (-5, 5, 10, 50, 100)])
+       | st.decimals(min_value=-200, max_value=200, places=1,
                                      allow_nan=False))
 def test_fast_value_predicates_agree_with_the_general_closures(cell, value):
     """The table's scope-free predicates must decide exactly like compiled expressions."""
     from engine.compiler import compile_expr
-    from engine.tables import value_predicate
+    from engine.tables import fast_value_predicate, value_predicate
 
-    fast = value_predicate(cell)
-    assert fast is not None
-    assert fast(value) == bool(compile_expr(cell)({"?": value}))
+    general = bool(compile_expr(cell)({"?": value}))
+    for make in (value_predicate, fast_value_predicate):
+        fast = make(cell)
+        assert fast is not None
+        assert fast(value) == general, make.__name__
+    # The same cell as the one cell of a table row (fused into the row's own test).
+    from engine.tables import compile_table
+
+    table = compile_table("t", ir.DecisionTable(
+        id="t/table", hit="first", inputs=(F(path=("item", "x")),), outputs=("hit",),
+        rows=(ir.TableRow(cells=(cell,), outputs=(lit(1),)),)))
+    assert (table.lookup({"item": {"x": value}}) == [0]) == general
+    if value is not None and value == int(value):  # a JSON int is read without conversion
+        assert (table.lookup({"item": {"x": int(value)}}) == [0]) == general
 
 
 @pytest.mark.parametrize(("deposit", "kinds"), [
