@@ -164,6 +164,6 @@ class OrderMachine(RuleBasedStateMachine):
 def test_random_order_sequences_keep_lines_and_ledger_right(world_factory):
     run_state_machine_as_test(
         lambda: OrderMachine(world_factory),
-        settings=settings(max_examples=20, stateful_step_count=14, deadline=None,
+        settings=settings(max_examples=12, stateful_step_count=14, deadline=None,
                           suppress_health_check=list(HealthCheck)),
     )
