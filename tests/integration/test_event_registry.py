@@ -69,3 +69,14 @@ def test_a_rule_reads_a_document_event_through_the_declared_fields(world):
     assert event.payload["order"]["channel_id"] == "WEB"
     assert event.payload["customer"] == {"id": "C-1"}
     assert event.payload["event"]["actor"] == "test"
+
+
+def test_every_declared_event_is_documented():
+    from pathlib import Path
+
+    from dsl.schema_events import DOCUMENT_EVENTS
+    text = (Path(__file__).parents[2] / "docs" / "planning.md").read_text(encoding="utf-8")
+    for event in DOCUMENT_EVENTS:
+        assert f"`{event.name}`" in text, f"docs/planning.md does not document {event.name}"
+        for field in event.fields:
+            assert f"`{field.path}`" in text
