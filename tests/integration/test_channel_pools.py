@@ -81,3 +81,19 @@ def test_two_orders_racing_for_a_pools_last_units(world, pooled):
         assert s.scalar(select(ChannelPool.qty)) == D(4)
         balance = s.scalar(select(StockBalance))
         assert (balance.on_hand, balance.reserved) == (D(20), D(6))  # the loser holds nothing
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_the_procrastinate_worker_schedules_the_rebalance_every_15_minutes(world, pooled,
+                                                                          pg_url):
+    """``jxcflow worker`` on PostgreSQL: a periodic task, locked so one worker runs it."""
+    from engine import queue_pg
+    from engine.dispatch import NullHandler, RetryPolicy
+
+    app = queue_pg.build_app(pg_url, world.db, NullHandler(), world.clock, RetryPolicy())
+    [periodic] = [p for (name, _), p in app.periodic_registry.periodic_tasks.items()
+                  if name == "jxcflow.rebalance_pools"]
+    assert periodic.cron == "*/15 * * * *"
+    assert periodic.task.lock == "jxcflow.rebalance_pools"
+    assert periodic.task.func(timestamp=0) >= 1  # the task body: every tenant with pools
+    assert _runs(world) == 1
