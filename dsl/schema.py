@@ -27,6 +27,9 @@ class FieldDef:
     aliases: tuple[str, ...] = ()
     #: True when a rule may write it with ``set`` or a decision table.
     is_settable: bool = False
+    #: Where the value sits in the payload the product emits (a dotted path such as
+    #: ``deposit_amount`` or ``document.ref``); None when facts or packs fill the field.
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

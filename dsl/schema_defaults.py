@@ -10,23 +10,13 @@ from functools import lru_cache
 from typing import Final
 
 from dsl.schema import DocumentType, EventType, FieldDef, InMemorySchemaRegistry
+from dsl.schema_events import DOCUMENT_EVENTS
+from dsl.schema_labels import ENTITY_ZH, field
 from dsl.types import parse_type
-
-#: Entity -> Chinese label (the one label table that feeds the registry).
-ENTITY_ZH: Final[dict[str, str]] = {
-    "order": "订单", "customer": "客户", "address": "地址", "item": "商品", "shipment": "出库单",
-    "receipt": "入库单", "expected": "应收", "subcontract": "委外单", "supplier": "供应商",
-    "scanner": "扫描枪", "freezer": "冷柜", "channel_pool": "渠道池", "sales_return": "退货单",
-    "price": "价格", "reservation": "预占",
-}
 
 
 def _f(path: str, type_: str, en: str, zh: str, *, settable: bool = False) -> FieldDef:
-    entity, _, name = path.partition(".")
-    ez = ENTITY_ZH.get(entity, entity)
-    aliases = tuple(dict.fromkeys((f"{ez}.{zh}", f"{ez}.{name}", f"{entity}.{zh}")))
-    return FieldDef(path=path, type=parse_type(type_), label_en=en, label_zh=zh,
-                    aliases=aliases, is_settable=settable)
+    return field(path, type_, en, zh, settable=settable)
 
 
 def _d(name: str, type_: str, en: str, zh: str) -> FieldDef:
@@ -174,5 +164,15 @@ ROLES: Final[dict[str, str]] = {
 
 @lru_cache(maxsize=1)
 def default_registry() -> InMemorySchemaRegistry:
-    """The built-in 进销存 schema: events, fields, documents and roles."""
-    return InMemorySchemaRegistry(EVENTS, DOCUMENTS, ROLES)
+    """The built-in 进销存 schema: events, fields, documents and roles.
+
+    The events the product's documents emit (:data:`dsl.schema_events.DOCUMENT_EVENTS`,
+    each field naming where it sits in the payload) take the place of a basic event of the
+    same name.
+    """
+    emitted = {ev.name for ev in DOCUMENT_EVENTS}
+    events = (*(ev for ev in EVENTS if ev.name not in emitted), *DOCUMENT_EVENTS)
+    return InMemorySchemaRegistry(events, DOCUMENTS, ROLES)
+
+
+__all__ = ["DOCUMENTS", "ENTITY_ZH", "EVENTS", "ROLES", "default_registry"]

@@ -1,56 +1,59 @@
 """What a rule sees of an outbox event: its entities by name, as the schema registry names them.
 
 Document events carry flat payloads (``no``, ``customer``, …); rules read ``order.id``,
-``order.customer_id``, ``shipment.no``. This is the one place that maps the two. Events
-from connectors and from ``emit event`` are already entity-shaped and pass through.
+``order.customer_id``, ``shipment.no``. The registry declares, for every field of an event
+the product emits, where it sits in the payload (:attr:`dsl.schema.FieldDef.source`), so
+this module only follows those declarations — there is no second, hand-written map.
+Events from connectors and from ``emit event`` are already entity-shaped and pass through.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from dsl import default_registry
+from dsl.schema import EventType
 from engine.decision import Event
 from engine.dispatch import OutboxRecord
 from engine.evaluate import TIMER_FIRED
 
 Entities = dict[str, Any]
+_MISSING = object()
 
 
-def _sales_order(p: dict[str, Any]) -> Entities:
-    order = {"id": p.get("no"), "no": p.get("no"), "customer_id": p.get("customer"),
-             "warehouse": p.get("warehouse"), "lines": p.get("lines", []),
-             "deposit_amount": p.get("deposit_amount"), "total_amount": p.get("total_amount")}
-    return {"order": order, "customer": {"id": p.get("customer")}}
+def _dig(payload: dict[str, Any], path: str) -> Any:
+    value: Any = payload
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return _MISSING
+        value = value[part]
+    return value
 
 
-def _shipment(p: dict[str, Any]) -> Entities:
-    return {"shipment": {"id": p.get("no"), "no": p.get("no"), "carrier": p.get("carrier"),
-                         "tracking_no": p.get("tracking_no")},
-            "order": {"id": p.get("sales_order_no"), "no": p.get("sales_order_no")}}
-
-
-def _receipt(p: dict[str, Any]) -> Entities:
-    return {"receipt": {"id": p.get("no"), "no": p.get("no"), **{
-        k: p[k] for k in ("is_scanned", "photo_count", "weight_kg") if k in p}}}
-
-
-def _timer(p: dict[str, Any]) -> Entities:
-    return {"timer": p.get("payload", {})}
-
-
-_BY_DOCUMENT: dict[str, Callable[[dict[str, Any]], Entities]] = {
-    "sales_order": _sales_order, "shipment": _shipment, "receipt": _receipt,
-}
+def entities_of(event_type: EventType, payload: dict[str, Any]) -> Entities:
+    """The entities of a flat payload, by the registry's declared sources."""
+    entities: Entities = {}
+    for field in event_type.fields:
+        if field.source is None:
+            continue
+        value = _dig(payload, field.source)
+        if value is _MISSING:
+            continue
+        entity, _, name = field.path.partition(".")
+        entities.setdefault(entity, {})[name] = value
+    return entities
 
 
 def to_event(record: OutboxRecord) -> Event:
     """The evaluation event of an outbox record."""
+    payload = record.payload
+    declared = default_registry().event(record.type)
     if record.type == TIMER_FIRED:
-        entities = _timer(record.payload)
+        entities: Entities = {"timer": payload.get("payload", {})}
+    elif declared is not None and payload.get("type") == record.type:
+        # Emitted by the product (its payload names its own type): map by declaration.
+        entities = entities_of(declared, payload)
     else:
-        shape = _BY_DOCUMENT.get(record.type.split(".", 1)[0])
-        entities = shape(record.payload) if shape and "no" in record.payload \
-            else dict(record.payload)
+        entities = dict(payload)
     return Event(id=record.event_id, type=record.type, tenant_id=record.tenant_id,
                  occurred_at=record.occurred_at, payload=entities, key=record.key)

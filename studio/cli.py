@@ -138,6 +138,11 @@ def demo(reset: bool = typer.Option(False, help="Delete the SQLite demo database
         summary = demo_data.load_demo(db, SystemClock().now())
         typer.echo(f"loaded {demo_data.TENANT_NAME}: {summary.items} SKUs, "
                    f"{summary.movements} movements ({summary.refused} refused as expected)")
+        if summary.documents:
+            d = summary.documents
+            typer.echo(f"  and three weeks of documents: {d.sales_orders} sales orders, "
+                       f"{d.purchase_orders} purchase orders, {d.invoices} supplier invoices, "
+                       f"{d.rebalance_runs} channel pool rebalance runs")
     typer.echo(f"\nDemo logins (tenant: {demo_data.TENANT_CODE}):")
     for username, role, password in demo_data.USERS:
         typer.echo(f"  {username:<10} {role:<10} password: {password}")

@@ -1,5 +1,6 @@
 """The demo tenant 示例商贸: ~200 SKUs (toys, bakery ingredients, eyewear parts), three
-warehouses and stores, users for every role, stock, and a week of history."""
+warehouses and stores, users for every role, stock, a week of movements and then three
+weeks of documents (:mod:`studio.demo_documents`)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from inventory.catalog import NewItem, create_item, create_warehouse
 from kernel import accounts
 from kernel.clock import VirtualClock
 from kernel.db import Database
+from studio.demo_documents import DocumentSummary, load_document_history
 
 TENANT_CODE = "demo"
 TENANT_NAME = "示例商贸"
@@ -65,6 +67,7 @@ class DemoSummary:
     items: int
     movements: int
     refused: int
+    documents: DocumentSummary | None = None
 
 
 def _items() -> list[NewItem]:
@@ -107,7 +110,8 @@ def load_demo(db: Database, now: datetime, seed: int = 7) -> DemoSummary:
         for new in items:
             create_item(session, tenant_id, new, now)
     rng = random.Random(seed)
-    clock = VirtualClock(now - timedelta(days=7))
+    # Four weeks back: a week of movements, then three weeks of documents up to ``now``.
+    clock = VirtualClock(now - timedelta(days=28))
     stock = StockService(db, clock)
     ctx = CommandContext(tenant_id=tenant_id, actor="user:warehouse")
     movements = refused = 0
@@ -127,7 +131,11 @@ def load_demo(db: Database, now: datetime, seed: int = 7) -> DemoSummary:
                 movements += 1
             except InventoryError:
                 refused += 1
-    return DemoSummary(items=len(items), movements=movements, refused=refused)
+    clock.advance(max(now - timedelta(days=21) - clock.now(), timedelta(0)))
+    documents = load_document_history(db, clock, tenant_id,
+                                      [n.sku for n in items if n.category == "toys"][::3])
+    return DemoSummary(items=len(items), movements=movements,
+                       refused=refused + documents.refused, documents=documents)
 
 
 def _random_command(rng: random.Random, new: NewItem, ref: str) -> Command:

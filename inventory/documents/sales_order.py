@@ -121,3 +121,4 @@ class SalesOrderCancelled(_SalesOrderEvent):
 
     type: Literal["sales_order.cancelled"]
     released: list[str]
+    lines: list[SalesOrderLinePayload]

@@ -196,7 +196,8 @@ def _cancel(session: Session, ctx: CommandContext, no: str, now: datetime) -> di
                                   now)
     payload: so.SalesOrderCancelled = {
         **_event_base(session, ctx, order, old, new),  # type: ignore[typeddict-item]
-        "type": "sales_order.cancelled", "released": released}
+        "type": "sales_order.cancelled", "released": released,
+        "lines": [_line_payload(line, item) for line, item in lines_of(session, order)]}
     return {**view(session, order), "event_id": emit(session, ctx, _key(order), payload, now)}
 
 

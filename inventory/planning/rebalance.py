@@ -5,8 +5,8 @@ For each SKU × warehouse: distributable = central available − what the pools 
 pool aims at its target (a quantity, or a share of central available); when the targets
 together exceed what is available, each gets the same fraction of its target, in whole
 units (units left over go to the largest remainders). A pool left below its threshold
-pauses its channel and opens a replenishment task; a channel the rebalance paused resumes
-once none of its pools is below threshold.
+pauses its channel and opens a replenishment task; once the pool is back above it, the
+task is done, and a channel the rebalance paused resumes when none of its pools is below.
 """
 
 from __future__ import annotations
@@ -137,6 +137,8 @@ def run_rebalance(session: Session, tenant_id: int, actor: str, now: datetime
                 below[pool.channel_id].append(pool)
                 tasks += _open_task(session, tenant_id, pool, run.id,
                                     pool.threshold_qty - step.qty_after, now)
+            else:  # back above its threshold: the pool's open task is done
+                _close_tasks(session, pool, now)
     session.flush()
     run.paused_channels = _pause_and_resume(session, tenant_id, below, run.id, actor, now)
     run.line_count, run.changed_count, run.task_count = len(pools), changed, tasks
@@ -159,6 +161,12 @@ def _open_task(session: Session, tenant_id: int, pool: ChannelPool, run_id: int,
     session.add(ReplenishmentTask(tenant_id=tenant_id, pool_id=pool.id, run_id=run_id,
                                   short_qty=short, status="open", created_at=now))
     return 1
+
+
+def _close_tasks(session: Session, pool: ChannelPool, now: datetime) -> None:
+    for task in session.scalars(select(ReplenishmentTask).where(
+            ReplenishmentTask.pool_id == pool.id, ReplenishmentTask.status == "open")):
+        task.status, task.done_at = "done", now
 
 
 def _pause_and_resume(session: Session, tenant_id: int, below: dict[int, list[ChannelPool]],

@@ -109,6 +109,8 @@ def test_pool_below_threshold_pauses_the_channel_and_opens_a_task(make_tenant):
     run = t.post("/channel-pools/rebalance", None).json()
     assert run["paused_channels"] == []
     assert t.get("/channels/TMALL").json()["is_paused"] is False
+    assert t.get("/replenishment-tasks", status="open").json()["count"] == 0
+    assert t.get("/replenishment-tasks", status="done").json()["count"] == 2
     assert t.post("/sales-orders/SO-4/confirm", None, "warehouse").status_code == 200
 
     # Cancelling a channel order gives back to the pool what had not shipped.

@@ -99,3 +99,8 @@ def test_demo_is_served_and_usable_over_http(served_demo):
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json()["code"] == "inventory.insufficient_stock"
     assert stock["sku"] in refused.json()["message"]["en"]
+    # Three weeks of documents: invoices matched both ways, pools with their run history.
+    invoices = httpx.get(base + "/api/v1/supplier-invoices", headers=auth).json()
+    assert {i["status"] for i in invoices["items"]} == {"matched", "mismatched"}
+    runs = httpx.get(base + "/api/v1/channel-pools/rebalance-runs", headers=auth).json()
+    assert runs["count"] >= 42

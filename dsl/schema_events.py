@@ -1,0 +1,229 @@
+"""Every event the product's documents emit, with each payload field's type and labels.
+
+This is the one declaration of document events: the checker reads it (through
+:func:`dsl.schema_defaults.default_registry`), the engine maps an outbox payload to what a
+rule sees by each field's ``source``, and a test runs every document flow and fails when an
+emitted event type or payload key is missing here. The payloads are documented in
+``docs/planning.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from dsl.schema import EventType, FieldDef
+from dsl.schema_labels import field as f
+
+_SO_STATUS = "enum(draft,confirmed,partially_shipped,shipped,closed,cancelled)"
+_PO_STATUS = "enum(draft,approved,partially_received,received,closed,cancelled)"
+_RC_STATUS = "enum(draft,inspected,frozen,put_away,cancelled)"
+_SH_STATUS = "enum(draft,picked,packed,shipped,cancelled)"
+_SR_STATUS = "enum(draft,posted,cancelled)"
+
+ACTOR = (f("event.actor", "text", "Done by", "操作人", source="actor"),)
+
+
+def _doc(entity: str, en: str, status: str) -> tuple[FieldDef, ...]:
+    """What every document event carries: number (also as id), warehouse, status move."""
+    return (
+        f(f"{entity}.id", "id", f"{en} id", "编号", source="no"),
+        f(f"{entity}.no", "text", f"{en} number", "单号", source="no"),
+        f(f"{entity}.warehouse", "text", "Warehouse", "仓库", source="warehouse"),
+        f(f"{entity}.status", status, "Status", "状态", source="to_status"),
+        f(f"{entity}.from_status", status, "Previous status", "原状态", source="from_status"),
+        *ACTOR,
+    )
+
+
+ORDER = (
+    *_doc("order", "Order", _SO_STATUS),
+    f("order.customer_id", "id", "Customer", "客户", source="customer"),
+    f("customer.id", "id", "Customer id", "编号", source="customer"),
+    f("order.channel_id", "id", "Sales channel", "渠道", source="channel"),
+)
+ORDER_FACTS = (  # filled from facts, not from the payload
+    f("order.total_amount", "money", "Order total", "金额"),
+    f("customer.name", "text", "Name", "名称"),
+    f("customer.level", "enum(normal,vip,key_account)", "Level", "等级"),
+    f("customer.is_frozen", "bool", "Frozen", "已冻结"),
+    f("address.text", "text", "Delivery address", "收货地址"),
+    f("address.is_real", "bool", "Address is real", "是否真实"),
+    f("address.city", "text", "City", "城市"),
+)
+ORDER_LINES = (f("order.lines", "list(line)", "Order lines", "明细", source="lines"),)
+CONFIRMED = (
+    f("order.deposit_amount", "money", "Deposit", "定金", source="deposit_amount"),
+    f("order.hold_expires_at", "datetime", "Hold expires at", "锁定到期", source="hold_expires_at"),
+)
+ORDER_SHIPPED = (f("order.shipment_no", "text", "Shipment number", "出库单号",
+                   source="shipment_no"),)
+ORDER_CANCELLED = (f("order.released_reservations", "list(id)", "Holds released", "释放预占",
+                     source="released"),)
+
+PURCHASE = (
+    *_doc("purchase_order", "Purchase order", _PO_STATUS),
+    f("purchase_order.supplier", "text", "Supplier", "供应商", source="supplier"),
+)
+PURCHASE_RECEIVED = (f("purchase_order.receipt_no", "text", "Receipt number", "入库单号",
+                       source="receipt_no"),)
+
+RECEIPT = (
+    *_doc("receipt", "Receipt", _RC_STATUS),
+    f("receipt.purchase_order_no", "text", "Purchase order", "采购单号",
+      source="purchase_order_no"),
+)
+INSPECTED = (
+    f("receipt.is_scanned", "bool", "Scanned", "已扫码", source="is_scanned"),
+    f("receipt.photo_count", "number", "Photos", "照片数", source="photo_count"),
+    f("receipt.weight_kg", "quantity(kg)", "Weight", "重量", source="measured_weight_kg"),
+    f("expected.weight_kg", "quantity(kg)", "Expected weight", "重量",
+      source="expected_weight_kg"),
+    f("receipt.failures", "list(text)", "Inspection failures", "质检问题", source="failures"),
+)
+FROZEN = (f("receipt.frozen_reason", "text", "Freeze reason", "冻结原因", source="reason"),)
+RELEASED = (f("receipt.released_by", "text", "Released by", "解冻人", source="released_by"),)
+RECEIPT_LINES = (f("receipt.lines", "list(line)", "Receipt lines", "明细", source="lines"),)
+
+SHIPMENT = (
+    *_doc("shipment", "Shipment", _SH_STATUS),
+    f("order.id", "id", "Order id", "编号", source="sales_order_no"),
+    f("order.no", "text", "Order number", "单号", source="sales_order_no"),
+)
+SHIPPED = (
+    f("shipment.carrier", "text", "Carrier", "承运商", source="carrier"),
+    f("shipment.tracking_no", "text", "Tracking number", "运单号", source="tracking_no"),
+    f("shipment.lines", "list(line)", "Shipment lines", "明细", source="lines"),
+)
+
+RETURN = (
+    *_doc("sales_return", "Return", _SR_STATUS),
+    f("sales_return.original_order_id", "id", "Original order", "原订单",
+      source="sales_order_no"),
+    f("sales_return.reason", "enum(damaged,mismatch,late,other)", "Reason", "原因",
+      source="reason"),
+)
+RETURN_LINES = (f("sales_return.lines", "list(line)", "Returned lines", "明细",
+                  source="lines"),)
+
+CHANNEL = (f("channel.id", "id", "Channel", "编号", source="channel"), *ACTOR)
+REBALANCE = (
+    f("rebalance.run_id", "id", "Run", "编号", source="run_id"),
+    f("rebalance.line_count", "number", "Pools", "池数", source="line_count"),
+    f("rebalance.changed_count", "number", "Pools changed", "变动数", source="changed_count"),
+    f("rebalance.paused_channels", "list(id)", "Channels paused", "暂停渠道",
+      source="paused_channels"),
+    f("rebalance.task_count", "number", "Replenishment tasks", "补货任务数",
+      source="task_count"),
+    *ACTOR,
+)
+
+INVOICE = (
+    f("invoice.id", "id", "Invoice id", "编号", source="no"),
+    f("invoice.no", "text", "Invoice number", "发票号", source="no"),
+    f("invoice.purchase_order_no", "text", "Purchase order", "采购单号",
+      source="purchase_order_no"),
+    f("invoice.total_amount", "money", "Invoice total", "金额", source="total_amount"),
+    *ACTOR,
+)
+
+STOCK = (
+    f("stock.document_type", "text", "Document type", "单据类型", source="document.type"),
+    f("stock.document_ref", "id", "Document", "单据号", source="document.ref"),
+    f("stock.entries", "list(line)", "Ledger entries", "流水", source="entries"),
+    f("stock.balances", "list(line)", "Balances after", "余额", source="balances"),
+    *ACTOR,
+)
+RESERVATION = (
+    f("reservation.id", "id", "Reservation", "编号", source="reservation.id"),
+    f("reservation.qty", "quantity(件)", "Quantity", "数量", source="reservation.qty"),
+    f("reservation.warehouse_code", "text", "Warehouse", "仓库", source="reservation.warehouse"),
+    f("reservation.expires_at", "datetime", "Expires at", "到期时间",
+      source="reservation.expires_at"),
+)
+
+
+def _ev(name: str, en: str, zh: str, *groups: tuple[FieldDef, ...], key: str) -> EventType:
+    entity = name.partition(".")[0]
+    document_zh = {"sales_order": "销售单", "purchase_order": "采购单", "receipt": "入库单",
+                   "shipment": "出库单", "sales_return": "退货单", "channel": "渠道",
+                   "channel_pool": "渠道池", "supplier_invoice": "供应商发票",
+                   "stock": "库存"}[entity]
+    return EventType(name=name, label_en=en, label_zh=f"{document_zh}{zh}",
+                     aliases=(f"{document_zh}.{zh}",),
+                     fields=tuple(x for g in groups for x in g), key=key)
+
+
+DOCUMENT_EVENTS: Final[tuple[EventType, ...]] = (
+    _ev("sales_order.confirmed", "Sales order confirmed", "已确认", ORDER, ORDER_FACTS,
+        ORDER_LINES, CONFIRMED, key="order.id"),
+    _ev("sales_order.partially_shipped", "Sales order partly shipped", "部分发货", ORDER,
+        ORDER_LINES, ORDER_SHIPPED, key="order.id"),
+    _ev("sales_order.shipped", "Sales order shipped", "已发货", ORDER, ORDER_LINES,
+        ORDER_SHIPPED, key="order.id"),
+    _ev("sales_order.closed", "Sales order closed", "已关闭", ORDER, key="order.id"),
+    _ev("sales_order.cancelled", "Sales order cancelled", "已取消", ORDER, ORDER_FACTS[:4],
+        ORDER_LINES, ORDER_CANCELLED, key="order.id"),
+    _ev("purchase_order.approved", "Purchase order approved", "已审核", PURCHASE,
+        key="purchase_order.id"),
+    _ev("purchase_order.partially_received", "Purchase order partly received", "部分收货",
+        PURCHASE, PURCHASE_RECEIVED, key="purchase_order.id"),
+    _ev("purchase_order.received", "Purchase order received", "已收货", PURCHASE,
+        PURCHASE_RECEIVED, key="purchase_order.id"),
+    _ev("purchase_order.closed", "Purchase order closed", "已关闭", PURCHASE,
+        key="purchase_order.id"),
+    _ev("purchase_order.cancelled", "Purchase order cancelled", "已取消", PURCHASE,
+        key="purchase_order.id"),
+    _ev("receipt.inspected", "Receipt inspected", "已质检", RECEIPT, INSPECTED,
+        key="receipt.id"),
+    _ev("receipt.frozen", "Receipt frozen", "已冻结", RECEIPT, FROZEN, key="receipt.id"),
+    _ev("receipt.released", "Receipt released", "已解冻", RECEIPT, RELEASED, key="receipt.id"),
+    _ev("receipt.put_away", "Receipt put away", "已上架", RECEIPT, RECEIPT_LINES,
+        key="receipt.id"),
+    _ev("receipt.cancelled", "Receipt cancelled", "已取消", RECEIPT, key="receipt.id"),
+    _ev("shipment.picked", "Shipment picked", "已拣货", SHIPMENT, key="order.id"),
+    _ev("shipment.packed", "Shipment packed", "已打包", SHIPMENT, key="order.id"),
+    _ev("shipment.shipped", "Shipment shipped", "已发货", SHIPMENT, SHIPPED, (
+        f("order.deposit_amount", "money", "Deposit", "定金"),
+        f("order.customer_id", "id", "Customer", "客户")), key="order.id"),
+    _ev("shipment.cancelled", "Shipment cancelled", "已取消", SHIPMENT, key="order.id"),
+    _ev("sales_return.posted", "Sales return posted", "已入库", RETURN, RETURN_LINES,
+        key="sales_return.id"),
+    _ev("sales_return.cancelled", "Sales return cancelled", "已取消", RETURN,
+        key="sales_return.id"),
+    _ev("channel.paused", "Channel paused", "已暂停", CHANNEL,
+        (f("channel.reason", "text", "Why paused", "暂停原因", source="reason"),),
+        key="channel.id"),
+    _ev("channel.resumed", "Channel resumed", "已恢复", CHANNEL,
+        (f("channel.paused_reason", "text", "Why it was paused", "暂停原因",
+           source="paused_reason"),), key="channel.id"),
+    _ev("channel_pool.rebalanced", "Channel pools rebalanced", "已再平衡", REBALANCE,
+        key="rebalance.run_id"),
+    _ev("supplier_invoice.recorded", "Supplier invoice recorded", "已登记", INVOICE, (
+        f("invoice.invoiced_at", "datetime", "Invoice date", "开票日期", source="invoiced_at"),
+        f("invoice.supplier", "text", "Supplier", "供应商", source="supplier")),
+        key="invoice.id"),
+    _ev("supplier_invoice.matched", "Supplier invoice matched", "三单匹配成功", INVOICE, (
+        f("invoice.voucher_no", "text", "Payable voucher", "应付凭证", source="voucher_no"),
+        f("invoice.is_tax_trusted", "bool", "Tax-trusted", "税务可信",
+          source="is_tax_trusted")), key="invoice.id"),
+    _ev("supplier_invoice.mismatched", "Supplier invoice mismatched", "三单不符", INVOICE, (
+        f("invoice.mismatch_reasons", "list(line)", "Why it does not match", "不符原因",
+          source="reasons"),), key="invoice.id"),
+    _ev("stock.received", "Stock received", "已入库", STOCK, key="stock.document_ref"),
+    _ev("stock.shipped", "Stock shipped", "已出库", STOCK, (
+        f("reservation.id", "id", "Reservation", "编号", source="reservation_id"),),
+        key="stock.document_ref"),
+    _ev("stock.transferred", "Stock transferred", "已调拨", STOCK, (
+        f("stock.from_warehouse", "text", "From warehouse", "调出仓", source="from_warehouse"),
+        f("stock.to_warehouse", "text", "To warehouse", "调入仓", source="to_warehouse")),
+        key="stock.document_ref"),
+    _ev("stock.adjusted", "Stock adjusted", "已调整", STOCK, (
+        f("stock.reason", "text", "Reason", "原因", source="reason"),),
+        key="stock.document_ref"),
+    _ev("stock.reserved", "Stock reserved", "已预占", STOCK, RESERVATION,
+        key="stock.document_ref"),
+    _ev("stock.released", "Stock released", "已释放", STOCK, RESERVATION,
+        key="stock.document_ref"),
+    _ev("stock.reservation_expired", "Reservation expired", "预占已过期", STOCK, RESERVATION,
+        key="stock.document_ref"),
+)

@@ -1,0 +1,136 @@
+"""One tour through every document action, for tests that need every event type emitted.
+
+Drives the services (not the API): PO approve → receipt inspected, frozen, released, put
+away (and one cancelled) → PO received, closed; a PO cancelled; sales orders confirmed,
+shipped in part and in full, closed, cancelled; shipments picked, packed, shipped and one
+cancelled; a return posted and one cancelled; a channel pool rebalanced until its channel
+pauses and resumes; supplier invoices matched and mismatched.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from inventory import DocumentRef
+from inventory.commands import ShipStock
+from inventory.documents import (
+    DocumentServices,
+    Inspection,
+    NewOrderLine,
+    NewPurchaseLine,
+    NewPurchaseOrder,
+    NewReceipt,
+    NewReceiptLine,
+    NewReturnLine,
+    NewSalesOrder,
+    NewSalesReturn,
+    NewShipment,
+    NewShipmentLine,
+    ReturnReason,
+    parties,
+)
+from inventory.documents.runner import DocumentRunner
+from inventory.planning import (
+    InvoiceService,
+    NewInvoiceLine,
+    NewSupplierInvoice,
+    PoolService,
+    PoolSetting,
+)
+
+CODE = "4711"
+D = Decimal
+
+
+def tour(world: Any) -> None:
+    """Run every document action once (world: tests.conftest.TenantWorld, WH-A)."""
+    ctx, now = world.ctx, world.clock.now
+    with world.db.write(world.tenant_id) as session:
+        parties.create_customer(session, world.tenant_id, "C-1", "华东商贸", now())
+        parties.set_confirmation_code(session, world.tenant_id, "WH-A", CODE, now())
+    docs = DocumentServices(world.db, world.clock)
+    world.item("T-1")
+    world.receive("T-1", "WH-A", 50, document=DocumentRef(type="opening_balance", ref="OB"))
+
+    # Purchasing: approve, a receipt frozen and released, one cancelled, received, closed.
+    docs.purchase_orders.create(ctx, NewPurchaseOrder(
+        supplier="华南五金", warehouse="WH-A", no="PO-1",
+        lines=[NewPurchaseLine(sku="T-1", qty=D(10), unit_price=D("2.50"))]))
+    docs.purchase_orders.approve(ctx, "PO-1")
+    docs.receipts.create(ctx, NewReceipt(purchase_order_no="PO-1", no="RC-X",
+                                         lines=[NewReceiptLine(order_line_no=1, qty=D(1))]))
+    docs.receipts.cancel(ctx, "RC-X")
+    docs.receipts.create(ctx, NewReceipt(purchase_order_no="PO-1", no="RC-1",
+                                         lines=[NewReceiptLine(order_line_no=1, qty=D(10))]))
+    docs.receipts.inspect(ctx, "RC-1", Inspection(is_scanned=False, photo_count=0))
+    docs.receipts.release(ctx, "RC-1", role="warehouse")
+    docs.receipts.put_away(ctx, "RC-1")
+    docs.purchase_orders.close(ctx, "PO-1")
+    docs.purchase_orders.create(ctx, NewPurchaseOrder(
+        supplier="华南五金", warehouse="WH-A", no="PO-2",
+        lines=[NewPurchaseLine(sku="T-1", qty=D(4), unit_price=D("2.50"))]))
+    docs.purchase_orders.approve(ctx, "PO-2")
+    docs.receipts.create(ctx, NewReceipt(purchase_order_no="PO-2", no="RC-2",
+                                         lines=[NewReceiptLine(order_line_no=1, qty=D(2))]))
+    docs.receipts.inspect(ctx, "RC-2", Inspection(is_scanned=True, photo_count=1))
+    docs.receipts.put_away(ctx, "RC-2")  # partially received
+    docs.purchase_orders.create(ctx, NewPurchaseOrder(
+        supplier="华南五金", warehouse="WH-A", no="PO-3",
+        lines=[NewPurchaseLine(sku="T-1", qty=D(1))]))
+    docs.purchase_orders.cancel(ctx, "PO-3")
+
+    # Invoices: one matched, one mismatched.
+    invoices = InvoiceService(DocumentRunner(world.db, world.clock), D("1.00"))
+    invoices.record(ctx, NewSupplierInvoice(purchase_order_no="PO-1", no="INV-1",
+                                            invoiced_at=now(), lines=[NewInvoiceLine(
+                                                order_line_no=1, qty=D(10), amount=D(25))]))
+    invoices.record(ctx, NewSupplierInvoice(purchase_order_no="PO-2", no="INV-2",
+                                            invoiced_at=now(), lines=[NewInvoiceLine(
+                                                order_line_no=1, qty=D(4), amount=D(10))]))
+
+    # Channel pool: rebalanced, drained below threshold (pause), refilled (resume).
+    pools = PoolService(world.db, world.clock)
+    pools.create_channel(ctx, "WEB", "网店")
+    pools.set_pool(ctx, "WEB", PoolSetting(sku="T-1", warehouse="WH-A", target_qty=D(20),
+                                           threshold_qty=D(5)))
+    pools.rebalance(ctx)
+
+    # Selling: a channel order shipped in two parts, returned in part, closed.
+    docs.sales_orders.create(ctx, NewSalesOrder(
+        customer="C-1", warehouse="WH-A", no="SO-1", channel="WEB", deposit_amount=D(5),
+        lines=[NewOrderLine(sku="T-1", qty=D(6), unit_price=D(9))]))
+    docs.sales_orders.confirm(ctx, "SO-1")
+    docs.shipments.create(ctx, NewShipment(sales_order_no="SO-1", no="SH-X"))
+    docs.shipments.cancel(ctx, "SH-X")
+    docs.shipments.create(ctx, NewShipment(sales_order_no="SO-1", no="SH-1", lines=[
+        NewShipmentLine(order_line_no=1, qty=D(2))]))
+    for shipment in ("SH-1", "SH-2"):
+        if shipment == "SH-2":
+            docs.shipments.create(ctx, NewShipment(sales_order_no="SO-1", no="SH-2"))
+        docs.shipments.pick(ctx, shipment)
+        docs.shipments.pack(ctx, shipment)
+        docs.shipments.ship(ctx, shipment, confirmation_code=CODE, carrier="SF",
+                            tracking_no=f"SF-{shipment}")
+    docs.sales_returns.create(ctx, NewSalesReturn(
+        sales_order_no="SO-1", no="RT-1", reason=ReturnReason.DAMAGED,
+        lines=[NewReturnLine(order_line_no=1, qty=D(1))]))
+    docs.sales_returns.post(ctx, "RT-1")
+    docs.sales_returns.create(ctx, NewSalesReturn(
+        sales_order_no="SO-1", no="RT-2", reason=ReturnReason.LATE,
+        lines=[NewReturnLine(order_line_no=1, qty=D(1))]))
+    docs.sales_returns.cancel(ctx, "RT-2")
+    docs.sales_orders.close(ctx, "SO-1")
+    docs.sales_orders.create(ctx, NewSalesOrder(
+        customer="C-1", warehouse="WH-A", no="SO-2",
+        lines=[NewOrderLine(sku="T-1", qty=D(40))]))
+    docs.sales_orders.confirm(ctx, "SO-2")
+    pools.rebalance(ctx)  # 17 available for a target of 20: the pool gets 17
+    docs.sales_orders.cancel(ctx, "SO-2")
+    world.stock.execute(ctx, ShipStock(sku="T-1", warehouse="WH-A", qty=D(55),
+                                       document=DocumentRef(type="sales_order", ref="POS")))
+    pools.rebalance(ctx)  # nothing left: WEB pauses
+    world.receive("T-1", "WH-A", 30, document=DocumentRef(type="opening_balance", ref="OB2"))
+    world.clock.advance(timedelta(minutes=15))
+    pools.rebalance(ctx)  # refilled: WEB resumes
