@@ -15,7 +15,7 @@ from kernel.clock import Clock, SystemClock
 from kernel.db import Database, make_engine
 from kernel.errors import DomainError
 from kernel.settings import Settings, get_settings
-from studio import pages, problems
+from studio import pages, problems, web
 from studio.guards import InputGuard
 from studio.openapi import openapi_with_problems
 from studio.routes import api_router
@@ -50,6 +50,7 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     app.openapi = lambda: openapi_with_problems(app)  # type: ignore[method-assign]
     app.include_router(api_router)
     app.include_router(pages.router)
+    web.install(app, settings)
     return app
 
 
