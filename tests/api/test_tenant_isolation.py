@@ -27,7 +27,17 @@ PATH_PARAMETERS: dict[str, str] = {
     "token_id": "token_id",  # /api-tokens/{token_id}
     "no": "document_no",  # /sales-orders/{no}, /purchase-orders/{no}, /receipts/{no}, …
     "event_id": "event_id",  # /events/{event_id}/retry
+    "version_id": "rule_version_id",  # /rule-versions/{version_id}/approve
 }
+
+#: A small valid rule file for the rule-version rows.
+RULE_SOURCE = """rule iso_alert
+  when sales_order.confirmed
+  if order.deposit_amount > 0
+  then
+    alert role:sales_manager "{order.no}"
+end
+"""
 
 #: Request body schema (components/schemas name) → a valid body. Add a row for every new one.
 BODIES: dict[str, dict[str, Any]] = {
@@ -36,6 +46,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "InspectionIn": {"is_scanned": True, "photo_count": 1},  # POST /receipts/{no}/inspect
     "FreezeIn": {"reason": "rule"},  # POST /receipts/{no}/freeze
     "ShipIn": {"confirmation_code": "4711", "tracking_no": "SF1"},  # POST /shipments/{no}/ship
+    "RuleVersionSubmit": {"name": "iso_rules", "source": RULE_SOURCE},  # POST /rule-versions
 }
 
 
@@ -52,6 +63,7 @@ class Owned:
     token_name: str
     document_no: str
     event_id: str
+    rule_version_id: int
 
     def value(self, kind: str) -> str:
         """The value of ``kind`` as it goes into a URL."""
@@ -90,9 +102,11 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
     tenant._created("/shipments", {"sales_order_no": no, "no": no})
     tenant._created("/sales-returns", {"sales_order_no": no, "no": no, "reason": "other",
                                        "lines": [{"order_line_no": 1, "qty": "1"}]})
+    version = tenant._created("/rule-versions", {"name": f"{tag}_rules", "source": RULE_SOURCE})
     return Owned(sku=sku, warehouse=warehouse, bin=bin_code, reservation_id=reservation["id"],
                  entry_id=received["entries"][0]["id"], token_id=token["id"],
-                 token_name=token_name, document_no=no, event_id=received["event_id"])
+                 token_name=token_name, document_no=no, event_id=received["event_id"],
+                 rule_version_id=version["id"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,10 +216,12 @@ def test_no_route_reaches_another_tenants_row_through_its_path(api, two_tenants)
         response = call(api, b, op, b_owns)
         # A document action may find its own document in a status that refuses it (409),
         # and B's own event is not parked (409): that answer proves the row was found,
-        # which is all this control needs.
+        # which is all this control needs. B's admin wrote B's rule version, so approving
+        # it is refused as self-approval (403): found, and refused for the right reason.
         refused = (response.status_code in (409, 422, 403)
                    and response.json()["code"].startswith(("document.",
-                                                           "engine.event_not_parked")))
+                                                           "engine.event_not_parked",
+                                                           "studio.self_approval")))
         assert 200 <= response.status_code < 300 or refused, (str(op), response.text)
     assert a.snapshot() == before_a
 
