@@ -18,8 +18,12 @@ Entities = dict[str, Any]
 
 
 def _sales_order(p: dict[str, Any]) -> Entities:
+    # Order lines are stored without the warehouse (it is the order's); an action that
+    # reserves ``order.lines`` needs each line to say where.
+    lines = [{"warehouse": p.get("warehouse"), **line} if isinstance(line, dict) else line
+             for line in p.get("lines", [])]
     order = {"id": p.get("no"), "no": p.get("no"), "customer_id": p.get("customer"),
-             "warehouse": p.get("warehouse"), "lines": p.get("lines", []),
+             "warehouse": p.get("warehouse"), "lines": lines,
              "deposit_amount": p.get("deposit_amount"), "total_amount": p.get("total_amount")}
     return {"order": order, "customer": {"id": p.get("customer")}}
 

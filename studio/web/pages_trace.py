@@ -7,7 +7,6 @@ the rule version and node that acted, and the event of the movement itself.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -75,8 +74,7 @@ def ledger_lineage(request: Request, entry_id: Annotated[int, Path(ge=1, le=2**6
         edges.append({"source": "ledger", "target": "own"})
     edges = [e for e in edges if e["source"] != e["target"]]
     return render(request, "lineage.html", principal, row=row, cause=cause, own=own,
-                  version=version, graph=json.dumps({"nodes": nodes, "edges": edges},
-                                                    ensure_ascii=False, default=str))
+                  version=version, graph={"nodes": nodes, "edges": edges})
 
 
 def _event(session: Any, event_id: str | None) -> dict[str, Any] | None:

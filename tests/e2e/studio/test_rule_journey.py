@@ -140,7 +140,8 @@ def test_author_builds_reviewer_approves_command_triggers_lineage_shows(browser,
     expect(page.locator("[data-testid=cause-event]")).to_have_text("sales_order.confirmed")
     expect(page.locator("[data-testid=rule-node]")).to_have_text("rule_1/then/0")
     expect(page.locator("[data-testid=rule-version]")).to_contain_text("deposit_e2e")
-    assert page.evaluate("window.lineageGraph.nodes().length") >= 4
-    assert page.evaluate("window.lineageGraph.edges().length") >= 3
+    assert errors == [], errors
+    page.wait_for_function("window.lineageGraph && window.lineageGraph.nodes().length >= 4"
+                           " && window.lineageGraph.edges().length >= 3")
     shot(page, "lineage")
     assert errors == [], errors
