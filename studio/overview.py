@@ -6,7 +6,6 @@ Reads only, each one indexed query scoped to the session's tenant.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Date, cast, func, select
@@ -38,20 +37,22 @@ def near_expiry(session: Session, today: date, limit: int = 10
 
 def movements_by_day(session: Session, now: datetime, days: int = 14
                      ) -> list[dict[str, Any]]:
-    """Quantities in and out of on-hand stock per day over the last ``days`` days."""
+    """Ledger rows into and out of on-hand stock per day over the last ``days`` days.
+
+    Rows, not quantities: quantities of different units (boxes, kilograms) do not add up.
+    """
     since = now - timedelta(days=days)
     if session.get_bind().dialect.name == "sqlite":
         day = func.date(LedgerEntry.created_at)
     else:
         day = cast(LedgerEntry.created_at, Date)
     qty = LedgerEntry.qty
-    stmt = (select(day, func.sum(qty).filter(qty > 0), func.sum(qty).filter(qty < 0))
+    stmt = (select(day, func.count().filter(qty > 0), func.count().filter(qty < 0))
             .where(LedgerEntry.created_at >= since, LedgerEntry.bucket == "on_hand")
             .group_by(day).order_by(day))
     out = []
     for d, inbound, outbound in session.execute(stmt):
-        out.append({"day": str(d), "in": Decimal(inbound or 0),
-                    "out": -Decimal(outbound or 0)})
+        out.append({"day": str(d), "in": int(inbound or 0), "out": int(outbound or 0)})
     return out
 
 

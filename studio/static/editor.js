@@ -27,7 +27,7 @@
   function esc(s) { return String(s).replace(/[&<>"]/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c])); }
 
   function nodeHtml(kind, data) {
-    const head = `<div class="df-head">${esc(kind === "action" ? (data.kind || T.action) : T[kind])}</div>`;
+    const head = `<div class="df-head">${esc(kind === "action" ? (T["action:" + data.kind] || T.action) : T[kind])}</div>`;
     if (kind === "trigger") {
       const opts = schema.events.map(e => `<option value="${esc(e.name)}">${esc(e.label)}</option>`).join("");
       return head + `<label>${esc(T.rule)}<input df-rule></label><label>${esc(T.title)}<input df-title></label>` +

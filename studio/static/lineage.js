@@ -7,9 +7,12 @@ document.addEventListener("DOMContentLoaded", () => {
   const colours = {event: "#2d6cdf", version: "#8e44ad", node: "#d35400", ledger: "#3a7d44"};
   window.lineageGraph = cytoscape({
     container: box,
-    elements: [...g.nodes.map(n => ({data: {id: n.id, label: n.label, kind: n.kind}})),
+    // The chain reads left to right: cause event → rule version → node → ledger row → event.
+    elements: [...g.nodes.map((n, i) => ({data: {id: n.id, label: n.label, kind: n.kind},
+                                          position: {x: i * 220, y: (i % 2) * 40}})),
                ...g.edges.map((e, i) => ({data: {id: "e" + i, source: e.source, target: e.target}}))],
-    layout: {name: "breadthfirst", directed: true, spacingFactor: 1.1},
+    layout: {name: "preset", fit: true, padding: 30},
+    maxZoom: 1.1, minZoom: 0.4,
     style: [
       {selector: "node", style: {"label": "data(label)", "text-wrap": "wrap", "text-valign": "center",
         "color": "#fff", "font-size": 11, "shape": "round-rectangle", "width": 170, "height": 64,

@@ -83,8 +83,8 @@ def dashboard(request: Request, principal: PagePrincipal, db: DbDep,
         alerts = overview.recent_alerts(session)
         events = overview.recent_events(session)
         _ = gettext_for(request)
-        chart = {"days": [m["day"] for m in moves], "in": [float(m["in"]) for m in moves],
-                 "out": [float(m["out"]) for m in moves],
+        chart = {"days": [m["day"] for m in moves], "in": [m["in"] for m in moves],
+                 "out": [m["out"] for m in moves],
                  "in_label": _("Received"), "out_label": _("Issued")}
         return render(request, "dashboard.html", principal, expiring=expiring,
                       expiring_total=expiring_total, chart=chart, alerts=alerts,

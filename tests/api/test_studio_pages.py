@@ -1,0 +1,99 @@
+"""The studio pages over HTTP: session sign-in, CSRF, role-aware menus, review rules."""
+
+from __future__ import annotations
+
+import re
+
+from tests.api.conftest import PASSWORD, ApiTenant, TenantFactory, assert_problem
+
+RULES = """rule deposit_alert
+  when sales_order.confirmed
+  if order.deposit_amount > 0
+  then
+    alert role:sales_manager "{order.no}"
+end
+"""
+
+
+def csrf(html: str) -> str:
+    found = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+def sign_in_page(tenant: ApiTenant, username: str) -> str:
+    """Sign in through the login form; returns the CSRF token of the new session."""
+    client = tenant.client
+    client.cookies.clear()
+    token = csrf(client.get("/login").text)
+    r = client.post("/login", data={"csrf_token": token, "tenant": tenant.code,
+                                    "username": username, "password": PASSWORD, "next": "/"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/"
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    return csrf(client.get("/").text)
+
+
+def test_pages_need_a_session_and_forms_need_the_csrf_token(make_tenant: TenantFactory):
+    tenant = make_tenant(roles=("viewer", "admin"))
+    client = tenant.client
+    client.cookies.clear()
+    r = client.get("/stock/ledger", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    # A login form without the session's CSRF token is refused and starts no session.
+    r = client.post("/login", data={"tenant": tenant.code, "username": "viewer",
+                                    "password": PASSWORD}, follow_redirects=False)
+    assert r.status_code == 403
+    assert client.get("/", follow_redirects=False).status_code == 303
+    token = sign_in_page(tenant, "viewer")
+    home = client.get("/").text
+    assert "/stock/ledger" in home and "/inbox" in home
+    assert client.post("/logout", data={}, follow_redirects=False).status_code == 403
+    r = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_menus_and_buttons_follow_the_role(make_tenant: TenantFactory):
+    tenant = make_tenant(roles=("viewer", "author"))
+    sign_in_page(tenant, "viewer")
+    rules = tenant.client.get("/rules").text
+    assert 'data-testid="new-rule"' not in rules
+    sign_in_page(tenant, "author")
+    assert 'data-testid="new-rule"' in tenant.client.get("/rules").text
+
+
+def test_an_author_never_approves_their_own_version(make_tenant: TenantFactory):
+    tenant = make_tenant(roles=("admin", "author", "reviewer"))
+    mine = tenant.post("/rule-versions", {"name": "deposit", "source": RULES}, role="admin")
+    assert mine.status_code == 201 and mine.json()["state"] == "awaiting_review"
+    version_id = mine.json()["id"]
+    # The admin may review, but wrote this version: refused, and nothing changes.
+    assert_problem(tenant.post(f"/rule-versions/{version_id}/approve", None, role="admin"),
+                   403)
+    # An author may not review at all.
+    assert_problem(tenant.post(f"/rule-versions/{version_id}/approve", None, role="author"),
+                   403)
+    assert tenant.get("/rule-versions", role="admin").json()[0]["state"] == "awaiting_review"
+    # The page shows the reviewer an approve button, and the author none.
+    sign_in_page(tenant, "admin")
+    page = tenant.client.get(f"/rules/versions/{version_id}").text
+    assert 'data-testid="approve"' not in page
+    token = sign_in_page(tenant, "reviewer")
+    assert 'data-testid="approve"' in tenant.client.get(f"/rules/versions/{version_id}").text
+    r = tenant.client.post(f"/rules/versions/{version_id}/approve",
+                           data={"csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303
+    assert tenant.get("/rule-versions", role="admin").json()[0]["state"] == "production"
+    again = tenant.post(f"/rule-versions/{version_id}/approve", None, role="reviewer")
+    assert_problem(again, 409)
+
+
+def test_bad_rule_text_is_refused_with_its_line(make_tenant: TenantFactory):
+    tenant = make_tenant(roles=("author",))
+    r = tenant.post("/rule-versions", {"name": "bad", "source": RULES.replace("> 0", '> "x"')},
+                    role="author")
+    body = assert_problem(r, 422)
+    assert body["code"].startswith("dsl.")
+    assert tenant.get("/rule-versions", role="author").json() == []
