@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 
 from fastapi import FastAPI
+from sqlalchemy.orm import Session
 
 from dsl.errors import DslError
 from engine import Worker
+from engine.dispatch import OutboxRecord
 from engine.guards import GuardRunner
 from engine.rule_handler import RuleHandler
 from inventory import StockService
@@ -30,7 +33,7 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     the_clock = clock or SystemClock()
     # The embedded worker runs the tenants' production rules on every committed event.
     worker = Worker(database, the_clock, settings.sweep_interval_seconds,
-                    handler=RuleHandler()) if run_worker else None
+                    handler=_ProductionRules()) if run_worker else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -55,6 +58,17 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     app.include_router(pages.router)
     web.install(app, settings)
     return app
+
+
+class _ProductionRules:
+    """The embedded worker's event handler: the tenants' production rules."""
+
+    def __init__(self) -> None:
+        self._rules = RuleHandler()
+
+    def handle(self, session: Session, event: OutboxRecord, now: datetime) -> None:
+        """Evaluate and apply the production rules on one committed event."""
+        self._rules.handle(session, event, now)
 
 
 def _error_roots() -> tuple[type[Exception], ...]:

@@ -92,7 +92,7 @@ def canvas_from_ir(rule_set: ir.RuleSet, *, langs: dict[str, Lang] | None = None
         text = _item_lines(rule, lang)
 
         def add(node_id: str, kind: NodeKind, data: dict[str, Any], col: int, row: int,
-                line_key: str) -> str:
+                line_key: str, row_top: int = row_top) -> str:
             nodes.append({"id": node_id, "kind": kind, "data": data, "x": 40 + col * _COLUMN,
                           "y": row_top + row * _ROW, "line": (lines or {}).get(line_key)})
             return node_id

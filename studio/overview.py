@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, cast, func, select
+from sqlalchemy import ColumnElement, Date, cast, func, select
 from sqlalchemy.orm import Session
 
 from engine.models import InboxMessage
@@ -31,7 +31,7 @@ def near_expiry(session: Session, today: date, limit: int = 10
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.execute(stmt.order_by(Lot.expiry_date, Item.sku).limit(limit))
     return [{"sku": r[0], "name_zh": r[1], "name_en": r[2], "warehouse": r[3], "lot_no": r[4],
-             "expiry_date": r[5], "on_hand": r[6], "days": (r[5] - today).days}
+             "expiry_date": r[5], "on_hand": r[6], "days": (r[5] - today).days if r[5] else 0}
             for r in rows], total
 
 
@@ -42,17 +42,17 @@ def movements_by_day(session: Session, now: datetime, days: int = 14
     Rows, not quantities: quantities of different units (boxes, kilograms) do not add up.
     """
     since = now - timedelta(days=days)
-    if session.get_bind().dialect.name == "sqlite":
-        day = func.date(LedgerEntry.created_at)
-    else:
-        day = cast(LedgerEntry.created_at, Date)
+    day: ColumnElement[Any] = (func.date(LedgerEntry.created_at)
+                               if session.get_bind().dialect.name == "sqlite"
+                               else cast(LedgerEntry.created_at, Date))
     qty = LedgerEntry.qty
     stmt = (select(day, func.count().filter(qty > 0), func.count().filter(qty < 0))
             .where(LedgerEntry.created_at >= since, LedgerEntry.bucket == "on_hand")
             .group_by(day).order_by(day))
     out = []
     for d, inbound, outbound in session.execute(stmt):
-        out.append({"day": str(d), "in": int(inbound or 0), "out": int(outbound or 0)})
+        out.append({"day": str(d), "in": int(str(inbound or 0)),
+                    "out": int(str(outbound or 0))})
     return out
 
 

@@ -21,8 +21,9 @@ for module in (pages_core, pages_stock, pages_documents, pages_rules, pages_trac
 
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the pages, their static files and the signed session cookie to ``app``."""
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value(), session_cookie=COOKIE,
-                       max_age=settings.token_ttl_seconds, same_site="lax", https_only=False)
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key.get_secret_value(),
+                       session_cookie=COOKIE, max_age=settings.token_ttl_seconds,
+                       same_site="lax", https_only=False)
     static = resources.files("studio") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(router)

@@ -41,7 +41,7 @@ def schema_json(locale: str) -> dict[str, Any]:
     """Events and their fields with labels in the page's language, for the node forms."""
     zh = locale != "en"
     reg = registry()
-    events = getattr(reg, "events", lambda: [])()
+    events: list[Any] = list(getattr(reg, "events", lambda: [])())
     return {"events": [{"name": e.name, "label": e.label_zh if zh else e.label_en,
                         "fields": [{"path": f.path, "type": str(f.type),
                                     "label": f.label_zh if zh else f.label_en}
@@ -139,8 +139,8 @@ def submit(request: Request, principal: PagePrincipal, db: DbDep, clock: ClockDe
             v = rule_versions.submit(session, principal, name.strip(), text, registry(),
                                      clock.now())
     except (DomainError, DslError) as exc:
-        return HTMLResponse(f'<p class="error" role="alert">{escape(exc.render(locale_of(request)))}'
-                            "</p>", status_code=422)
+        message = escape(exc.render(locale_of(request)))
+        return HTMLResponse(f'<p class="error" role="alert">{message}</p>', status_code=422)
     target = f"/rules/versions/{v.id}"
     if request.headers.get("HX-Request"):
         return Response(status_code=204, headers={"HX-Redirect": target})
