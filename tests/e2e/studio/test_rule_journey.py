@@ -56,9 +56,9 @@ def test_author_builds_reviewer_approves_command_triggers_lineage_shows(browser,
     page.fill("[data-testid=ruleset-name]", "deposit_e2e")
 
     # Build on the canvas: trigger + condition + action, two connections.
-    drop(page, "trigger", 60, 60)
-    drop(page, "condition", 340, 60)
-    drop(page, "reserve", 620, 60)
+    drop(page, "trigger", 30, 40)
+    drop(page, "condition", 270, 40)
+    drop(page, "reserve", 510, 40)
     expect(page.locator(".drawflow-node")).to_have_count(3)
     connect(page, 1, 2)
     connect(page, 2, 3)
