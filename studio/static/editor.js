@@ -17,7 +17,7 @@
     notify: 'notify role:sales_manager "订单 {order.no} 已确认"',
     freeze: "freeze customer order.customer_id", unfreeze: "unfreeze customer order.customer_id",
     set: 'set receipt.inspection_status to "passed"', block: 'block "不允许此操作"',
-    create_document: "create document purchase_request (sku = item.sku, qty = 100 件)",
+    create_document: "create document purchase_request (reason = order.no)",
     emit_event: "emit event scan.duplicate_flagged (item.sku = item.sku)",
     call_webhook: 'call webhook "erp" (order = order.no)',
     publish_mqtt: 'publish mqtt "jxcflow/orders" (order = order.no)',
@@ -31,6 +31,8 @@
     if (kind === "trigger") {
       const opts = schema.events.map(e => `<option value="${esc(e.name)}">${esc(e.label)}</option>`).join("");
       return head + `<label>${esc(T.rule)}<input df-rule></label><label>${esc(T.title)}<input df-title></label>` +
+        `<label>${esc(T.kind)}<select df-item><option value="reaction">${esc(T.reaction)}</option>` +
+        `<option value="guard">${esc(T.guard)}</option><option value="table">${esc(T.table)}</option></select></label>` +
         `<label>${esc(T.event)}<input df-event list="event-list"></label><datalist id="event-list">${opts}</datalist>`;
     }
     if (kind === "table") return head + `<label>${esc(T.body)}<textarea df-body rows="4"></textarea></label>`;

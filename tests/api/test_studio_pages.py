@@ -97,3 +97,40 @@ def test_bad_rule_text_is_refused_with_its_line(make_tenant: TenantFactory):
     body = assert_problem(r, 422)
     assert body["code"].startswith("dsl.")
     assert tenant.get("/rule-versions", role="author").json() == []
+
+
+def test_document_page_shows_only_the_transitions_its_state_allows(make_tenant: TenantFactory):
+    tenant = make_tenant(roles=("admin", "warehouse", "viewer"))
+    tenant.item("SKU-D")
+    tenant.warehouse("WH-D")
+    tenant.receive("SKU-D", "WH-D", 10)
+    tenant._created("/customers", {"code": "C-D", "name": "客户"})
+    tenant._created("/sales-orders", {"customer": "C-D", "warehouse": "WH-D", "no": "SO-D",
+                                      "lines": [{"sku": "SKU-D", "qty": "2"}]})
+    token = sign_in_page(tenant, "warehouse")
+    page = tenant.client.get("/documents/sales_order/SO-D").text
+    assert re.findall(r'data-action="(\w+)"', page) == ["confirm", "cancel"]
+    r = tenant.client.post("/documents/sales_order/SO-D/confirm", data={"csrf_token": token},
+                           follow_redirects=True)
+    assert r.status_code == 200
+    assert re.findall(r'data-action="(\w+)"', r.text) == ["cancel"]
+    # The ledger page finds the order's reservation by document, one page of one row.
+    ledger = tenant.client.get("/stock/ledger", params={"document_ref": "SO-D"}).text
+    assert "SKU-D" in ledger and 'data-testid="next"' not in ledger
+    sign_in_page(tenant, "viewer")
+    assert "data-action=" not in tenant.client.get("/documents/sales_order/SO-D").text
+
+
+def test_ledger_pages_and_filters(make_tenant: TenantFactory):
+    tenant = make_tenant(roles=("admin",))
+    tenant.item("SKU-L")
+    tenant.warehouse("WH-L")
+    for _ in range(60):
+        tenant.receive("SKU-L", "WH-L", 1)
+    sign_in_page(tenant, "admin")
+    first = tenant.client.get("/stock/ledger", params={"sku": "SKU-L"}).text
+    assert first.count("/lineage/ledger/") == 50 and 'data-testid="next"' in first
+    second = tenant.client.get("/stock/ledger", params={"sku": "SKU-L", "offset": 50}).text
+    assert second.count("/lineage/ledger/") == 10 and 'data-testid="next"' not in second
+    unknown = tenant.client.get("/stock/ledger", params={"sku": "NOPE"})
+    assert unknown.status_code == 200 and 'role="alert"' in unknown.text
