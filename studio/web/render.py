@@ -34,6 +34,7 @@ MENU = (
     MenuItem("/stock/ledger", "Ledger", Permission.STOCK_READ),
     MenuItem("/documents", "Documents", Permission.STOCK_READ),
     MenuItem("/rules", "Rules", Permission.STOCK_READ),
+    MenuItem("/rules?state=awaiting_review", "Review queue", Permission.RULES_REVIEW),
     MenuItem("/inbox", "Inbox", Permission.STOCK_READ),
 )
 
