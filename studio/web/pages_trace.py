@@ -67,12 +67,13 @@ def ledger_lineage(request: Request, entry_id: Annotated[int, Path(ge=1, le=2**6
     nodes.append({"id": "ledger", "kind": "ledger",
                   "label": f"{_('Ledger row')} #{row['id']}\n{row['sku']} @ {row['warehouse']}"
                            f"\n{row['qty']} ({_(row['reason'])})"})
-    edges.append({"source": "node" if row["rule_version"] else "cause", "target": "ledger"}
-                 if (row["rule_version"] or cause) else {"source": "ledger", "target": "ledger"})
+    if row["rule_version"]:
+        edges.append({"source": "node", "target": "ledger"})
+    elif cause is not None:
+        edges.append({"source": "cause", "target": "ledger"})
     if own is not None:
         nodes.append({"id": "own", "label": f"{_('Event')}\n{own['type']}", "kind": "event"})
         edges.append({"source": "ledger", "target": "own"})
-    edges = [e for e in edges if e["source"] != e["target"]]
     return render(request, "lineage.html", principal, row=row, cause=cause, own=own,
                   version=version, graph={"nodes": nodes, "edges": edges})
 

@@ -134,3 +134,18 @@ def test_ledger_pages_and_filters(make_tenant: TenantFactory):
     assert second.count("/lineage/ledger/") == 10 and 'data-testid="next"' not in second
     unknown = tenant.client.get("/stock/ledger", params={"sku": "NOPE"})
     assert unknown.status_code == 200 and 'role="alert"' in unknown.text
+
+
+def test_lineage_page_of_a_direct_command_and_of_another_tenants_row(
+        make_tenant: TenantFactory):
+    a = make_tenant(roles=("admin",))
+    b = make_tenant(roles=("admin",))
+    a.item("SKU-A")
+    a.warehouse("WH-A")
+    entry_id = a.receive("SKU-A", "WH-A", 3)["entries"][0]["id"]
+    sign_in_page(a, "admin")
+    page = a.client.get(f"/lineage/ledger/{entry_id}").text
+    assert "SKU-A" in page and "无（直接操作）" in page
+    sign_in_page(b, "admin")
+    assert b.client.get(f"/lineage/ledger/{entry_id}").status_code == 404
+    assert b.client.get("/documents/sales_order/SO-A").status_code == 404
