@@ -12,8 +12,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from sqlalchemy import select
 
 from dsl import DslError, SchemaRegistry, default_registry
+from engine.dispatch import OutboxRecord
+from engine.event_scope import to_event
 from inventory.models import Item, StockBalance, Warehouse
 from kernel.errors import DomainError, Forbidden
+from kernel.models import OutboxEvent
 from kernel.security import Permission, Principal
 from studio import rule_versions
 from studio.deps import ClockDep, DbDep
@@ -71,14 +74,42 @@ def editor(request: Request, principal: PagePrincipal, db: DbDep,
             v = rule_versions.get_version(session, version)
             name, source = v.name, v.source
         sample = _sample_line(session)
+        recent = recorded_events(session)
     locale = locale_of(request)
     events = schema_json(locale)["events"]
     event_type = "sales_order.confirmed"
     example = sample_event(registry(), event_type, *sample)
     return render(request, "editor.html", principal, name=name, source=source,
-                  schema=schema_json(locale), events=events,
-                  event_type=event_type,
+                  schema=schema_json(locale), events=events, event_type=event_type,
+                  recent=recent, event_id="",
                   example=json.dumps(example, ensure_ascii=False, indent=2))
+
+
+@router.get("/rules/try/event", response_class=HTMLResponse)
+def try_event(request: Request, principal: PagePrincipal, db: DbDep,
+              event_type: Annotated[str, Query(max_length=80)] = "sales_order.confirmed",
+              event_id: Annotated[str, Query(max_length=36)] = "") -> HTMLResponse:
+    """The try-it event fields: an example of a type, or a recorded event as rules see it."""
+    with db.read(principal.tenant_id) as session:
+        recent = recorded_events(session)
+        found = next((r for r in recent if r.event_id == event_id), None) if event_id else None
+        if found is not None:
+            event = to_event(found)
+            event_type, payload = event.type, event.payload
+        else:
+            payload = sample_event(registry(), event_type, *_sample_line(session))
+    return render(request, "try_event.html", principal,
+                  events=schema_json(locale_of(request))["events"], event_type=event_type,
+                  recent=recent, event_id=event_id if found else "",
+                  example=json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+
+
+def recorded_events(session: Any, limit: int = 20) -> list[OutboxRecord]:
+    """The tenant's newest events, to try rules on."""
+    rows = session.scalars(select(OutboxEvent).order_by(OutboxEvent.id.desc()).limit(limit))
+    return [OutboxRecord(id=r.id, event_id=r.event_id, tenant_id=r.tenant_id, type=r.type,
+                         key=r.key, payload=r.payload, occurred_at=r.occurred_at,
+                         attempts=r.attempts) for r in rows]
 
 
 def _sample_line(session: Any) -> tuple[str, str]:

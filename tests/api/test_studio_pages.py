@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from tests.api.conftest import PASSWORD, ApiTenant, TenantFactory, assert_problem
@@ -149,3 +150,32 @@ def test_lineage_page_of_a_direct_command_and_of_another_tenants_row(
     sign_in_page(b, "admin")
     assert b.client.get(f"/lineage/ledger/{entry_id}").status_code == 404
     assert b.client.get("/documents/sales_order/SO-A").status_code == 404
+
+
+def test_try_it_on_a_recorded_event_changes_nothing(make_tenant: TenantFactory):
+    tenant = make_tenant(roles=("admin", "author"))
+    tenant.item("SKU-T")
+    tenant.warehouse("WH-T")
+    tenant.receive("SKU-T", "WH-T", 10)
+    tenant._created("/customers", {"code": "C-T", "name": "客户"})
+    tenant._created("/sales-orders", {"customer": "C-T", "warehouse": "WH-T", "no": "SO-T",
+                                      "deposit_amount": "50",
+                                      "lines": [{"sku": "SKU-T", "qty": "3"}]})
+    tenant.post("/sales-orders/SO-T/confirm", None)
+    token = sign_in_page(tenant, "author")
+    editor = tenant.client.get("/rules/edit").text
+    event_id = re.search(r'<option value="([0-9a-f-]{36})"[^>]*>[^<]*sales_order\.confirmed',
+                         editor)
+    assert event_id, "the confirmed order is offered as a recorded event"
+    fields = tenant.client.get("/rules/try/event", params={"event_id": event_id.group(1)}).text
+    payload = re.search(r'data-testid="try-payload">(.*?)</textarea>', fields, re.S)
+    assert payload and "SO-T" in payload.group(1)
+    before = tenant.snapshot()
+    rules = RULES + RULES.replace("deposit_alert", "deposit_hold").replace(
+        'alert role:sales_manager "{order.no}"', "reserve order.lines for 2h")
+    result = tenant.client.post("/rules/try", data={
+        "csrf_token": token, "text": rules, "event_type": "sales_order.confirmed",
+        "payload": html.unescape(payload.group(1))}).text
+    assert "deposit_alert/then/0" in result and "deposit_hold/then/0" in result
+    assert "7.000" in result and "4.000" in result  # available 7 before, 4 after the hold
+    assert tenant.snapshot() == before
