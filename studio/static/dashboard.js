@@ -1,8 +1,10 @@
 // Dashboard chart: stock movements per day (ECharts), data from the page's JSON block.
-document.addEventListener("DOMContentLoaded", () => {
+// The chart arrives as an htmx fragment after the page (it scans 14 days of ledger).
+document.addEventListener("htmx:afterSettle", () => {
   const box = document.getElementById("moves-chart");
   const data = document.getElementById("moves-data");
-  if (!box || !data || !window.echarts) return;
+  if (!box || !data || !window.echarts || box.dataset.ready) return;
+  box.dataset.ready = "1";
   const d = JSON.parse(data.textContent);
   const chart = echarts.init(box);
   chart.setOption({

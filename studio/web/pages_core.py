@@ -76,16 +76,22 @@ def switch_locale(request: Request, _csrf: CsrfChecked,
 def dashboard(request: Request, principal: PagePrincipal, db: DbDep,
               clock: ClockDep) -> HTMLResponse:
     """Stock health, alerts and recent events."""
-    now = clock.now()
     with db.read(principal.tenant_id) as session:
-        expiring, expiring_total = overview.near_expiry(session, now.date())
-        moves = overview.movements_by_day(session, now)
+        expiring, expiring_total = overview.near_expiry(session, clock.now().date())
         alerts = overview.recent_alerts(session)
         events = overview.recent_events(session)
-        _ = gettext_for(request)
-        chart = {"days": [m["day"] for m in moves], "in": [m["in"] for m in moves],
-                 "out": [m["out"] for m in moves],
-                 "in_label": _("Received"), "out_label": _("Issued")}
         return render(request, "dashboard.html", principal, expiring=expiring,
-                      expiring_total=expiring_total, chart=chart, alerts=alerts,
-                      events=events)
+                      expiring_total=expiring_total, alerts=alerts, events=events)
+
+
+@router.get("/dashboard/movements", response_class=HTMLResponse)
+def movements(request: Request, principal: PagePrincipal, db: DbDep,
+              clock: ClockDep) -> HTMLResponse:
+    """The dashboard's movement chart (loaded after the page: it scans 14 days of ledger)."""
+    with db.read(principal.tenant_id) as session:
+        moves = overview.movements_by_day(session, clock.now())
+    _ = gettext_for(request)
+    chart = {"days": [m["day"] for m in moves], "in": [m["in"] for m in moves],
+             "out": [m["out"] for m in moves], "in_label": _("Received"),
+             "out_label": _("Issued")}
+    return render(request, "dashboard_movements.html", principal, chart=chart)

@@ -30,12 +30,14 @@ def test_every_label_switches_language_and_back(browser, studio_url):
     chinese = {v for k, v in catalogue("zh_CN").items() if v != k}
     for path in PAGES:
         page.goto(path)
+        page.wait_for_load_state("networkidle")  # fragments loaded by htmx are in too
         zh = page.evaluate(LABELS_JS)
         assert zh, path
         untranslated = [t for t in zh if t in english_ids]
         assert not untranslated, (path, untranslated)
         page.click("[data-testid=switch-locale]")
         expect(page.locator("html")).to_have_attribute("lang", "en")
+        page.wait_for_load_state("networkidle")
         en = page.evaluate(LABELS_JS)
         assert len(en) == len(zh), (path, zh, en)
         unchanged = [z for z, e in zip(zh, en, strict=True) if z == e and z not in SAME
@@ -46,6 +48,7 @@ def test_every_label_switches_language_and_back(browser, studio_url):
             shot(page, f"en{path.replace('/', '-').rstrip('-') or '-dashboard'}")
         page.click("[data-testid=switch-locale]")
         expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+        page.wait_for_load_state("networkidle")
         assert page.evaluate(LABELS_JS) == zh, path
     for path in ("/stock/ledger", "/documents", "/inbox", "/stock/items"):
         page.goto(path)

@@ -51,6 +51,7 @@ def replace_in_text(page: Any, old: str, new: str) -> None:
 def test_author_builds_reviewer_approves_command_triggers_lineage_shows(browser, studio_url):
     errors = ConsoleErrors()
     page = login(browser, studio_url, "author", errors)
+    expect(page.locator("[data-testid=moves-chart] canvas")).to_have_count(1)
     shot(page, "dashboard")
     page.goto("/rules/edit")
     page.fill("[data-testid=ruleset-name]", "deposit_e2e")
