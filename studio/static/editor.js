@@ -150,6 +150,7 @@
     const res = await post("/rules/sync/text", {text: cm.getValue()});
     if (mine !== seq) return;
     if (res.canvas) importCanvas(res.canvas);
+    updateHint();
     showMarkers(res.markers);
   }
 
@@ -163,7 +164,12 @@
     showMarkers(res.markers);
   }
 
-  function canvasChanged() { if (!applying) schedule(fromCanvas); }
+  function updateHint() {
+    const hint = document.getElementById("canvas-hint");
+    if (hint) hint.hidden = Object.keys(editor.export().drawflow.Home.data).length > 0;
+  }
+
+  function canvasChanged() { updateHint(); if (!applying) schedule(fromCanvas); }
 
   // ---- setup ----
   document.addEventListener("DOMContentLoaded", () => {
