@@ -148,7 +148,9 @@ def test_lineage_page_of_a_direct_command_and_of_another_tenants_row(
     page = a.client.get(f"/lineage/ledger/{entry_id}").text
     assert "SKU-A" in page and "无（直接操作）" in page
     sign_in_page(b, "admin")
-    assert b.client.get(f"/lineage/ledger/{entry_id}").status_code == 404
+    foreign = b.client.get(f"/lineage/ledger/{entry_id}")
+    assert foreign.status_code == 404 and foreign.headers["content-type"].startswith("text/html")
+    assert 'data-testid="page-error"' in foreign.text
     assert b.client.get("/documents/sales_order/SO-A").status_code == 404
 
 
