@@ -68,6 +68,9 @@ def test_author_builds_reviewer_approves_command_triggers_lineage_shows(browser,
     expect(page.locator(".CodeMirror")).to_contain_text("if order.deposit_amount > 0")
     expect(page.locator(".CodeMirror")).to_contain_text("reserve order.lines for 2h")
     expect(page.locator("[data-testid=sync-state]")).to_have_text(re.compile("已同步"))
+    # A node's form field edits the text too.
+    page.fill(".drawflow-node.n-trigger input[df-title]", "定金锁库")
+    expect(page.locator(".CodeMirror")).to_contain_text('rule rule_1 "定金锁库"')
 
     # Edit the text: the threshold changes on the canvas node.
     replace_in_text(page, "> 0", "> 100")
