@@ -44,6 +44,19 @@ def entities_of(event_type: EventType, payload: dict[str, Any]) -> Entities:
     return entities
 
 
+def _lines_know_their_warehouse(entities: Entities, payload: dict[str, Any]) -> None:
+    # Document lines are stored without the warehouse (it is the document's); an action
+    # that reserves ``order.lines`` needs each line to say where.
+    warehouse = payload.get("warehouse")
+    if warehouse is None:
+        return
+    for entity in entities.values():
+        lines = entity.get("lines") if isinstance(entity, dict) else None
+        if isinstance(lines, list):
+            entity["lines"] = [{"warehouse": warehouse, **line} if isinstance(line, dict)
+                               else line for line in lines]
+
+
 def to_event(record: OutboxRecord) -> Event:
     """The evaluation event of an outbox record."""
     payload = record.payload
@@ -53,6 +66,7 @@ def to_event(record: OutboxRecord) -> Event:
     elif declared is not None and payload.get("type") == record.type:
         # Emitted by the product (its payload names its own type): map by declaration.
         entities = entities_of(declared, payload)
+        _lines_know_their_warehouse(entities, payload)
     else:
         entities = dict(payload)
     return Event(id=record.event_id, type=record.type, tenant_id=record.tenant_id,

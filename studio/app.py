@@ -10,12 +10,13 @@ from fastapi import FastAPI
 from dsl.errors import DslError
 from engine import Worker
 from engine.guards import GuardRunner
+from engine.rule_handler import RuleHandler
 from inventory import StockService
 from kernel.clock import Clock, SystemClock
 from kernel.db import Database, make_engine
 from kernel.errors import DomainError
 from kernel.settings import Settings, get_settings
-from studio import pages, problems
+from studio import pages, problems, web
 from studio.guards import InputGuard
 from studio.openapi import openapi_with_problems
 from studio.routes import api_router
@@ -27,7 +28,9 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     settings = settings or get_settings()
     database = db or Database(make_engine(settings.database_url, settings))
     the_clock = clock or SystemClock()
+    # The embedded worker runs the tenants' production rules on every committed event.
     worker = Worker(database, the_clock, settings.sweep_interval_seconds,
+                    handler=RuleHandler(),
                     rebalance_interval=settings.pool_rebalance_interval_seconds) \
         if run_worker else None
 
@@ -54,6 +57,7 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     app.openapi = lambda: openapi_with_problems(app)  # type: ignore[method-assign]
     app.include_router(api_router)
     app.include_router(pages.router)
+    web.install(app, settings)
     return app
 
 

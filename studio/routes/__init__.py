@@ -17,6 +17,7 @@ from studio.routes import (
     parties,
     replenishment,
     reservations,
+    rule_versions,
     stock,
     stocktakes,
     supplier_invoices,
@@ -26,7 +27,7 @@ from studio.routes import (
 api_router = APIRouter(prefix="/api/v1")
 for module in (auth, catalog, stock, reservations, ledger, events, documents, transfers,
                adjustments, stocktakes, parties, inbox, channel_pools, supplier_invoices,
-               replenishment, packs):
+               replenishment, packs, rule_versions):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]

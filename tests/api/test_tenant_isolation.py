@@ -32,7 +32,17 @@ PATH_PARAMETERS: dict[str, str] = {
     "pack_id": "pack_id",  # /packs/{pack_id}, /packs/{pack_id}/install, … (a pack from a file)
     "channel": "channel",  # /channels/{channel}, /channels/{channel}/pools/{code}/{sku}, …
     "run_id": "run_id",  # /channel-pools/rebalance-runs/{run_id}
+    "version_id": "rule_version_id",  # /rule-versions/{version_id}/approve
 }
+
+#: A small valid rule file for the rule-version rows.
+RULE_SOURCE = """rule iso_alert
+  when sales_order.confirmed
+  if order.deposit_amount > 0
+  then
+    alert role:sales_manager "{order.no}"
+end
+"""
 
 #: Request body schema (components/schemas name) → a valid body. Add a row for every new one.
 BODIES: dict[str, dict[str, Any]] = {
@@ -45,6 +55,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "UpgradeIn": {},  # POST /packs/{pack_id}/upgrade
     "PauseIn": {"reason": "rule"},  # POST /channels/{channel}/pause
     "PoolSettingIn": {"target_qty": "5", "threshold_qty": "1"},  # PUT …/pools/{code}/{sku}
+    "RuleVersionSubmit": {"name": "iso_rules", "source": RULE_SOURCE},  # POST /rule-versions
 }
 
 
@@ -64,6 +75,7 @@ class Owned:
     pack_id: str
     channel: str
     run_id: int
+    rule_version_id: int
 
     def value(self, kind: str) -> str:
         """The value of ``kind`` as it goes into a URL."""
@@ -103,6 +115,8 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
     tenant._created("/sales-returns", {"sales_order_no": no, "no": no, "reason": "other",
                                        "lines": [{"order_line_no": 1, "qty": "1"}]})
     pack_id = add_private_pack(tenant, tag)
+    version = tenant._created("/rule-versions", {"name": f"{tag}_rules",
+                                                  "source": RULE_SOURCE})
     channel = f"{tag}-CH"
     tenant._created("/channels", {"code": channel, "name": "渠道"})
     tenant.client.put(f"{API}/channels/{channel}/pools/{warehouse}/{sku}",
@@ -119,7 +133,8 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
     return Owned(channel=channel, run_id=run["id"], sku=sku, warehouse=warehouse, bin=bin_code,
                  reservation_id=reservation["id"], pack_id=pack_id,
                  entry_id=received["entries"][0]["id"], token_id=token["id"],
-                 token_name=token_name, document_no=no, event_id=received["event_id"])
+                 token_name=token_name, document_no=no, event_id=received["event_id"],
+                 rule_version_id=version["id"])
 
 
 def add_private_pack(tenant: ApiTenant, tag: str) -> str:
@@ -248,11 +263,13 @@ def test_no_route_reaches_another_tenants_row_through_its_path(api, two_tenants)
         response = call(api, b, op, b_owns)
         # A document action may find its own document in a status that refuses it (409),
         # and B's own event is not parked (409): that answer proves the row was found,
-        # which is all this control needs.
+        # which is all this control needs. B's admin wrote B's rule version, so approving
+        # it is refused as self-approval (403): found, and refused for the right reason.
         refused = (response.status_code in (409, 422, 403)
                    and response.json()["code"].startswith(("document.",
                                                            "engine.event_not_parked",
-                                                           "pack.already_installed")))
+                                                           "pack.already_installed",
+                                                           "studio.self_approval")))
         assert 200 <= response.status_code < 300 or refused, (str(op), response.text)
     assert a.snapshot() == before_a
 

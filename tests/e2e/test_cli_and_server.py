@@ -82,7 +82,7 @@ def served_demo(env) -> Iterator[str]:
 
 def test_demo_is_served_and_usable_over_http(served_demo):
     base = served_demo
-    assert "jxcflow" in httpx.get(base + "/").text
+    assert "jxcflow" in httpx.get(base + "/", follow_redirects=True).text  # the login page
     form = {"tenant": "demo", "username": "warehouse", "password": "warehouse-demo-2026"}
     token = httpx.post(base + "/api/v1/auth/token", data=form).json()["access_token"]
     auth = {"Authorization": f"Bearer {token}"}

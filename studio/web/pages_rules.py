@@ -1,0 +1,202 @@
+"""Rule pages: the list by rule set and state, the editor (canvas and text), try it,
+submit, and a version page with the reviewer's approve button."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from dsl import DslError, SchemaRegistry, default_registry
+from engine.dispatch import OutboxRecord
+from engine.event_scope import to_event
+from inventory.models import Item, StockBalance, Warehouse
+from kernel.errors import DomainError, Forbidden
+from kernel.models import OutboxEvent
+from kernel.security import Permission, Principal
+from studio import rule_versions
+from studio.deps import ClockDep, DbDep
+from studio.rule_editor import canvas_to_text, text_to_canvas
+from studio.try_it import sample_event, try_rules
+from studio.web.render import locale_of, render
+from studio.web.session import CsrfChecked, PagePrincipal
+
+router = APIRouter(include_in_schema=False)
+VersionId = Annotated[int, Path(ge=1, le=2**62)]
+STARTER = ""
+
+
+def registry() -> SchemaRegistry:
+    """The schema registry rules are checked against (packs will add tenant fields)."""
+    return default_registry()
+
+
+def _need(principal: Principal, permission: Permission) -> None:
+    if permission not in principal.permissions:
+        raise Forbidden(permission=permission.value)
+
+
+def schema_json(locale: str) -> dict[str, Any]:
+    """Events and their fields with labels in the page's language, for the node forms."""
+    zh = locale != "en"
+    reg = registry()
+    events: list[Any] = list(getattr(reg, "events", lambda: [])())
+    return {"events": [{"name": e.name, "label": e.label_zh if zh else e.label_en,
+                        "fields": [{"path": f.path, "type": str(f.type),
+                                    "label": f.label_zh if zh else f.label_en}
+                                   for f in e.fields]} for e in events]}
+
+
+@router.get("/rules", response_class=HTMLResponse)
+def rules(request: Request, principal: PagePrincipal, db: DbDep,
+          state: Annotated[str | None, Query(max_length=20)] = None) -> HTMLResponse:
+    """Rule sets and their versions, by state."""
+    with db.read(principal.tenant_id) as session:
+        versions = rule_versions.list_versions(session, state=state or None)
+    by_name: dict[str, list[rule_versions.VersionView]] = {}
+    for v in versions:
+        by_name.setdefault(v.name, []).append(v)
+    return render(request, "rules.html", principal, by_name=by_name, state=state or "",
+                  states=rule_versions.STATES)
+
+
+@router.get("/rules/edit", response_class=HTMLResponse)
+def editor(request: Request, principal: PagePrincipal, db: DbDep,
+           version: Annotated[int | None, Query(ge=1, le=2**62)] = None) -> HTMLResponse:
+    """The editor: canvas and text side by side, the palette, and try it."""
+    name, source = "", STARTER
+    with db.read(principal.tenant_id) as session:
+        if version:
+            v = rule_versions.get_version(session, version)
+            name, source = v.name, v.source
+        sample = _sample_line(session)
+        recent = recorded_events(session)
+    locale = locale_of(request)
+    events = schema_json(locale)["events"]
+    event_type = "sales_order.confirmed"
+    example = sample_event(registry(), event_type, *sample)
+    return render(request, "editor.html", principal, name=name, source=source,
+                  schema=schema_json(locale), events=events, event_type=event_type,
+                  recent=recent, event_id="",
+                  example=json.dumps(example, ensure_ascii=False, indent=2))
+
+
+@router.get("/rules/try/event", response_class=HTMLResponse)
+def try_event(request: Request, principal: PagePrincipal, db: DbDep,
+              event_type: Annotated[str, Query(max_length=80)] = "sales_order.confirmed",
+              event_id: Annotated[str, Query(max_length=36)] = "") -> HTMLResponse:
+    """The try-it event fields: an example of a type, or a recorded event as rules see it."""
+    with db.read(principal.tenant_id) as session:
+        recent = recorded_events(session)
+        found = next((r for r in recent if r.event_id == event_id), None) if event_id else None
+        if found is not None:
+            event = to_event(found)
+            event_type, payload = event.type, event.payload
+        else:
+            payload = sample_event(registry(), event_type, *_sample_line(session))
+    return render(request, "try_event.html", principal,
+                  events=schema_json(locale_of(request))["events"], event_type=event_type,
+                  recent=recent, event_id=event_id if found else "",
+                  example=json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+
+
+def recorded_events(session: Any, limit: int = 20) -> list[OutboxRecord]:
+    """The tenant's newest events, to try rules on."""
+    rows = session.scalars(select(OutboxEvent).order_by(OutboxEvent.id.desc()).limit(limit))
+    return [OutboxRecord(id=r.id, event_id=r.event_id, tenant_id=r.tenant_id, type=r.type,
+                         key=r.key, payload=r.payload, occurred_at=r.occurred_at,
+                         attempts=r.attempts) for r in rows]
+
+
+def _sample_line(session: Any) -> tuple[str, str]:
+    row = session.execute(select(Item.sku, Warehouse.code).join(
+        StockBalance, StockBalance.item_id == Item.id).join(
+        Warehouse, Warehouse.id == StockBalance.warehouse_id).where(
+        StockBalance.on_hand > StockBalance.reserved).order_by(StockBalance.id).limit(1)).first()
+    return (row[0], row[1]) if row else ("SKU-1", "WH-1")
+
+
+@router.post("/rules/sync/text")
+def sync_text(request: Request, principal: PagePrincipal, _csrf: CsrfChecked,
+              body: Annotated[dict[str, Any], Body()]) -> JSONResponse:
+    """Text → IR → canvas JSON, with markers for every problem."""
+    text = str(body.get("text", ""))[:200_000]
+    return JSONResponse(text_to_canvas(text, registry(), locale_of(request)).as_json())
+
+
+@router.post("/rules/sync/canvas")
+def sync_canvas(request: Request, principal: PagePrincipal, _csrf: CsrfChecked,
+                body: Annotated[dict[str, Any], Body()]) -> JSONResponse:
+    """Canvas JSON → IR → formatted text, with markers on the nodes."""
+    canvas = body.get("canvas") if isinstance(body.get("canvas"), dict) else {}
+    return JSONResponse(canvas_to_text(canvas or {}, registry(), locale_of(request)).as_json())
+
+
+@router.post("/rules/try", response_class=HTMLResponse)
+def try_it(request: Request, principal: PagePrincipal, db: DbDep, clock: ClockDep,
+           _csrf: CsrfChecked, text: Annotated[str, Form(max_length=200_000)],
+           event_type: Annotated[str, Form(max_length=80)],
+           payload: Annotated[str, Form(max_length=100_000)]) -> HTMLResponse:
+    """Run the rules on one event in the sandbox (nothing is written)."""
+    locale = locale_of(request)
+    try:
+        data = json.loads(payload)
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+    except ValueError:
+        return render(request, "try_result.html", principal, error="payload", result=None)
+    try:
+        with db.read(principal.tenant_id) as session:
+            result = try_rules(session, principal.tenant_id, text, registry(), event_type,
+                               data, clock.now())
+    except DslError as exc:
+        return render(request, "try_result.html", principal, error=exc.render(locale),
+                      result=None)
+    return render(request, "try_result.html", principal, result=result, error=None)
+
+
+@router.post("/rules/submit")
+def submit(request: Request, principal: PagePrincipal, db: DbDep, clock: ClockDep,
+           _csrf: CsrfChecked, name: Annotated[str, Form(min_length=1, max_length=80)],
+           text: Annotated[str, Form(max_length=200_000)]) -> Response:
+    """Store the text as a version and put it in the review queue."""
+    try:
+        _need(principal, Permission.RULES_WRITE)
+        with db.write(principal.tenant_id) as session:
+            v = rule_versions.submit(session, principal, name.strip(), text, registry(),
+                                     clock.now())
+    except (DomainError, DslError) as exc:
+        message = escape(exc.render(locale_of(request)))
+        return HTMLResponse(f'<p class="error" role="alert">{message}</p>', status_code=422)
+    target = f"/rules/versions/{v.id}"
+    if request.headers.get("HX-Request"):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/rules/versions/{version_id}", response_class=HTMLResponse)
+def version_page(request: Request, version_id: VersionId, principal: PagePrincipal,
+                 db: DbDep, error: str | None = None) -> HTMLResponse:
+    """One version: its text, state, author, and approve for a reviewer who did not write it."""
+    with db.read(principal.tenant_id) as session:
+        v = rule_versions.get_version(session, version_id)
+    return render(request, "version.html", principal, v=v, error=error,
+                  can_approve=rule_versions.can_approve(principal, v))
+
+
+@router.post("/rules/versions/{version_id}/approve")
+def approve(request: Request, version_id: VersionId, principal: PagePrincipal, db: DbDep,
+            _csrf: CsrfChecked) -> Response:
+    """Approve the version: it goes into production."""
+    try:
+        _need(principal, Permission.RULES_REVIEW)
+        with db.write(principal.tenant_id) as session:
+            rule_versions.approve(session, principal, version_id)
+    except DomainError as exc:
+        return version_page(request, version_id, principal, db,
+                            error=exc.render(locale_of(request)))
+    return RedirectResponse(f"/rules/versions/{version_id}", status_code=303)
