@@ -154,11 +154,16 @@ EVENTS: Final[tuple[EventType, ...]] = (
         SCANNER, key="item.sku"),
 )
 
+_PURCHASE = (_d("sku", "id", "SKU", "编码"), _d("qty", "quantity(件)", "Qty", "数量"),
+             _d("warehouse", "id", "Warehouse", "仓库"),
+             _d("supplier", "text", "Supplier", "供应商"),
+             _d("reason", "text", "Reason", "原因"))
+
 DOCUMENTS: Final[tuple[DocumentType, ...]] = (
     DocumentType(name="purchase_request", label_en="Purchase request", label_zh="请购单",
-                 aliases=("请购单",), fields=(
-                     _d("sku", "id", "SKU", "编码"), _d("qty", "quantity(件)", "Qty", "数量"),
-                     _d("reason", "text", "Reason", "原因"))),
+                 aliases=("请购单",), fields=_PURCHASE),
+    DocumentType(name="purchase_order", label_en="Purchase order (draft)", label_zh="采购单",
+                 aliases=("采购单",), fields=_PURCHASE),
     DocumentType(name="quality_inspection", label_en="Quality inspection", label_zh="质检单",
                  aliases=("质检单",), fields=(
                      _d("receipt_id", "id", "Receipt", "入库单"),

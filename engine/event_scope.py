@@ -35,12 +35,25 @@ def _receipt(p: dict[str, Any]) -> Entities:
         k: p[k] for k in ("is_scanned", "photo_count", "weight_kg") if k in p}}}
 
 
+def _subcontract(p: dict[str, Any]) -> Entities:
+    """``subcontract.returned``: what came back on a receipt against a subcontract order."""
+    return {"subcontract": {"id": p.get("purchase_order_no"), "no": p.get("purchase_order_no"),
+                            "process": p.get("process")},
+            "receipt": {"id": p.get("no"), "no": p.get("no"), "is_scanned": p.get("is_scanned"),
+                        "photo_count": p.get("photo_count"),
+                        "weight_kg": p.get("measured_weight_kg")},
+            "expected": {"weight_kg": p.get("expected_weight_kg")},
+            "supplier": {"id": p.get("supplier"), "name": p.get("supplier")},
+            "item": {"sku": p.get("sku")}}
+
+
 def _timer(p: dict[str, Any]) -> Entities:
     return {"timer": p.get("payload", {})}
 
 
 _BY_DOCUMENT: dict[str, Callable[[dict[str, Any]], Entities]] = {
     "sales_order": _sales_order, "shipment": _shipment, "receipt": _receipt,
+    "subcontract": _subcontract,
 }
 
 

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     pool_size: int = 10
     #: Seconds between reservation sweeps in the worker.
     sweep_interval_seconds: float = 30.0
+    #: How many follow-up events (``emit event``) may chain from one business event before
+    #: the engine stops the chain with ``engine.cascade_too_deep``.
+    max_cascade_depth: int = 8
     #: Default locale for messages ("zh-CN" or "en").
     default_locale: str = "zh-CN"
 

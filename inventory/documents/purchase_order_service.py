@@ -104,6 +104,17 @@ def _create(session: Session, ctx: CommandContext, new: NewPurchaseOrder, now: d
     return view(session, order)
 
 
+def create_draft_in(session: Session, ctx: CommandContext, new: NewPurchaseOrder,
+                    now: datetime) -> dict[str, Any]:
+    """Write a draft purchase order inside the caller's transaction (a rule's suggestion;
+    a person still approves it).
+
+    Raises:
+        UnknownItem, UnknownWarehouse, EmptyDocument, InvalidQuantity, DuplicateDocument.
+    """
+    return _create(session, ctx, new, now)
+
+
 def _step(session: Session, ctx: CommandContext, no: str, action: po.PurchaseOrderAction,
           now: datetime) -> dict[str, Any]:
     """Approve, cancel or close: a status move and its event, no stock."""

@@ -182,7 +182,9 @@ def _cancel(session: Session, ctx: CommandContext, no: str, now: datetime) -> di
         released.append(res.id)
     payload: so.SalesOrderCancelled = {
         **_event_base(session, ctx, order, old, new),  # type: ignore[typeddict-item]
-        "type": "sales_order.cancelled", "released": released}
+        "type": "sales_order.cancelled", "released": released,
+        "lines": [_line_payload(line, item)
+                  for line, item in sorted(pairs, key=lambda pair: pair[0].line_no)]}
     return {**view(session, order), "event_id": emit(session, ctx, _key(order), payload, now)}
 
 
