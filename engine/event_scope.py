@@ -8,6 +8,7 @@ from connectors and from ``emit event`` are already entity-shaped and pass throu
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from engine.decision import Event
@@ -35,14 +36,19 @@ def _receipt(p: dict[str, Any]) -> Entities:
         k: p[k] for k in ("is_scanned", "photo_count", "weight_kg") if k in p}}}
 
 
+def _decimal(value: Any) -> Any:
+    """A quantity the document event carries as text, as the number rules compute with."""
+    return Decimal(value) if isinstance(value, str) else value
+
+
 def _subcontract(p: dict[str, Any]) -> Entities:
     """``subcontract.returned``: what came back on a receipt against a subcontract order."""
     return {"subcontract": {"id": p.get("purchase_order_no"), "no": p.get("purchase_order_no"),
                             "process": p.get("process")},
             "receipt": {"id": p.get("no"), "no": p.get("no"), "is_scanned": p.get("is_scanned"),
                         "photo_count": p.get("photo_count"),
-                        "weight_kg": p.get("measured_weight_kg")},
-            "expected": {"weight_kg": p.get("expected_weight_kg")},
+                        "weight_kg": _decimal(p.get("measured_weight_kg"))},
+            "expected": {"weight_kg": _decimal(p.get("expected_weight_kg"))},
             "supplier": {"id": p.get("supplier"), "name": p.get("supplier")},
             "item": {"sku": p.get("sku")}}
 
