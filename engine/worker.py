@@ -22,7 +22,7 @@ import threading
 from collections import Counter
 from datetime import datetime, timedelta
 
-from engine import timers
+from engine import sandbox_clock, timers
 from engine.dispatch import (
     EventHandler,
     NullHandler,
@@ -32,7 +32,7 @@ from engine.dispatch import (
     process_event,
 )
 from inventory import StockService
-from kernel.clock import Clock
+from kernel.clock import Clock, tenant_now
 from kernel.db import Database
 
 log = logging.getLogger("jxcflow.worker")
@@ -70,6 +70,8 @@ class Worker:
         """One of everything: sweep expired holds, fire due timers, drain the outbox."""
         released = self.stock.sweep_expired()
         fired = timers.fire_due(self.db, self.clock)
+        sandbox_fired, sandbox_released = sandbox_clock.catch_up(self.db, self.clock)
+        fired, released = fired + sandbox_fired, released + sandbox_released
         outcomes = self.drain()
         return {"released": released, "fired": fired, "drained": outcomes[Outcome.DONE],
                 "retried": outcomes[Outcome.RETRY], "parked": outcomes[Outcome.PARKED]}
@@ -103,8 +105,9 @@ class Worker:
                 if row.next_attempt_at is not None and row.next_attempt_at > now:
                     waiting.add(key)
                     continue
+                # A sandbox tenant's events are handled on its own (advanced) time.
                 outcome = process_event(self.db, self.handler, row.tenant_id, row.id,
-                                        self.clock.now(), self.policy)
+                                        tenant_now(self.clock, row.tenant_id), self.policy)
                 outcomes[outcome] += 1
                 if outcome in (Outcome.RETRY, Outcome.BLOCKED):
                     waiting.add(key)
@@ -125,6 +128,7 @@ class Worker:
                     if released:
                         log.info("released %d expired holds", released)
                 fired = timers.fire_due(self.db, self.clock)
+                fired += sandbox_clock.catch_up(self.db, self.clock)[0]
                 outcomes = self.drain()
                 busy = bool(fired or outcomes[Outcome.DONE] or outcomes[Outcome.PARKED])
             except Exception:

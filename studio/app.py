@@ -15,6 +15,7 @@ from kernel.clock import Clock, SystemClock
 from kernel.db import Database, make_engine
 from kernel.errors import DomainError
 from kernel.settings import Settings, get_settings
+from kernel.tenant_clock import TenantClocks
 from studio import pages, problems
 from studio.guards import InputGuard
 from studio.openapi import openapi_with_problems
@@ -26,7 +27,8 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     """Build the app; tests pass their own database and clock."""
     settings = settings or get_settings()
     database = db or Database(make_engine(settings.database_url, settings))
-    the_clock = clock or SystemClock()
+    # Each tenant's time: the product's clock, a sandbox tenant's running ahead of it.
+    the_clock = TenantClocks(clock or SystemClock(), database)
     worker = Worker(database, the_clock, settings.sweep_interval_seconds) if run_worker else None
 
     @asynccontextmanager

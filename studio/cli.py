@@ -100,7 +100,10 @@ def run_worker(
     settings = get_settings()
     spec = os.environ.get(TEST_HANDLER_ENV)
     handler: EventHandler = load_handler(spec) if spec else NullHandler()
-    db, clock, policy = _db(), SystemClock(), RetryPolicy()
+    from kernel.tenant_clock import TenantClocks
+
+    db, policy = _db(), RetryPolicy()
+    clock = TenantClocks(SystemClock(), db)  # sandbox tenants' timers fire on their time
     if settings.database_url.startswith("sqlite"):
         Worker(db, clock, settings.sweep_interval_seconds, handler=handler,
                policy=policy).serve_forever()
@@ -142,13 +145,17 @@ def demo(reset: bool = typer.Option(False, help="Delete the SQLite demo database
 
 
 @tenant_app.command("create")
-def tenant_create(code: str, name: str) -> None:
+def tenant_create(code: str, name: str, sandbox: bool = typer.Option(
+        False, "--sandbox", help="A sandbox tenant: tries rules on its own data and may move "
+                                 "its own clock (POST /api/v1/sandbox/clock/advance).")) -> None:
     """Create a tenant (company)."""
     db = _db()
     try:
         with db.write(None) as session:
-            tenant = accounts.create_tenant(session, code, name, SystemClock().now())
-            typer.echo(f"tenant {tenant.code} created (id {tenant.id})")
+            tenant = accounts.create_tenant(session, code, name, SystemClock().now(),
+                                            is_sandbox=sandbox)
+            kind = "sandbox tenant" if sandbox else "tenant"
+            typer.echo(f"{kind} {tenant.code} created (id {tenant.id})")
     except DomainError as exc:
         _fail(exc)
 

@@ -34,7 +34,7 @@ from inventory.documents.errors import (
     UnknownDocument,
     document_context,
 )
-from kernel.clock import Clock
+from kernel.clock import Clock, tenant_now
 from kernel.db import Database
 from kernel.types import to_milli
 
@@ -69,7 +69,7 @@ class DocumentRunner:
             IdempotencyKeyReused: the key was first used for a different request.
             DomainError: whatever ``work`` refuses; the whole transaction rolls back.
         """
-        now = self.clock.now()
+        now = tenant_now(self.clock, ctx.tenant_id)
         with self.db.write(ctx.tenant_id) as session:
             key = ctx.idempotency_key
             if key is not None:

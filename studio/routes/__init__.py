@@ -12,11 +12,13 @@ from studio.routes import (
     inbox,
     ledger,
     reservations,
+    sandbox,
     stock,
 )
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, catalog, stock, reservations, ledger, events, documents, inbox):
+for module in (auth, catalog, stock, reservations, ledger, events, documents, inbox,
+               sandbox):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]
