@@ -59,9 +59,9 @@ def advance(db: Database, clocks: TenantClocks, tenant_id: int, by: timedelta) -
             .values(clock_offset_seconds=Tenant.clock_offset_seconds + seconds)
             .returning(Tenant.clock_offset_seconds)).scalar_one()
     clocks.refresh()
-    own = clocks.for_tenant(tenant_id)
+    tenant_clock = clocks.for_tenant(tenant_id)
     fired, expired = catch_up_tenant(db, clocks, tenant_id)
-    return Advanced(now=own.now(), offset_seconds=int(offset), timers_fired=fired,
+    return Advanced(now=tenant_clock.now(), offset_seconds=int(offset), timers_fired=fired,
                     holds_expired=expired)
 
 

@@ -45,7 +45,8 @@ rule low_stock_reorder "低于再订货点自动请购"
   if item.available < 10 件
   then
     set item.reorder_point to 20 件
-    create document purchase_order (sku = item.sku, qty = 100 件, warehouse = "WH-A", reason = "低于再订货点")
+    create document purchase_order (sku = item.sku, qty = 100 件, warehouse = "WH-A",
+                                    reason = "低于再订货点")
 end
 """
 
