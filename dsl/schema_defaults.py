@@ -140,6 +140,8 @@ EVENTS: Final[tuple[EventType, ...]] = (
         "冷柜.温度上报", FREEZER, key="freezer.id"),
     _ev("channel_pool.changed", "Channel pool changed", "渠道池变动", "渠道池.已变动",
         CHANNEL_POOL, ITEM, key="channel_pool.channel_id"),
+    _ev("sales_order.confirm_requested", "Sales order confirmation requested", "销售单确认申请",
+        "销售单.确认申请", ORDER, CUSTOMER, key="order.id", blockable=True),
     _ev("sales_return.requested", "Sales return requested", "退货申请", "退货单.已申请",
         SALES_RETURN, CUSTOMER, key="sales_return.id", blockable=True),
     _ev("stock.reserve_requested", "Stock reservation requested", "预占申请", "库存.预占申请",

@@ -46,7 +46,9 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     )
     app.state.db = database
     app.state.clock = the_clock
-    app.state.stock = StockService(database, the_clock, guard=GuardRunner())
+    #: Guard rules, one compiled-plan cache for stock commands and documents alike.
+    app.state.guard = GuardRunner()
+    app.state.stock = StockService(database, the_clock, guard=app.state.guard)
     problems.install(app, _error_roots())
     app.add_middleware(InputGuard)
     app.openapi = lambda: openapi_with_problems(app)  # type: ignore[method-assign]

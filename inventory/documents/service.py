@@ -8,6 +8,7 @@ from inventory.documents.runner import DocumentRunner
 from inventory.documents.sales_order_service import SalesOrderService
 from inventory.documents.sales_return_service import SalesReturnService
 from inventory.documents.shipment_service import ShipmentService
+from inventory.guards import StockGuard
 from kernel.clock import Clock
 from kernel.db import Database
 
@@ -15,8 +16,9 @@ from kernel.db import Database
 class DocumentServices:
     """Every document service, sharing one database and clock."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
-        self.runner = DocumentRunner(db, clock)
+    def __init__(self, db: Database, clock: Clock, guard: StockGuard | None = None) -> None:
+        """``guard`` (the engine's guard rules) may refuse confirms and returns."""
+        self.runner = DocumentRunner(db, clock, guard)
         self.sales_orders = SalesOrderService(self.runner)
         self.purchase_orders = PurchaseOrderService(self.runner)
         self.receipts = ReceiptService(self.runner)

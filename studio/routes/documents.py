@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from inventory.documents import (
     DocumentServices,
@@ -60,9 +60,9 @@ router = APIRouter(tags=["documents"])
 No = Annotated[str, Path(min_length=1, max_length=40, description="The document number.")]
 
 
-def get_documents(db: DbDep, clock: ClockDep) -> DocumentServices:
-    """The document services on the application's database and clock."""
-    return DocumentServices(db, clock)
+def get_documents(db: DbDep, clock: ClockDep, request: Request) -> DocumentServices:
+    """The document services on the application's database, clock and guard rules."""
+    return DocumentServices(db, clock, guard=request.app.state.guard)
 
 
 Docs = Annotated[DocumentServices, Depends(get_documents)]
