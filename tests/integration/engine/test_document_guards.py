@@ -37,7 +37,7 @@ guard late_returns_need_a_manager "超时退货须经理处理"
   when sales_return.requested
   if sales_return.reason = "late"
   then
-    block "订单 {sales_return.original_order_id} 的超时退货须由经理处理 / late returns go to a manager"
+    block "订单 {sales_return.original_order_id} 的超时退货须由经理处理 / late: ask a manager"
 end
 """
 CODE = "4711"
