@@ -49,6 +49,15 @@ def test_operator_commands(env):
     assert token.returncode == 0 and token.stdout.strip().startswith("jxc_a_")
 
 
+def test_a_sandbox_tenant_is_made_from_the_command_line(env):
+    assert run(env, "migrate").returncode == 0
+    created = run(env, "tenant", "create", "lab", "沙箱试运行", "--sandbox")
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.startswith("sandbox tenant lab created")
+    plain = run(env, "tenant", "create", "shop", "正式企业")
+    assert plain.stdout.startswith("tenant shop created")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
