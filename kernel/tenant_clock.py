@@ -42,8 +42,9 @@ class TenantClocks:
 
     def now_for(self, tenant_id: int) -> datetime:
         """The time of ``tenant_id``: the product's, plus its sandbox offset."""
-        seconds = self.offsets().get(tenant_id, 0)
-        return self.base.now() + timedelta(seconds=seconds)
+        seconds = self._current().get(tenant_id, 0)
+        now = self.base.now()
+        return now + timedelta(seconds=seconds) if seconds else now
 
     def for_tenant(self, tenant_id: int) -> Clock:
         """``tenant_id``'s clock on its own."""
@@ -51,21 +52,23 @@ class TenantClocks:
 
     def offsets(self) -> dict[int, int]:
         """Seconds ahead, by sandbox tenant whose clock was moved (others are 0)."""
-        with self._lock:
-            stale = self._read_at is None or \
-                self._monotonic() - self._read_at >= self.refresh_seconds
-        if stale:
+        return dict(self._current())
+
+    def _current(self) -> dict[int, int]:
+        """The offsets, re-read when stale; the dict is replaced on refresh, never changed."""
+        read_at = self._read_at
+        if read_at is None or self._monotonic() - read_at >= self.refresh_seconds:
             self.refresh()
-        with self._lock:
-            return dict(self._offsets)
+        return self._offsets
 
     def refresh(self) -> None:
         """Read the offsets from the database now."""
         with self.db.read(None) as session:
             rows = session.execute(select(Tenant.id, Tenant.clock_offset_seconds).where(
                 Tenant.is_sandbox.is_(True), Tenant.clock_offset_seconds != 0)).all()
+        offsets = {int(r.id): int(r.clock_offset_seconds) for r in rows}
         with self._lock:
-            self._offsets = {int(r.id): int(r.clock_offset_seconds) for r in rows}
+            self._offsets = offsets
             self._read_at = self._monotonic()
 
 

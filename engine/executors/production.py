@@ -18,12 +18,11 @@ from sqlalchemy.orm import Session
 from engine import timers
 from engine.decision import Decision, PlannedAction
 from engine.dispatch import claim_effect
-from engine.errors import EngineError
 from engine.executors import actions_documents, actions_stock
 from engine.executors.actions_events import Cause, emit_event
 from engine.executors.writes import ActionScope, json_safe
 from engine.models import InboxMessage, WindowState
-from inventory import InventoryError
+from kernel.errors import DomainError
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,7 +95,7 @@ class ProductionExecutor:
         try:
             with self.session.begin_nested():
                 apply(self.scope, action)
-        except (InventoryError, EngineError, KeyError) as exc:
+        except (DomainError, KeyError) as exc:  # a refusal of ours, or a missing field
             self.scope.refused(action, exc)
 
     def _freeze(self, action: PlannedAction) -> None:
@@ -123,9 +122,6 @@ class ProductionExecutor:
         """Release the holds of each line that names its reservation; a hold its document
         already gave back is recorded as already done (see :mod:`actions_stock`)."""
         self._guarded(actions_stock.release, action)
-
-    def _refused(self, action: PlannedAction, exc: Exception) -> None:
-        self.scope.refused(action, exc)
 
     def _arm(self, action: PlannedAction) -> None:
         rule_id, key = action.arg("rule_id"), action.arg("key")
