@@ -1,6 +1,6 @@
-"""A sandbox tenant tries a 48 h rule in a minute: its own clock moves through the API.
+"""The engine over HTTP on both databases: the sandbox clock and the plated-part return.
 
-Over HTTP on both databases: a sandbox tenant and a production tenant both confirm an
+A sandbox tenant tries a 48 h rule in a minute: it and a production tenant both confirm an
 order under the "unshipped 48 h" rule, with a 2 h deposit hold. The sandbox admin advances
 49 h: its timer fires (the worker turns it into the alert and the frozen customer) and its
 hold lapses; the production tenant's timer and hold are untouched, and its admin gets 409.
@@ -136,3 +136,42 @@ def test_advance_needs_a_positive_amount(app_and_client, database, clock):
     assert_problem(sandbox.post("/sandbox/clock/advance", {"hours": 0}), 422)
     assert_problem(sandbox.post("/sandbox/clock/advance", {"hours": -1}), 422)
     assert sandbox.get("/sandbox/clock").json()["offset_seconds"] == 0
+
+
+PLATED = RULE.with_name("plated_return_check.rule")
+
+
+def test_plated_part_return_over_http_is_judged_by_the_rule(app_and_client, database, clock):
+    """外协电镀回厂 over the API: the dock reports scan + photo + weight, the worker runs the
+    example rule, the heavy return is frozen and the good one passes inspection."""
+    app, client = app_and_client
+    tenant = new_tenant(client, database, clock.now(), ("admin", "warehouse"))
+    with database.write(tenant.tenant_id) as s:
+        put_in_production(s, save_version(s, tenant.tenant_id, "plated", PLATED.read_text(
+            encoding="utf-8"), default_registry(), "author", clock.now()))
+    tenant.item("PART-9")
+    tenant.warehouse("WH-A")
+    assert tenant.post("/purchase-orders", {"supplier": "永华电镀厂", "warehouse": "WH-A",
+                                            "no": "SC-1", "lines": [
+                                                {"sku": "PART-9", "qty": "500"}]}
+                       ).status_code == 201
+    assert tenant.post("/purchase-orders/SC-1/approve", {}).status_code == 200
+    for no, weight in (("RC-HEAVY", "10.250"), ("RC-OK", "9.850")):
+        created = tenant.post("/receipts", {"purchase_order_no": "SC-1", "no": no,
+                                            "expected_weight_kg": "10.000", "lines": [
+                                                {"order_line_no": 1, "qty": "100"}]})
+        assert created.status_code == 201, created.text
+        reported = tenant.post(f"/receipts/{no}/report-return", {
+            "process": "plating", "is_scanned": True, "photo_count": 2,
+            "measured_weight_kg": weight}, role="warehouse")
+        assert reported.status_code == 200, reported.text
+        assert reported.json()["status"] == "draft"
+    Worker(database, app.state.clock, handler=RuleHandler()).run_once()
+    heavy = tenant.get("/receipts/RC-HEAVY").json()
+    assert heavy["status"] == "frozen" and "plated_return_check" in heavy["frozen_reason"]
+    assert tenant.get("/receipts/RC-OK").json()["status"] == "inspected"
+    inbox = tenant.get("/inbox").json()["items"]
+    assert [(m["recipient"], m["message"]) for m in inbox] == [
+        ("role:quality_manager", "回厂校验未通过: RC-HEAVY")]
+    put_away = tenant.post("/receipts/RC-HEAVY/put-away", {})
+    assert_problem(put_away, 409)
