@@ -30,7 +30,8 @@ class Applied:
     """What the executor did with one action."""
 
     action: PlannedAction
-    #: "applied", "already applied" (a redelivery) or "not supported yet".
+    #: "applied", "already applied" (a redelivery), "refused" (told to the admins in their
+    #: inbox), "stopped" (the cascade bound) or "not supported yet".
     outcome: str
 
 
@@ -49,7 +50,7 @@ class ProductionExecutor:
         self.scope = ActionScope(session, tenant_id, now)
         self.cause = cause
         self.max_cascade_depth = max_cascade_depth
-        self._apply: dict[str, Callable[[PlannedAction], None]] = {
+        self._apply: dict[str, Callable[[PlannedAction], str | None]] = {
             "alert": self._inbox, "notify": self._inbox, "freeze": self._freeze,
             "unfreeze": self._freeze, "arm_timer": self._arm, "cancel_timer": self._cancel,
             "reserve": self._reserve, "release": self._release, "set": self._set,
@@ -74,13 +75,12 @@ class ProductionExecutor:
             if not claim_effect(self.session, action.provenance.effect_key, self.now):
                 done.append(Applied(action=action, outcome="already applied"))
                 continue
-            apply(action)
-            done.append(Applied(action=action, outcome="applied"))
+            done.append(Applied(action=action, outcome=apply(action) or "applied"))
         for rule_id, key, state in decision.windows:
             self._save_window(rule_id, key, state)
         return done
 
-    def _inbox(self, action: PlannedAction) -> None:
+    def _inbox(self, action: PlannedAction) -> str | None:
         prov = action.provenance
         for recipient in action.arg("recipients") or ["role:admin"]:
             self.session.add(InboxMessage(
@@ -88,51 +88,57 @@ class ProductionExecutor:
                 message=str(action.arg("message", "")), event_id=prov.event_id,
                 rule_id=prov.rule_id, rule_version=prov.version, rule_node=prov.node_id,
                 created_at=self.now))
+        return None
 
     def _guarded(self, apply: Callable[[ActionScope, PlannedAction], None],
-                 action: PlannedAction) -> None:
+                 action: PlannedAction) -> str | None:
         """Apply in a savepoint: a refusal undoes the action's writes and becomes an alert."""
         try:
             with self.session.begin_nested():
                 apply(self.scope, action)
         except (DomainError, KeyError) as exc:  # a refusal of ours, or a missing field
             self.scope.refused(action, exc)
+            return "refused"
+        return None
 
-    def _freeze(self, action: PlannedAction) -> None:
-        self._guarded(actions_documents.freeze, action)
+    def _freeze(self, action: PlannedAction) -> str | None:
+        return self._guarded(actions_documents.freeze, action)
 
-    def _set(self, action: PlannedAction) -> None:
-        self._guarded(actions_documents.set_field, action)
+    def _set(self, action: PlannedAction) -> str | None:
+        return self._guarded(actions_documents.set_field, action)
 
-    def _create_document(self, action: PlannedAction) -> None:
-        self._guarded(actions_documents.create_document, action)
+    def _create_document(self, action: PlannedAction) -> str | None:
+        return self._guarded(actions_documents.create_document, action)
 
-    def _emit(self, action: PlannedAction) -> None:
+    def _emit(self, action: PlannedAction) -> str | None:
         prov = action.provenance
         cause = self.cause or Cause(event_id=prov.event_id, key=f"event:{prov.event_id}",
                                     root_event_id=prov.event_id)
-        emit_event(self.scope, action, cause, self.max_cascade_depth)
+        emitted = emit_event(self.scope, action, cause, self.max_cascade_depth)
+        return None if emitted else "stopped"
 
-    def _reserve(self, action: PlannedAction) -> None:
+    def _reserve(self, action: PlannedAction) -> str | None:
         """Hold stock for each line, all or none, with the rule's provenance on the ledger
         rows; lines whose document holds them already are recorded as already done."""
-        self._guarded(actions_stock.reserve, action)
+        return self._guarded(actions_stock.reserve, action)
 
-    def _release(self, action: PlannedAction) -> None:
+    def _release(self, action: PlannedAction) -> str | None:
         """Release the holds of each line that names its reservation; a hold its document
         already gave back is recorded as already done (see :mod:`actions_stock`)."""
-        self._guarded(actions_stock.release, action)
+        return self._guarded(actions_stock.release, action)
 
-    def _arm(self, action: PlannedAction) -> None:
+    def _arm(self, action: PlannedAction) -> str | None:
         rule_id, key = action.arg("rule_id"), action.arg("key")
         payload = {"rule_id": rule_id, "key": key, "version": action.provenance.version,
                    "scope": json_safe(action.arg("scope"))}
         timers.arm(self.session, self.tenant_id, f"{rule_id}:{key}", action.arg("fire_at"),
                    payload, self.now)
+        return None
 
-    def _cancel(self, action: PlannedAction) -> None:
+    def _cancel(self, action: PlannedAction) -> str | None:
         timers.cancel(self.session, self.tenant_id,
                       f"{action.arg('rule_id')}:{action.arg('key')}", self.now)
+        return None
 
     def _save_window(self, rule_id: str, key: str, state: Any) -> None:
         row = self.session.scalar(select(WindowState).where(WindowState.rule_id == rule_id,

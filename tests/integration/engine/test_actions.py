@@ -83,6 +83,15 @@ def append(world: Any, event_type: str, key: str, payload: dict[str, Any]) -> st
     return event_id
 
 
+def record(world: Any, event_id: str) -> OutboxRecord:
+    """The outbox event as a handler gets it (to deliver it by hand)."""
+    with world.db.read(world.tenant_id) as s:
+        row = s.scalar(select(OutboxEvent).where(OutboxEvent.event_id == event_id))
+        return OutboxRecord(id=row.id, event_id=row.event_id, tenant_id=row.tenant_id,
+                            type=row.type, key=row.key, payload=row.payload,
+                            occurred_at=row.occurred_at, attempts=0)
+
+
 def inbox(world: Any) -> list[tuple[str, str]]:
     with world.db.read(world.tenant_id) as s:
         return [(m.recipient, m.message)
@@ -124,13 +133,10 @@ def test_set_and_create_document_apply_once_with_provenance(world, worker):
          "low_stock_reorder/then/1")]
     with world.db.read(world.tenant_id) as s:
         assert {w.rule_version for w in s.scalars(select(RuleWrite))} == {version}
-        row = s.scalar(select(OutboxEvent).where(OutboxEvent.event_id == event_id))
-        record = OutboxRecord(id=row.id, event_id=row.event_id, tenant_id=row.tenant_id,
-                              type=row.type, key=row.key, payload=row.payload,
-                              occurred_at=row.occurred_at, attempts=0)
     # Delivered again: nothing is applied twice.
     with world.db.write(world.tenant_id) as s:
-        outcomes = [a.outcome for a in RuleHandler().handle(s, record, world.clock.now())]
+        outcomes = [a.outcome for a in RuleHandler().handle(s, record(world, event_id),
+                                                            world.clock.now())]
     assert outcomes == ["already applied", "already applied"]
     with world.db.read(world.tenant_id) as s:
         assert s.scalar(select(func.count()).select_from(PurchaseOrder)) == 1
@@ -144,9 +150,13 @@ def test_set_and_create_document_apply_once_with_provenance(world, worker):
 def test_a_document_for_an_unknown_item_is_refused_with_an_alert_not_a_parked_event(world,
                                                                                    worker):
     install(world, "reorder", REORDER)
-    append(world, "stock.level_changed", "stock:NOPE", {"item": {"sku": "NOPE",
-                                                                 "available": "1"}})
-    assert worker.run_once()["parked"] == 0
+    event_id = append(world, "stock.level_changed", "stock:NOPE",
+                      {"item": {"sku": "NOPE", "available": "1"}})
+    with world.db.write(world.tenant_id) as s:
+        outcomes = [a.outcome for a in RuleHandler().handle(s, record(world, event_id),
+                                                            world.clock.now())]
+    assert outcomes == ["refused", "refused"]
+    assert worker.run_once()["parked"] == 0  # the worker's delivery: already applied
     alerts = inbox(world)
     assert [a[0] for a in alerts] == ["role:admin", "role:admin"]
     assert all("NOPE" in a[1] and "未执行" in a[1] for a in alerts)
