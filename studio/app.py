@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from dsl.errors import DslError
 from engine import Worker
 from engine.guards import GuardRunner
+from engine.rule_handler import RuleHandler
 from inventory import StockService
 from kernel.clock import Clock, SystemClock
 from kernel.db import Database, make_engine
@@ -29,7 +30,9 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     database = db or Database(make_engine(settings.database_url, settings))
     # Each tenant's time: the product's clock, a sandbox tenant's running ahead of it.
     the_clock = TenantClocks(clock or SystemClock(), database)
-    worker = Worker(database, the_clock, settings.sweep_interval_seconds) if run_worker else None
+    # The embedded worker runs the tenants' reaction rules on each tenant's time.
+    worker = Worker(database, the_clock, settings.sweep_interval_seconds,
+                    handler=RuleHandler()) if run_worker else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -75,7 +75,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
 
 #: Test-only hook: ``module:attribute`` of an EventHandler for `jxcflow worker` to use
 #: instead of the default (the exactly-once tests plug a stock-moving handler in here).
-#: Production never sets it; reaction rules will be the handler.
+#: Production never sets it: the tenants' reaction rules (engine.rule_handler) are the handler.
 TEST_HANDLER_ENV = "JXCFLOW_TEST_HANDLER"
 
 
@@ -93,13 +93,14 @@ def run_worker(
     import os
 
     from engine import Worker, queue_pg
-    from engine.dispatch import EventHandler, NullHandler, RetryPolicy, load_handler
+    from engine.dispatch import EventHandler, RetryPolicy, load_handler
+    from engine.rule_handler import RuleHandler
 
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("procrastinate").setLevel(logging.WARNING)
     settings = get_settings()
     spec = os.environ.get(TEST_HANDLER_ENV)
-    handler: EventHandler = load_handler(spec) if spec else NullHandler()
+    handler: EventHandler = load_handler(spec) if spec else RuleHandler()
     from kernel.tenant_clock import TenantClocks
 
     db, policy = _db(), RetryPolicy()
