@@ -27,7 +27,7 @@ def json_safe(value: Any) -> Any:
 
 
 def rule_label(action: PlannedAction) -> str:
-    """"rule <id> (<version>)", for reasons and notes people read."""
+    """The words ``rule <id> (<version>)``, for reasons and notes people read."""
     prov = action.provenance
     return f"rule {prov.rule_id} ({prov.version[:12]})"
 
