@@ -130,6 +130,8 @@ EVENTS: Final[tuple[EventType, ...]] = (
         "冷柜.温度上报", FREEZER, key="freezer.id"),
     _ev("channel_pool.changed", "Channel pool changed", "渠道池变动", "渠道池.已变动",
         CHANNEL_POOL, ITEM, key="channel_pool.channel_id"),
+    _ev("sales_order.confirm_requested", "Sales order confirmation requested", "销售单确认申请",
+        "销售单.确认申请", ORDER, CUSTOMER, key="order.id", blockable=True),
     _ev("sales_return.requested", "Sales return requested", "退货申请", "退货单.已申请",
         SALES_RETURN, CUSTOMER, key="sales_return.id", blockable=True),
     _ev("stock.reserve_requested", "Stock reservation requested", "预占申请", "库存.预占申请",
@@ -144,11 +146,16 @@ EVENTS: Final[tuple[EventType, ...]] = (
         SCANNER, key="item.sku"),
 )
 
+_PURCHASE = (_d("sku", "id", "SKU", "编码"), _d("qty", "quantity(件)", "Qty", "数量"),
+             _d("warehouse", "id", "Warehouse", "仓库"),
+             _d("supplier", "text", "Supplier", "供应商"),
+             _d("reason", "text", "Reason", "原因"))
+
 DOCUMENTS: Final[tuple[DocumentType, ...]] = (
     DocumentType(name="purchase_request", label_en="Purchase request", label_zh="请购单",
-                 aliases=("请购单",), fields=(
-                     _d("sku", "id", "SKU", "编码"), _d("qty", "quantity(件)", "Qty", "数量"),
-                     _d("reason", "text", "Reason", "原因"))),
+                 aliases=("请购单",), fields=_PURCHASE),
+    DocumentType(name="purchase_order", label_en="Purchase order (draft)", label_zh="采购单",
+                 aliases=("采购单",), fields=_PURCHASE),
     DocumentType(name="quality_inspection", label_en="Quality inspection", label_zh="质检单",
                  aliases=("质检单",), fields=(
                      _d("receipt_id", "id", "Receipt", "入库单"),

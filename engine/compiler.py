@@ -316,9 +316,43 @@ class Plan:
     by_id: Mapping[str, CompiledRule]
 
 
+def _entity_key(entity: str) -> Fn:
+    """The identity of the entity a ``set`` writes: its id, else its SKU, else its number."""
+    def key(s: Scope) -> Any:
+        for name in ("id", "sku", "no"):
+            value = resolve(s, (entity, name))
+            if value is not None:
+                return str(value)
+        return None
+    return key
+
+
+def _set_args(rule: ir.Rule, a: ir.Action) -> tuple[tuple[str, Fn], ...]:
+    """``set x.f to v``: the field's path (not its current value), the value, and whose."""
+    target = a.arg("target")
+    assert isinstance(target, ir.Field)
+    value = a.arg("value")
+    dotted = ".".join(target.path)
+    return (("target", lambda _s: dotted),
+            ("value", compile_expr(value, (rule.id, a.id)) if value is not None
+             else (lambda _s: None)),
+            ("entity_id", _entity_key(target.path[0])))
+
+
+def _args(rule: ir.Rule, a: ir.Action) -> tuple[tuple[str, Fn], ...]:
+    if a.kind == "set":
+        return _set_args(rule, a)
+    args = tuple((n, compile_expr(e, (rule.id, a.id))) for n, e in a.args)
+    kind = a.arg("kind")
+    if a.kind in {"freeze", "unfreeze"} and a.arg("target") is None and \
+            isinstance(kind, ir.Lit) and isinstance(kind.value, str):
+        # ``freeze receipt`` without an id means the receipt of the event.
+        args += (("target", _entity_key(kind.value)),)
+    return args
+
+
 def _actions(rule: ir.Rule, nodes: tuple[ir.Action, ...]) -> tuple[CompiledAction, ...]:
-    return tuple(CompiledAction(a, tuple((n, compile_expr(e, (rule.id, a.id)))
-                                         for n, e in a.args)) for a in nodes)
+    return tuple(CompiledAction(a, _args(rule, a)) for a in nodes)
 
 
 def compile_rule(rule: ir.Rule) -> CompiledRule:

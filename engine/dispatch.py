@@ -62,8 +62,9 @@ class EventHandler(Protocol):
     retried with backoff, then parked.
     """
 
-    def handle(self, session: Session, event: OutboxRecord, now: datetime) -> None:
-        """React to ``event``; every write goes through ``session``."""
+    def handle(self, session: Session, event: OutboxRecord, now: datetime) -> object:
+        """React to ``event``; every write goes through ``session``. What it returns (the
+        rule handler: the actions and their outcomes) is for callers that want it."""
         ...
 
 

@@ -77,6 +77,48 @@ class CorrelationUnsupported(EngineError):
     template_zh = "规则 {rule}：durable-rules 后端仅支持 {reason}"
 
 
-__all__ = ["CompileError", "CorrelationUnavailable", "CorrelationUnsupported", "EngineError",
-           "EventNotFound", "EventNotParked", "GuardRefused",
-           "HandlerNotFound"]
+class CascadeTooDeep(EngineError):
+    """Follow-up events went deeper than the cascade bound: most likely rules that emit
+    each other's events. The chain is stopped; nothing past the bound is emitted."""
+
+    code = "engine.cascade_too_deep"
+    http_status = 409
+    template_en = ("Rule {rule} (node {node}) would emit {event} at cascade depth {depth}, "
+                   "past the limit of {limit}; the chain that began with event {root} was "
+                   "stopped. Check for rules that emit each other's events.")
+    template_zh = ("规则 {rule}（节点 {node}）将在第 {depth} 层级联发出事件 {event}，超过上限 "
+                   "{limit}；由事件 {root} 引起的连锁已停止。请检查是否有规则互相发出对方的事件。")
+
+
+class ActionNotApplicable(EngineError):
+    """A rule's action cannot be applied to what it names (unknown field, document, …)."""
+
+    code = "engine.action_not_applicable"
+    template_en = "Rule {rule}: {action} cannot be applied: {reason}"
+    template_zh = "规则 {rule}：无法执行 {action}：{reason_zh}"
+
+
+class NotSandboxTenant(EngineError):
+    """Only a sandbox tenant may move its own clock."""
+
+    code = "engine.not_sandbox_tenant"
+    http_status = 409
+    template_en = ("Tenant {tenant} is a production tenant: its clock is the real clock and "
+                   "cannot be advanced. Create a sandbox tenant to try time-based rules.")
+    template_zh = ("企业 {tenant} 是正式企业：其时钟即真实时间，不能拨快。"
+                   "请创建沙箱企业来试运行与时间相关的规则。")
+
+
+__all__ = [
+    "ActionNotApplicable",
+    "CascadeTooDeep",
+    "CompileError",
+    "CorrelationUnavailable",
+    "CorrelationUnsupported",
+    "EngineError",
+    "EventNotFound",
+    "EventNotParked",
+    "GuardRefused",
+    "HandlerNotFound",
+    "NotSandboxTenant",
+]

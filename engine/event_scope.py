@@ -9,6 +9,7 @@ Events from connectors and from ``emit event`` are already entity-shaped and pas
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from dsl import default_registry
@@ -57,12 +58,31 @@ def _lines_know_their_warehouse(entities: Entities, payload: dict[str, Any]) -> 
                                else line for line in lines]
 
 
+def _decimal(value: Any) -> Any:
+    """A quantity the document event carries as text, as the number rules compute with."""
+    return Decimal(value) if isinstance(value, str) else value
+
+
+def _subcontract(p: dict[str, Any]) -> Entities:
+    """``subcontract.returned``: what came back on a receipt against a subcontract order."""
+    return {"subcontract": {"id": p.get("purchase_order_no"), "no": p.get("purchase_order_no"),
+                            "process": p.get("process")},
+            "receipt": {"id": p.get("no"), "no": p.get("no"), "is_scanned": p.get("is_scanned"),
+                        "photo_count": p.get("photo_count"),
+                        "weight_kg": _decimal(p.get("measured_weight_kg"))},
+            "expected": {"weight_kg": _decimal(p.get("expected_weight_kg"))},
+            "supplier": {"id": p.get("supplier"), "name": p.get("supplier")},
+            "item": {"sku": p.get("sku")}}
+
+
 def to_event(record: OutboxRecord) -> Event:
     """The evaluation event of an outbox record."""
     payload = record.payload
     declared = default_registry().event(record.type)
     if record.type == TIMER_FIRED:
         entities: Entities = {"timer": payload.get("payload", {})}
+    elif record.type == "subcontract.returned":  # a receipt's return report, its own shape
+        entities = _subcontract(payload)
     elif declared is not None and payload.get("type") == record.type:
         # Emitted by the product (its payload names its own type): map by declaration.
         entities = entities_of(declared, payload)

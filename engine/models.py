@@ -70,3 +70,30 @@ class WindowState(TenantScoped, Base):
     key: Mapped[str] = mapped_column(String(200))
     state: Mapped[list[Any]] = mapped_column(Json)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class RuleWrite(TenantScoped, Base):
+    """Something a rule changed outside the ledger (a field, a document, a freeze, an event),
+    with the event, rule, version and node that changed it.
+
+    Ledger rows carry their provenance in their own columns; every other write of the
+    production executor leaves one of these, so "why is this receipt frozen?" and "which
+    rule drafted this purchase order?" have an answer.
+    """
+
+    __tablename__ = "rule_write"
+    __table_args__ = (Index("ix_rule_write_target", "tenant_id", "target", "id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    #: The action: set, create_document, freeze, unfreeze, emit_event, release.
+    action: Mapped[str] = mapped_column(String(20))
+    #: What was written, e.g. ``receipt:RC-1``, ``item:TEA-1``, ``purchase_order:PO-…``.
+    target: Mapped[str] = mapped_column(String(200))
+    #: ``applied`` or ``already done`` (the document had done it: recorded, nothing changed).
+    outcome: Mapped[str] = mapped_column(String(20))
+    #: Field, old and new value, the new document's number, the emitted event's id, …
+    detail: Mapped[dict[str, Any]] = mapped_column(Json)
+    event_id: Mapped[str] = mapped_column(String(36))
+    rule_id: Mapped[str] = mapped_column(String(80))
+    rule_version: Mapped[str] = mapped_column(String(64))
+    rule_node: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -10,15 +10,21 @@ from engine import ir
 from engine.dispatch import OutboxRecord
 from engine.evaluate import evaluate
 from engine.event_scope import to_event
+from engine.executors.actions_events import Cause
 from engine.executors.production import Applied, ProductionExecutor, load_windows
 from engine.rulesets import PlanCache, production_plans
+from kernel.settings import get_settings
 
 
 class RuleHandler:
     """Evaluates every production rule set of the event's tenant and applies the decisions."""
 
-    def __init__(self, cache: PlanCache | None = None) -> None:
+    def __init__(self, cache: PlanCache | None = None,
+                 max_cascade_depth: int | None = None) -> None:
+        """``max_cascade_depth`` bounds follow-up events (default: the settings')."""
         self.cache = cache or PlanCache()
+        self.max_cascade_depth = (get_settings().max_cascade_depth
+                                  if max_cascade_depth is None else max_cascade_depth)
 
     def handle(self, session: Session, event: OutboxRecord, now: datetime) -> list[Applied]:
         """React to one committed event inside the worker's transaction."""
@@ -27,7 +33,8 @@ class RuleHandler:
         if not plans:
             return applied
         evaluation_event = to_event(event)
-        executor = ProductionExecutor(session, event.tenant_id, now)
+        executor = ProductionExecutor(session, event.tenant_id, now, cause=Cause.of(event),
+                                      max_cascade_depth=self.max_cascade_depth)
         for plan in plans:
             windowed = [rid for rid, rule in plan.by_id.items()
                         if isinstance(rule.temporal, ir.CountWithin | ir.Sustained)]

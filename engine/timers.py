@@ -61,14 +61,22 @@ def cancel(session: Session, tenant_id: int, key: str, now: datetime) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def fire_due(db: Database, clock: Clock, limit: int = 500) -> int:
-    """Fire every timer whose time has come (up to ``limit``); returns how many fired."""
+def fire_due(db: Database, clock: Clock, limit: int = 500, *,
+             tenant_id: int | None = None) -> int:
+    """Fire every timer whose time has come (up to ``limit``); returns how many fired.
+
+    With ``tenant_id``, only that tenant's timers, on ``clock`` (a sandbox tenant's own).
+    """
     now = clock.now()
     fired = 0
-    with db.write(None) as session:  # a system session: due timers of every tenant
+    # Without a tenant: a system session, due timers of every tenant.
+    with db.write(tenant_id) as session:
+        where = [_t.status == "armed", _t.fire_at <= now]
+        if tenant_id is not None:
+            where.append(_t.tenant_id == tenant_id)
         due = session.execute(
             select(_t.id, _t.tenant_id, _t.key, _t.fire_at, _t.payload)
-            .where(_t.status == "armed", _t.fire_at <= now)
+            .where(*where)
             .order_by(_t.fire_at, _t.id).limit(limit)
             .with_for_update(skip_locked=True)).all()
         for timer in due:

@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import event
 
-from engine import timers
+from engine import sandbox_clock, timers
 from engine.dispatch import (
     EventHandler,
     NullHandler,
@@ -42,7 +42,7 @@ from engine.dispatch import (
 from inventory import StockService
 from inventory.documents import take_due_snapshots
 from inventory.planning import REBALANCE_INTERVAL_SECONDS, PoolService
-from kernel.clock import Clock
+from kernel.clock import Clock, tenant_now
 from kernel.db import Database
 
 log = logging.getLogger("jxcflow.worker")
@@ -89,6 +89,8 @@ class Worker:
         snapshots = take_due_snapshots(self.db, self.clock.now())
         rebalanced = self.rebalance_if_due()
         fired = timers.fire_due(self.db, self.clock)
+        sandbox_fired, sandbox_released = sandbox_clock.catch_up(self.db, self.clock)
+        fired, released = fired + sandbox_fired, released + sandbox_released
         outcomes = self.drain()
         return {"released": released, "snapshots": snapshots, "rebalanced": rebalanced,
                 "fired": fired,
@@ -133,8 +135,9 @@ class Worker:
                 if row.next_attempt_at is not None and row.next_attempt_at > now:
                     waiting.add(key)
                     continue
+                # A sandbox tenant's events are handled on its own (advanced) time.
                 outcome = process_event(self.db, self.handler, row.tenant_id, row.id,
-                                        self.clock.now(), self.policy)
+                                        tenant_now(self.clock, row.tenant_id), self.policy)
                 outcomes[outcome] += 1
                 if outcome in (Outcome.RETRY, Outcome.BLOCKED):
                     waiting.add(key)
@@ -159,6 +162,7 @@ class Worker:
                         log.info("released %d expired holds", released)
                 self.rebalance_if_due()
                 fired = timers.fire_due(self.db, self.clock)
+                fired += sandbox_clock.catch_up(self.db, self.clock)[0]
                 outcomes = self.drain()
                 busy = bool(fired or outcomes[Outcome.DONE] or outcomes[Outcome.PARKED])
             except Exception:

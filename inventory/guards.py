@@ -16,6 +16,10 @@ from inventory.commands import Command, ReserveStock
 
 #: Request events a guard may block, by command.
 RESERVE_REQUESTED = "stock.reserve_requested"
+#: A sales order about to be confirmed (and its lines reserved).
+CONFIRM_REQUESTED = "sales_order.confirm_requested"
+#: A sales return about to be written.
+RETURN_REQUESTED = "sales_return.requested"
 
 
 class StockGuard(Protocol):
@@ -25,6 +29,17 @@ class StockGuard(Protocol):
               entities: dict[str, Any], now: datetime) -> None:
         """Return to let the command go on; raise a refusal (a DomainError) to stop it."""
         ...
+
+
+def check(guard: StockGuard | None, session: Session, tenant_id: int, event_type: str,
+          entities: dict[str, Any], now: datetime) -> None:
+    """Ask ``guard`` (if any) about a request inside the command's transaction.
+
+    Raises:
+        DomainError: the guard's refusal (it rolls the whole command back).
+    """
+    if guard is not None:
+        guard.check(session, tenant_id, event_type, entities, now)
 
 
 def request_event(command: Command) -> tuple[str, dict[str, Any]] | None:

@@ -23,7 +23,7 @@ from inventory.commands import (
 )
 from inventory.guards import StockGuard, request_event
 from inventory.models import Reservation
-from kernel.clock import Clock
+from kernel.clock import Clock, tenant_now
 from kernel.db import Database
 
 Handler = Callable[[Session, CommandContext, Any, datetime], dict[str, Any]]
@@ -61,7 +61,7 @@ class StockService:
             InventoryError: a refusal naming the balance, reservation or unknown name.
             IdempotencyKeyReused: the key was used before for a different request.
         """
-        now = self.clock.now()
+        now = tenant_now(self.clock, ctx.tenant_id)
         with self.db.write(ctx.tenant_id) as session:
             key = ctx.idempotency_key
             if key is not None:
@@ -83,9 +83,10 @@ class StockService:
         """Release holds whose time is up, one short transaction each; returns how many.
 
         Called by the worker on a schedule; commands also release their own SKU's expired
-        holds, so a late sweep never blocks a sale.
+        holds, so a late sweep never blocks a sale. With ``tenant_id``, only that tenant's
+        holds, on that tenant's time (a sandbox tenant's clock may run ahead).
         """
-        now = self.clock.now()
+        now = tenant_now(self.clock, tenant_id)
         with self.db.read(tenant_id) as session:
             due = session.execute(
                 select(Reservation.id, Reservation.tenant_id)

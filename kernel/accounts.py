@@ -26,15 +26,17 @@ from kernel.security import (
 _DUMMY_HASH = hash_password("not-a-real-password")
 
 
-def create_tenant(session: Session, code: str, name: str, now: datetime) -> Tenant:
-    """Create a company.
+def create_tenant(session: Session, code: str, name: str, now: datetime, *,
+                  is_sandbox: bool = False) -> Tenant:
+    """Create a company; a sandbox one tries rules on its own data and may move its clock.
 
     Raises:
         Conflict: the code is taken.
     """
     if session.scalar(select(Tenant).where(Tenant.code == code)) is not None:
         raise Conflict(kind="tenant", kind_zh="企业", key=code)
-    tenant = Tenant(code=code, name=name, created_at=now)
+    tenant = Tenant(code=code, name=name, created_at=now, is_sandbox=is_sandbox,
+                    clock_offset_seconds=0)
     session.add(tenant)
     session.flush()
     return tenant

@@ -44,3 +44,26 @@ class VirtualClock:
         with self._lock:
             self._now += delta
             return self._now
+
+
+class OffsetClock:
+    """Another clock, running ``offset`` ahead: a sandbox tenant's time."""
+
+    def __init__(self, base: Clock, offset: timedelta) -> None:
+        self.base = base
+        self.offset = offset
+
+    def now(self) -> datetime:
+        """The base clock's time plus the offset."""
+        return self.base.now() + self.offset
+
+
+def tenant_now(clock: Clock, tenant_id: int | None) -> datetime:
+    """The time of ``tenant_id`` on ``clock``: a clock that knows tenants (``now_for``, see
+    :class:`kernel.tenant_clock.TenantClocks`) answers per tenant; any other clock is one
+    time for all."""
+    now_for = getattr(clock, "now_for", None)
+    if tenant_id is None or now_for is None:
+        return clock.now()
+    moment: datetime = now_for(tenant_id)
+    return moment

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -51,6 +52,10 @@ class Tenant(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: A sandbox tenant tries rules on its own data and may move its own clock forward.
+    is_sandbox: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: How far a sandbox tenant's clock runs ahead of the product's clock (0 in production).
+    clock_offset_seconds: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class User(TenantScoped, Base):

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     pool_rebalance_interval_seconds: float = 900.0
     #: How far (yuan) order, receipt and invoice amounts of a line may differ in a three-way match.
     three_way_match_tolerance: Decimal = Decimal("1.00")
+    #: How many follow-up events (``emit event``) may chain from one business event before
+    #: the engine stops the chain with ``engine.cascade_too_deep``.
+    max_cascade_depth: int = 8
     #: Default locale for messages ("zh-CN" or "en").
     default_locale: str = "zh-CN"
 

@@ -9,13 +9,12 @@ from fastapi import FastAPI
 
 from dsl.errors import DslError
 from engine import Worker
-from engine.guards import GuardRunner
 from engine.rule_handler import RuleHandler
-from inventory import StockService
 from kernel.clock import Clock, SystemClock
 from kernel.db import Database, make_engine
 from kernel.errors import DomainError
 from kernel.settings import Settings, get_settings
+from kernel.tenant_clock import TenantClocks
 from studio import pages, problems, web
 from studio.guards import InputGuard
 from studio.openapi import openapi_with_problems
@@ -27,8 +26,9 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     """Build the app; tests pass their own database and clock."""
     settings = settings or get_settings()
     database = db or Database(make_engine(settings.database_url, settings))
-    the_clock = clock or SystemClock()
-    # The embedded worker runs the tenants' production rules on every committed event.
+    # Each tenant's time: the product's clock, a sandbox tenant's running ahead of it.
+    the_clock = TenantClocks(clock or SystemClock(), database)
+    # The embedded worker runs the tenants' production rules on each tenant's time.
     worker = Worker(database, the_clock, settings.sweep_interval_seconds,
                     handler=RuleHandler(),
                     rebalance_interval=settings.pool_rebalance_interval_seconds) \
@@ -50,8 +50,13 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     app.state.db = database
     app.state.settings = settings
     app.state.clock = the_clock
-    app.state.settings = settings
-    app.state.stock = StockService(database, the_clock, guard=GuardRunner())
+    # Each tenant's time: the product's clock, a sandbox tenant's running ahead of it.
+    the_clock = TenantClocks(clock or SystemClock(), database)
+    # The embedded worker runs the tenants' production rules on each tenant's time.
+    worker = Worker(database, the_clock, settings.sweep_interval_seconds,
+                    handler=RuleHandler(),
+                    rebalance_interval=settings.pool_rebalance_interval_seconds) \
+        if run_worker else None
     problems.install(app, _error_roots())
     app.add_middleware(InputGuard)
     app.openapi = lambda: openapi_with_problems(app)  # type: ignore[method-assign]

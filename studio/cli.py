@@ -77,7 +77,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
 
 #: Test-only hook: ``module:attribute`` of an EventHandler for `jxcflow worker` to use
 #: instead of the default (the exactly-once tests plug a stock-moving handler in here).
-#: Production never sets it; reaction rules will be the handler.
+#: Production never sets it: the tenants' reaction rules (engine.rule_handler) are the handler.
 TEST_HANDLER_ENV = "JXCFLOW_TEST_HANDLER"
 
 
@@ -95,14 +95,18 @@ def run_worker(
     import os
 
     from engine import Worker, queue_pg
-    from engine.dispatch import EventHandler, NullHandler, RetryPolicy, load_handler
+    from engine.dispatch import EventHandler, RetryPolicy, load_handler
+    from engine.rule_handler import RuleHandler
 
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("procrastinate").setLevel(logging.WARNING)
     settings = get_settings()
     spec = os.environ.get(TEST_HANDLER_ENV)
-    handler: EventHandler = load_handler(spec) if spec else NullHandler()
-    db, clock, policy = _db(), SystemClock(), RetryPolicy()
+    handler: EventHandler = load_handler(spec) if spec else RuleHandler()
+    from kernel.tenant_clock import TenantClocks
+
+    db, policy = _db(), RetryPolicy()
+    clock = TenantClocks(SystemClock(), db)  # sandbox tenants' timers fire on their time
     if settings.database_url.startswith("sqlite"):
         Worker(db, clock, settings.sweep_interval_seconds, handler=handler,
                policy=policy).serve_forever()
@@ -149,13 +153,17 @@ def demo(reset: bool = typer.Option(False, help="Delete the SQLite demo database
 
 
 @tenant_app.command("create")
-def tenant_create(code: str, name: str) -> None:
+def tenant_create(code: str, name: str, sandbox: bool = typer.Option(
+        False, "--sandbox", help="A sandbox tenant: tries rules on its own data and may move "
+                                 "its own clock (POST /api/v1/sandbox/clock/advance).")) -> None:
     """Create a tenant (company)."""
     db = _db()
     try:
         with db.write(None) as session:
-            tenant = accounts.create_tenant(session, code, name, SystemClock().now())
-            typer.echo(f"tenant {tenant.code} created (id {tenant.id})")
+            tenant = accounts.create_tenant(session, code, name, SystemClock().now(),
+                                            is_sandbox=sandbox)
+            kind = "sandbox tenant" if sandbox else "tenant"
+            typer.echo(f"{kind} {tenant.code} created (id {tenant.id})")
     except DomainError as exc:
         _fail(exc)
 

@@ -174,6 +174,12 @@ class InspectionIn(Strict):
     expected_weight_kg: Weight | None = None
 
 
+class ReturnCheckIn(InspectionIn):
+    """What came back from a subcontractor (外协回厂), checked at the dock; rules judge it."""
+
+    process: Literal["plating", "painting", "heat_treatment", "machining"]
+
+
 class FreezeIn(Strict):
     """Why a receipt is frozen."""
 

@@ -7,11 +7,9 @@ killed mid-way changes nothing twice.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -20,18 +18,11 @@ from sqlalchemy.orm import Session
 from engine import timers
 from engine.decision import Decision, PlannedAction
 from engine.dispatch import claim_effect
-from engine.executors.lines import target_lines
+from engine.executors import actions_documents, actions_stock
+from engine.executors.actions_events import Cause, emit_event
+from engine.executors.writes import ActionScope, json_safe
 from engine.models import InboxMessage, WindowState
-from inventory import (
-    CommandContext,
-    DocumentRef,
-    InventoryError,
-    Provenance,
-    ReleaseReservation,
-    ReserveStock,
-    reservations,
-)
-from inventory.documents import parties
+from kernel.errors import DomainError
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,45 +30,57 @@ class Applied:
     """What the executor did with one action."""
 
     action: PlannedAction
-    #: "applied", "already applied" (a redelivery) or "not supported yet".
+    #: "applied", "already applied" (a redelivery), "refused" (told to the admins in their
+    #: inbox), "stopped" (the cascade bound) or "not supported yet".
     outcome: str
 
 
-def _json_safe(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str))
+#: The default bound on follow-up events (``Settings.max_cascade_depth``).
+DEFAULT_MAX_CASCADE_DEPTH = 8
 
 
 class ProductionExecutor:
     """Applies decisions in the worker's transaction."""
 
-    def __init__(self, session: Session, tenant_id: int, now: datetime) -> None:
+    def __init__(self, session: Session, tenant_id: int, now: datetime, *,
+                 cause: Cause | None = None,
+                 max_cascade_depth: int = DEFAULT_MAX_CASCADE_DEPTH) -> None:
+        """Apply in ``session``; ``cause`` is the event being handled (for follow-ups)."""
         self.session, self.tenant_id, self.now = session, tenant_id, now
-        self._apply: dict[str, Callable[[PlannedAction], None]] = {
+        self.scope = ActionScope(session, tenant_id, now)
+        self.cause = cause
+        self.max_cascade_depth = max_cascade_depth
+        self._apply: dict[str, Callable[[PlannedAction], str | None]] = {
             "alert": self._inbox, "notify": self._inbox, "freeze": self._freeze,
-            "unfreeze": self._unfreeze, "arm_timer": self._arm, "cancel_timer": self._cancel,
-            "reserve": self._reserve, "release": self._release,
+            "unfreeze": self._freeze, "arm_timer": self._arm, "cancel_timer": self._cancel,
+            "reserve": self._reserve, "release": self._release, "set": self._set,
+            "create_document": self._create_document, "emit_event": self._emit,
         }
+
+    def _supports(self, action: PlannedAction) -> bool:
+        if action.kind in {"freeze", "unfreeze"}:
+            return action.arg("kind") in actions_documents.FREEZE_KINDS
+        return action.kind in self._apply
 
     def apply(self, decision: Decision) -> list[Applied]:
         """Apply every action once and save the short-window state that came with it."""
         done: list[Applied] = []
         for action in decision.actions:
             apply = self._apply.get(action.kind)
-            if apply is None:
-                # Connectors, documents and stock actions join with their issues; the action
-                # is recorded in the decision (provenance) but not applied yet.
+            if apply is None or not self._supports(action):
+                # Connectors (and freezing lots, channels, items, suppliers) join with their
+                # issues; the action is recorded in the decision but not applied yet.
                 done.append(Applied(action=action, outcome="not supported yet"))
                 continue
             if not claim_effect(self.session, action.provenance.effect_key, self.now):
                 done.append(Applied(action=action, outcome="already applied"))
                 continue
-            apply(action)
-            done.append(Applied(action=action, outcome="applied"))
+            done.append(Applied(action=action, outcome=apply(action) or "applied"))
         for rule_id, key, state in decision.windows:
             self._save_window(rule_id, key, state)
         return done
 
-    def _inbox(self, action: PlannedAction) -> None:
+    def _inbox(self, action: PlannedAction) -> str | None:
         prov = action.provenance
         for recipient in action.arg("recipients") or ["role:admin"]:
             self.session.add(InboxMessage(
@@ -85,91 +88,67 @@ class ProductionExecutor:
                 message=str(action.arg("message", "")), event_id=prov.event_id,
                 rule_id=prov.rule_id, rule_version=prov.version, rule_node=prov.node_id,
                 created_at=self.now))
+        return None
 
-    def _freeze(self, action: PlannedAction, freeze: bool = True) -> None:
-        kind = action.arg("kind")
-        target = action.arg("target")
-        if kind != "customer" or target is None:
-            raise NotImplementedError(f"freeze {kind} arrives with the documents issue")
-        reason = f"rule {action.provenance.rule_id} ({action.provenance.version[:12]})"
-        if freeze:
-            parties.freeze_customer(self.session, str(target), reason, self.now)
-        else:
-            parties.unfreeze_customer(self.session, str(target))
-
-    def _unfreeze(self, action: PlannedAction) -> None:
-        self._freeze(action, freeze=False)
-
-    def _context(self, action: PlannedAction) -> CommandContext:
-        prov = action.provenance
-        return CommandContext(
-            tenant_id=self.tenant_id, actor=f"rule:{prov.rule_id}",
-            provenance=Provenance(cause_event_id=prov.event_id, rule_version=prov.version,
-                                  rule_node=prov.node_id))
-
-    def _reserve(self, action: PlannedAction) -> None:
-        """Hold stock for each line (sku, warehouse, qty), all or none; ledger rows carry the
-        rule's provenance. A refusal does not fail the event: it becomes an alert."""
-        hold = action.arg("hold")
-        ttl = max(1, int(hold) // 1000) if hold else None
-        lines = target_lines(action.arg("target"))
-        try:
-            with self.session.begin_nested():  # all lines or none
-                for line in lines:
-                    reservations.reserve(self.session, self._context(action), ReserveStock(
-                        sku=str(line["sku"]), warehouse=str(line["warehouse"]),
-                        qty=Decimal(str(line["qty"])), ttl_seconds=ttl,
-                        document=_document(line)), self.now)
-        except (InventoryError, KeyError) as exc:
-            self._refused(action, exc)
-
-    def _release(self, action: PlannedAction) -> None:
-        """Release the holds of each line that names its reservation."""
+    def _guarded(self, apply: Callable[[ActionScope, PlannedAction], None],
+                 action: PlannedAction) -> str | None:
+        """Apply in a savepoint: a refusal undoes the action's writes and becomes an alert."""
         try:
             with self.session.begin_nested():
-                for line in target_lines(action.arg("target")):
-                    if line.get("reservation_id"):
-                        reservations.release(
-                            self.session, self._context(action),
-                            ReleaseReservation(reservation_id=str(line["reservation_id"])),
-                            self.now)
-        except InventoryError as exc:
-            self._refused(action, exc)
+                apply(self.scope, action)
+        except (DomainError, KeyError) as exc:  # a refusal of ours, or a missing field
+            self.scope.refused(action, exc)
+            return "refused"
+        return None
 
-    def _refused(self, action: PlannedAction, exc: Exception) -> None:
+    def _freeze(self, action: PlannedAction) -> str | None:
+        return self._guarded(actions_documents.freeze, action)
+
+    def _set(self, action: PlannedAction) -> str | None:
+        return self._guarded(actions_documents.set_field, action)
+
+    def _create_document(self, action: PlannedAction) -> str | None:
+        return self._guarded(actions_documents.create_document, action)
+
+    def _emit(self, action: PlannedAction) -> str | None:
         prov = action.provenance
-        reason = exc.render("zh-CN") if isinstance(exc, InventoryError) else f"缺少字段 {exc}"
-        self.session.add(InboxMessage(
-            tenant_id=self.tenant_id, kind="alert", recipient="role:admin",
-            message=f"规则 {prov.rule_id} 的 {action.kind} 未执行：{reason}",
-            event_id=prov.event_id, rule_id=prov.rule_id, rule_version=prov.version,
-            rule_node=prov.node_id, created_at=self.now))
+        cause = self.cause or Cause(event_id=prov.event_id, key=f"event:{prov.event_id}",
+                                    root_event_id=prov.event_id)
+        emitted = emit_event(self.scope, action, cause, self.max_cascade_depth)
+        return None if emitted else "stopped"
 
-    def _arm(self, action: PlannedAction) -> None:
+    def _reserve(self, action: PlannedAction) -> str | None:
+        """Hold stock for each line, all or none, with the rule's provenance on the ledger
+        rows; lines whose document holds them already are recorded as already done."""
+        return self._guarded(actions_stock.reserve, action)
+
+    def _release(self, action: PlannedAction) -> str | None:
+        """Release the holds of each line that names its reservation; a hold its document
+        already gave back is recorded as already done (see :mod:`actions_stock`)."""
+        return self._guarded(actions_stock.release, action)
+
+    def _arm(self, action: PlannedAction) -> str | None:
         rule_id, key = action.arg("rule_id"), action.arg("key")
         payload = {"rule_id": rule_id, "key": key, "version": action.provenance.version,
-                   "scope": _json_safe(action.arg("scope"))}
+                   "scope": json_safe(action.arg("scope"))}
         timers.arm(self.session, self.tenant_id, f"{rule_id}:{key}", action.arg("fire_at"),
                    payload, self.now)
+        return None
 
-    def _cancel(self, action: PlannedAction) -> None:
+    def _cancel(self, action: PlannedAction) -> str | None:
         timers.cancel(self.session, self.tenant_id,
                       f"{action.arg('rule_id')}:{action.arg('key')}", self.now)
+        return None
 
     def _save_window(self, rule_id: str, key: str, state: Any) -> None:
         row = self.session.scalar(select(WindowState).where(WindowState.rule_id == rule_id,
                                                             WindowState.key == key))
         if row is None:
             self.session.add(WindowState(tenant_id=self.tenant_id, rule_id=rule_id, key=key,
-                                         state=_json_safe(list(state)), updated_at=self.now))
+                                         state=json_safe(list(state)), updated_at=self.now))
         else:
-            row.state, row.updated_at = _json_safe(list(state)), self.now
+            row.state, row.updated_at = json_safe(list(state)), self.now
         self.session.flush()
-
-
-def _document(line: Mapping[str, Any]) -> DocumentRef | None:
-    ref = line.get("order_no") or line.get("order_id")
-    return DocumentRef(type="sales_order", ref=str(ref)) if ref else None
 
 
 def load_windows(session: Session, rule_ids: list[str]) -> dict[tuple[str, str], Any]:

@@ -170,6 +170,53 @@ def _freeze_action(session: Session, ctx: CommandContext, no: str, reason: str, 
     return {**view(session, doc), "event_id": event_id}
 
 
+def freeze_in(session: Session, ctx: CommandContext, no: str, reason: str, now: datetime
+              ) -> dict[str, Any]:
+    """Freeze receipt ``no`` inside the caller's transaction (a rule's ``freeze receipt``).
+
+    Raises:
+        UnknownDocument, InvalidTransition: no such receipt, or frozen/put away already.
+    """
+    return _freeze_action(session, ctx, no, reason, now)
+
+
+def inspect_recorded_in(session: Session, ctx: CommandContext, no: str, now: datetime
+                        ) -> dict[str, Any]:
+    """Pass receipt ``no``'s inspection on what was recorded for it (a rule's verdict),
+    inside the caller's transaction. The receipt's own check still runs: data outside
+    its tolerance freezes the receipt instead.
+
+    Raises:
+        UnknownDocument, InvalidTransition: no such receipt, or not a draft.
+    """
+    doc = find(session, Receipt, rc.DOCUMENT, no)
+    return _inspect(session, ctx, no, rc.Inspection(
+        is_scanned=doc.is_scanned, photo_count=doc.photo_count,
+        measured_weight_kg=doc.measured_weight_kg), now)
+
+
+def _report_return(session: Session, ctx: CommandContext, no: str, process: str,
+                   check: rc.Inspection, now: datetime) -> dict[str, Any]:
+    doc = find(session, Receipt, rc.DOCUMENT, no)
+    rc.transition(Status(doc.status), Action.INSPECT, doc.no)  # a draft, still to be judged
+    doc.is_scanned, doc.photo_count = check.is_scanned, check.photo_count
+    doc.measured_weight_kg = check.measured_weight_kg
+    if check.expected_weight_kg is not None:
+        doc.expected_weight_kg = check.expected_weight_kg
+    doc.updated_at = now
+    lines = _lines(session, doc)
+    payload = {**_base(session, ctx, doc, doc.status, doc.status),
+               "type": "subcontract.returned", "process": process,
+               "supplier": session.get_one(PurchaseOrder, doc.purchase_order_id).supplier,
+               "is_scanned": check.is_scanned, "photo_count": check.photo_count,
+               "measured_weight_kg": _s(check.measured_weight_kg),
+               "expected_weight_kg": _s(doc.expected_weight_kg),
+               "sku": lines[0][2].sku if lines else None}
+    event_id = emit(session, ctx, _key(doc), payload, now)
+    session.flush()
+    return {**view(session, doc), "event_id": event_id}
+
+
 def _release(session: Session, ctx: CommandContext, no: str, role: str | None, now: datetime
              ) -> dict[str, Any]:
     doc = find(session, Receipt, rc.DOCUMENT, no)
@@ -251,6 +298,19 @@ class ReceiptService:
         """
         return self.runner.write(ctx, "receipt.freeze", {"no": no, "reason": reason},
                                  lambda s, now: _freeze_action(s, ctx, no, reason, now))
+
+    def report_return(self, ctx: CommandContext, no: str, process: str,
+                      check: rc.Inspection) -> dict[str, Any]:
+        """Record what came back from a subcontractor (外协回厂: scan, photos, weight) on a
+        draft receipt and raise ``subcontract.returned``; the tenant's rules judge it
+        (freeze it, or pass its inspection). The receipt's status does not move here.
+
+        Raises:
+            UnknownDocument, InvalidTransition: no such receipt, or not a draft.
+        """
+        return self.runner.write(ctx, "receipt.report_return",
+                                 {"no": no, "process": process, "check": check},
+                                 lambda s, now: _report_return(s, ctx, no, process, check, now))
 
     def release(self, ctx: CommandContext, no: str, role: str | None) -> dict[str, Any]:
         """Lift a freeze; only a user with a quality role (quality or admin) may.

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from inventory import guarantees
+from inventory import guarantees, guards
 from inventory.commands import CommandContext
 from inventory.documents.errors import (
     DuplicateDocument,
@@ -34,7 +34,8 @@ from inventory.documents.errors import (
     UnknownDocument,
     document_context,
 )
-from kernel.clock import Clock
+from inventory.guards import StockGuard
+from kernel.clock import Clock, tenant_now
 from kernel.db import Database
 from kernel.types import to_milli
 
@@ -57,9 +58,16 @@ class DocumentRow(Protocol):
 class DocumentRunner:
     """Runs document actions, each in one write transaction, idempotent by key."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, guard: StockGuard | None = None) -> None:
+        """``guard`` is asked about confirms and returns inside their transaction."""
         self.db = db
         self.clock = clock
+        self.guard = guard
+
+    def check(self, session: Session, ctx: CommandContext, event_type: str,
+              entities: dict[str, Any], now: datetime) -> None:
+        """Let the guard rules refuse a request (raises their refusal)."""
+        guards.check(self.guard, session, ctx.tenant_id, event_type, entities, now)
 
     def write(self, ctx: CommandContext, command: str, request: Mapping[str, Any],
               work: Work) -> dict[str, Any]:
@@ -69,7 +77,7 @@ class DocumentRunner:
             IdempotencyKeyReused: the key was first used for a different request.
             DomainError: whatever ``work`` refuses; the whole transaction rolls back.
         """
-        now = self.clock.now()
+        now = tenant_now(self.clock, ctx.tenant_id)
         with self.db.write(ctx.tenant_id) as session:
             key = ctx.idempotency_key
             if key is not None:

@@ -121,4 +121,5 @@ class SalesOrderCancelled(_SalesOrderEvent):
 
     type: Literal["sales_order.cancelled"]
     released: list[str]
+    #: Every line with the hold it had (now released, consumed or lapsed).
     lines: list[SalesOrderLinePayload]

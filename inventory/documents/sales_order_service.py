@@ -44,6 +44,7 @@ from inventory.documents.runner import (
 )
 from inventory.documents.runner import qty as _s
 from inventory.documents.runner import when as _t
+from inventory.guards import CONFIRM_REQUESTED
 from inventory.lookup import item_by_sku, warehouse_by_code
 from inventory.models import Item, Warehouse
 from inventory.planning import pools
@@ -144,7 +145,8 @@ def _create(session: Session, ctx: CommandContext, new: NewSalesOrder, now: date
     return view(session, order)
 
 
-def _confirm(session: Session, ctx: CommandContext, no: str, now: datetime) -> dict[str, Any]:
+def _confirm(session: Session, ctx: CommandContext, no: str, now: datetime,
+             runner: DocumentRunner) -> dict[str, Any]:
     order = find(session, SalesOrder, so.DOCUMENT, no)
     old, new = advance(session, order, Status, so.transition, Action.CONFIRM, now)
     customer = session.get_one(Customer, order.customer_id)
@@ -155,6 +157,15 @@ def _confirm(session: Session, ctx: CommandContext, no: str, now: datetime) -> d
     ttl = order.hold_seconds if order.deposit_amount > 0 else None
     document = DocumentRef(type=so.DOCUMENT, ref=order.no)
     lines = lines_of(session, order)
+    runner.check(session, ctx, CONFIRM_REQUESTED, {
+        "order": {"id": order.no, "no": order.no, "customer_id": customer.code,
+                  "warehouse": warehouse.code, "deposit_amount": order.deposit_amount,
+                  "total_amount": sum((line.qty * line.unit_price for line, _ in lines),
+                                      Decimal("0.00")),
+                  "lines": [{"sku": item.sku, "qty": line.qty, "warehouse": warehouse.code}
+                            for line, item in lines]},
+        "customer": {"id": customer.code, "name": customer.name,
+                     "is_frozen": customer.is_frozen}}, now)
     # Lock order of guarantees: stock balances in ascending item id.
     for line, item in sorted(lines, key=lambda pair: (pair[1].id, pair[0].line_no)):
         held = reservations.reserve(session, ctx, ReserveStock(
@@ -271,7 +282,7 @@ class SalesOrderService:
             InsufficientStock: a line's SKU has not enough available stock.
         """
         return self.runner.write(ctx, "sales_order.confirm", {"no": no},
-                                 lambda s, now: _confirm(s, ctx, no, now))
+                                 lambda s, now: _confirm(s, ctx, no, now, self.runner))
 
     def cancel(self, ctx: CommandContext, no: str) -> dict[str, Any]:
         """Cancel an order and release what is still reserved.

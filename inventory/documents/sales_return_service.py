@@ -21,7 +21,13 @@ from inventory.documents.errors import (
     UnknownLine,
     document_context,
 )
-from inventory.documents.models import SalesOrder, SalesOrderLine, SalesReturn, SalesReturnLine
+from inventory.documents.models import (
+    Customer,
+    SalesOrder,
+    SalesOrderLine,
+    SalesReturn,
+    SalesReturnLine,
+)
 from inventory.documents.runner import (
     DocumentRunner,
     advance,
@@ -34,6 +40,7 @@ from inventory.documents.runner import (
 )
 from inventory.documents.runner import when as _t
 from inventory.documents.sales_order_service import lines_of
+from inventory.guards import RETURN_REQUESTED
 from inventory.lookup import warehouse_by_code
 from inventory.models import Item, Warehouse
 
@@ -114,11 +121,16 @@ def _base(session: Session, ctx: CommandContext, doc: SalesReturn, old: str, new
             "warehouse": session.get_one(Warehouse, doc.warehouse_id).code}
 
 
-def _create(session: Session, ctx: CommandContext, new: NewSalesReturn, now: datetime
-            ) -> dict[str, Any]:
+def _create(session: Session, ctx: CommandContext, new: NewSalesReturn, now: datetime,
+            runner: DocumentRunner) -> dict[str, Any]:
     if not new.lines:
         raise EmptyDocument(**document_context(sr.DOCUMENT))
     order = find(session, SalesOrder, so.DOCUMENT, new.sales_order_no)
+    runner.check(session, ctx, RETURN_REQUESTED, {
+        "sales_return": {"id": new.no, "no": new.no, "original_order_id": order.no,
+                         "is_original_order_found": True, "reason": str(new.reason),
+                         "note": new.note},
+        "customer": {"id": session.get_one(Customer, order.customer_id).code}}, now)
     warehouse_id = (warehouse_by_code(session, new.warehouse).id if new.warehouse
                     else order.warehouse_id)
     by_no = {line.line_no: (line, item) for line, item in lines_of(session, order)}
@@ -193,7 +205,7 @@ class SalesReturnService:
             UnknownLine, QuantityExceeded, EmptyDocument: lines that do not fit the order.
         """
         return self.runner.write(ctx, "sales_return.create", {"new": new},
-                                 lambda s, now: _create(s, ctx, new, now))
+                                 lambda s, now: _create(s, ctx, new, now, self.runner))
 
     def post(self, ctx: CommandContext, no: str) -> dict[str, Any]:
         """Receive the returned goods back into stock.

@@ -13,6 +13,7 @@ from inventory.documents.sales_return_service import SalesReturnService
 from inventory.documents.shipment_service import ShipmentService
 from inventory.documents.stocktake_service import StocktakeService
 from inventory.documents.transfer_service import TransferService
+from inventory.guards import StockGuard
 from kernel.clock import Clock
 from kernel.db import Database
 from kernel.settings import get_settings
@@ -28,9 +29,10 @@ def threshold_from_settings() -> ApprovalThreshold:
 class DocumentServices:
     """Every document service, sharing one database and clock."""
 
-    def __init__(self, db: Database, clock: Clock,
+    def __init__(self, db: Database, clock: Clock, guard: StockGuard | None = None,
                  threshold: ApprovalThreshold | None = None) -> None:
-        self.runner = DocumentRunner(db, clock)
+        """``guard`` (the engine's guard rules) may refuse confirms and returns."""
+        self.runner = DocumentRunner(db, clock, guard)
         threshold = threshold or threshold_from_settings()
         self.sales_orders = SalesOrderService(self.runner)
         self.purchase_orders = PurchaseOrderService(self.runner)

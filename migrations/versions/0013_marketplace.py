@@ -1,7 +1,7 @@
 """marketplace: trusted publishers, stored and installed packs, schema extensions
 
 Revision ID: 0013
-Revises: 0007
+Revises: 0010
 Create Date: 2026-11-23
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0013'
-down_revision: str | None = "0007"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

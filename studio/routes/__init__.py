@@ -18,6 +18,7 @@ from studio.routes import (
     replenishment,
     reservations,
     rule_versions,
+    sandbox,
     stock,
     stocktakes,
     supplier_invoices,
@@ -27,7 +28,7 @@ from studio.routes import (
 api_router = APIRouter(prefix="/api/v1")
 for module in (auth, catalog, stock, reservations, ledger, events, documents, transfers,
                adjustments, stocktakes, parties, inbox, channel_pools, supplier_invoices,
-               replenishment, packs, rule_versions):
+               replenishment, packs, rule_versions, sandbox):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]

@@ -15,11 +15,11 @@ No = Annotated[str, Path(min_length=1, max_length=40, description="The document 
 
 
 def get_documents(request: Request, db: DbDep, clock: ClockDep) -> DocumentServices:
-    """The document services on the application's database, clock and settings."""
+    """The document services on the application's database, clock, settings and guard rules."""
     settings: Settings = request.app.state.settings
     threshold = ApprovalThreshold(qty=settings.adjustment_approval_qty,
                                   value=settings.adjustment_approval_value)
-    return DocumentServices(db, clock, threshold)
+    return DocumentServices(db, clock, guard=request.app.state.guard, threshold=threshold)
 
 
 Docs = Annotated[DocumentServices, Depends(get_documents)]

@@ -48,6 +48,7 @@ from studio.schemas_documents import (
     PurchaseOrderOut,
     ReceiptCreate,
     ReceiptOut,
+    ReturnCheckIn,
     SalesOrderCreate,
     SalesOrderOut,
     SalesReturnCreate,
@@ -232,6 +233,15 @@ def inspect_receipt(no: No, body: InspectionIn, principal: StockWriter, docs: Do
                     key: IdempotencyKey = None) -> dict[str, Any]:
     """Record the inspection (scan, photos, weight); a failed one freezes the receipt."""
     return docs.receipts.inspect(context(principal, key), no, Inspection(**body.model_dump()))
+
+
+@router.post("/receipts/{no}/report-return", response_model=ReceiptOut)
+def report_return(no: No, body: ReturnCheckIn, principal: StockWriter, docs: Docs,
+                  key: IdempotencyKey = None) -> dict[str, Any]:
+    """Record a subcontract return's check (scan, photos, weight); the rules judge it."""
+    check = body.model_dump(exclude={"process"})
+    return docs.receipts.report_return(context(principal, key), no, body.process,
+                                       Inspection(**check))
 
 
 @router.post("/receipts/{no}/freeze", response_model=ReceiptOut)

@@ -24,6 +24,7 @@ from inventory.documents import shipment as sh
 from kernel.errors import DomainError, Forbidden
 from kernel.security import Permission, Principal
 from studio.deps import ClockDep, DbDep
+from studio.routes.document_deps import get_documents
 from studio.web.paging import PAGE_SIZE, PageInfo, query_base
 from studio.web.render import locale_of, render
 from studio.web.session import CsrfChecked, PagePrincipal
@@ -81,7 +82,7 @@ def documents(request: Request, principal: PagePrincipal, db: DbDep, clock: Cloc
               offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> HTMLResponse:
     """Documents of one type, newest first."""
     kind = KINDS[type]
-    rows, total = kind.service(DocumentServices(db, clock)).list(
+    rows, total = kind.service(get_documents(request, db, clock)).list(
         principal.tenant_id, None, offset, PAGE_SIZE)
     return render(request, "documents.html", principal, kinds=KINDS, type=type, rows=rows,
                   page=PageInfo(offset, total, len(rows)),
@@ -93,7 +94,7 @@ def document(request: Request, type: DocType, no: No, principal: PagePrincipal, 
              clock: ClockDep, error: str | None = None) -> HTMLResponse:
     """One document with the buttons its state allows."""
     kind = KINDS[type]
-    doc = kind.service(DocumentServices(db, clock)).get(principal.tenant_id, no)
+    doc = kind.service(get_documents(request, db, clock)).get(principal.tenant_id, no)
     actions = allowed_actions(kind, str(doc["status"])) \
         if Permission.STOCK_WRITE in principal.permissions else []
     return render(request, "document.html", principal, kind=kind, type=type, doc=doc,
@@ -114,7 +115,7 @@ def run_action(request: Request, type: DocType, no: No,
             raise Forbidden(permission=action)
         ctx = CommandContext(tenant_id=principal.tenant_id, actor=principal.actor,
                              idempotency_key=None)
-        runner(DocumentServices(db, clock), ctx, no, principal)
+        runner(get_documents(request, db, clock), ctx, no, principal)
     except DomainError as exc:
         return document(request, type, no, principal, db, clock,
                         error=exc.render(locale_of(request)))

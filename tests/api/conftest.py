@@ -227,12 +227,13 @@ TenantFactory = Callable[..., ApiTenant]
 
 
 def new_tenant(client: TestClient, db: Database, now: datetime,
-               roles: Sequence[str] = ALL_ROLES) -> ApiTenant:
+               roles: Sequence[str] = ALL_ROLES, *, is_sandbox: bool = False) -> ApiTenant:
     """Create a tenant with a user per role (username = role) and sign each one in."""
     code = f"api{uuid.uuid4().hex[:10]}"
     with mock.patch.object(accounts, "hash_password", lambda _password: _CHEAP_HASH), \
             db.write(None) as session:
-        tenant = accounts.create_tenant(session, code, "接口测试商贸", now)
+        tenant = accounts.create_tenant(session, code, "接口测试商贸", now,
+                                        is_sandbox=is_sandbox)
         for role in roles:
             accounts.create_user(session, tenant, role, role, PASSWORD, now)
         tenant_id = tenant.id

@@ -50,6 +50,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "ConfirmationCodeIn": {"code": "4711"},  # PUT /warehouses/{code}/confirmation-code
     "InspectionIn": {"is_scanned": True, "photo_count": 1},  # POST /receipts/{no}/inspect
     "FreezeIn": {"reason": "rule"},  # POST /receipts/{no}/freeze
+    "ReturnCheckIn": {"process": "plating", "is_scanned": True,
+                      "photo_count": 1},  # POST /receipts/{no}/report-return
     "ShipIn": {"confirmation_code": "4711", "tracking_no": "SF1"},  # POST /shipments/{no}/ship
     "InstallIn": {},  # POST /packs/{pack_id}/install
     "UpgradeIn": {},  # POST /packs/{pack_id}/upgrade
