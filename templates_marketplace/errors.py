@@ -38,13 +38,17 @@ class PackInvalid(PackError):
     template_en = "Pack {pack} has {count} broken part(s): {details_en}"
     template_zh = "模板包 {pack} 有 {count} 处错误：{details_zh}"
 
-    def __init__(self, pack: str, problems: list[PartProblem]) -> None:
-        self.problems = problems
-        super().__init__(
-            pack=pack, count=len(problems),
-            details_en="; ".join(p.render("en") for p in problems),
-            details_zh="；".join(p.render("zh") for p in problems),
-        )
+    #: Every broken part (set by :meth:`listing`).
+    problems: list[PartProblem]
+
+    @classmethod
+    def listing(cls, pack: str, problems: list[PartProblem]) -> PackInvalid:
+        """The error for ``pack`` with every problem in its message."""
+        error = cls(pack=pack, count=len(problems),
+                    details_en="; ".join(p.render("en") for p in problems),
+                    details_zh="；".join(p.render("zh") for p in problems))
+        error.problems = problems
+        return error
 
 
 class PackArchiveUnsafe(PackError):

@@ -91,7 +91,7 @@ def validate(files: dict[str, bytes], extra_events: Iterable[EventType] = ()) ->
     content = {p: b for p, b in files.items() if p != SIGNATURE}
     problems: list[PartProblem] = []
     if MANIFEST not in content:
-        raise PackInvalid("?", [PartProblem(MANIFEST, "pack.manifest_missing",
+        raise PackInvalid.listing("?", [PartProblem(MANIFEST, "pack.manifest_missing",
                                             "the pack has no pack.toml", "缺少 pack.toml")])
     manifest, manifest_problems = read_manifest(content[MANIFEST])
     problems.extend(manifest_problems)
@@ -105,7 +105,7 @@ def validate(files: dict[str, bytes], extra_events: Iterable[EventType] = ()) ->
                                     f"needs jxcflow {manifest.jxcflow}",
                                     f"需要 jxcflow {manifest.jxcflow}"))
     if problems or manifest is None:
-        raise PackInvalid(manifest.id if manifest else raw_id(content[MANIFEST]), problems)
+        raise PackInvalid.listing(manifest.id if manifest else raw_id(content[MANIFEST]), problems)
     return Pack(manifest=manifest, parts=parts, files=content, signature=signature)
 
 
