@@ -50,13 +50,9 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     app.state.db = database
     app.state.settings = settings
     app.state.clock = the_clock
-    # Each tenant's time: the product's clock, a sandbox tenant's running ahead of it.
-    the_clock = TenantClocks(clock or SystemClock(), database)
-    # The embedded worker runs the tenants' production rules on each tenant's time.
-    worker = Worker(database, the_clock, settings.sweep_interval_seconds,
-                    handler=RuleHandler(),
-                    rebalance_interval=settings.pool_rebalance_interval_seconds) \
-        if run_worker else None
+    #: Guard rules, one compiled-plan cache for stock commands and documents alike.
+    app.state.guard = GuardRunner()
+    app.state.stock = StockService(database, the_clock, guard=app.state.guard)
     problems.install(app, _error_roots())
     app.add_middleware(InputGuard)
     app.openapi = lambda: openapi_with_problems(app)  # type: ignore[method-assign]
