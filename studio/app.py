@@ -9,7 +9,9 @@ from fastapi import FastAPI
 
 from dsl.errors import DslError
 from engine import Worker
+from engine.guards import GuardRunner
 from engine.rule_handler import RuleHandler
+from inventory import StockService
 from kernel.clock import Clock, SystemClock
 from kernel.db import Database, make_engine
 from kernel.errors import DomainError
