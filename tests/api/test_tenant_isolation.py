@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from inventory.documents import take_due_snapshots
 from tests.api.conftest import API, ApiTenant, TenantFactory, assert_problem
 
 #: Path parameter name → which of a tenant's values it takes. Add a row for every new one.
@@ -27,6 +28,9 @@ PATH_PARAMETERS: dict[str, str] = {
     "token_id": "token_id",  # /api-tokens/{token_id}
     "no": "document_no",  # /sales-orders/{no}, /purchase-orders/{no}, /receipts/{no}, …
     "event_id": "event_id",  # /events/{event_id}/retry
+    "customer": "customer",  # /customers/{customer}/freeze, /customers/{customer}/unfreeze
+    "supplier": "supplier",  # /suppliers/{supplier}, /suppliers/{supplier}/qualifications
+    "snapshot_id": "snapshot_id",  # /shift-snapshots/{snapshot_id}
 }
 
 #: Request body schema (components/schemas name) → a valid body. Add a row for every new one.
@@ -36,6 +40,14 @@ BODIES: dict[str, dict[str, Any]] = {
     "InspectionIn": {"is_scanned": True, "photo_count": 1},  # POST /receipts/{no}/inspect
     "FreezeIn": {"reason": "rule"},  # POST /receipts/{no}/freeze
     "ShipIn": {"confirmation_code": "4711", "tracking_no": "SF1"},  # POST /shipments/{no}/ship
+    "RejectIn": {"reason": "no"},  # POST /adjustments/{no}/reject
+    # POST /stocktakes/{no}/counts: B's SKU (A's stocktake is not found before it is read)
+    "CountsIn": {"counts": [{"sku": "B-SKU-1", "counted_qty": "39"}]},
+    "StocktakePostIn": {"photo_refs": ["sheet-1.jpg"]},  # POST /stocktakes/{no}/post
+    "CustomerFreezeIn": {"reason": "overdue"},  # POST /customers/{customer}/freeze
+    # POST /suppliers/{supplier}/qualifications
+    "QualificationIn": {"kind": "business_licence", "number": "91330100", "expiry_date":
+                        "2030-01-01"},
 }
 
 
@@ -52,6 +64,9 @@ class Owned:
     token_name: str
     document_no: str
     event_id: str
+    customer: str
+    supplier: str
+    snapshot_id: int
 
     def value(self, kind: str) -> str:
         """The value of ``kind`` as it goes into a URL."""
@@ -90,9 +105,23 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
     tenant._created("/shipments", {"sales_order_no": no, "no": no})
     tenant._created("/sales-returns", {"sales_order_no": no, "no": no, "reason": "other",
                                        "lines": [{"order_line_no": 1, "qty": "1"}]})
+    tenant.warehouse(f"{tag}-WH-3")
+    tenant._created("/transfers", {"from_warehouse": warehouse, "to_warehouse": f"{tag}-WH-3",
+                                   "no": no, "lines": [{"sku": sku, "qty": "1"}]})
+    tenant._created("/adjustments", {"warehouse": warehouse, "reason": "found", "no": no,
+                                     "photo_refs": ["p.jpg"], "lines": [{"sku": sku,
+                                                                         "qty": "1"}]})
+    tenant._created("/stocktakes", {"warehouse": warehouse, "no": no})
+    tenant._created("/suppliers", {"code": f"{tag}-SUP", "name": f"{tag} 供应商"})
+    clock = tenant.client.app.state.clock  # type: ignore[attr-defined]
+    tenant._created("/shifts", {"warehouse": warehouse, "name": "day", "timezone": "UTC",
+                                "end_time": clock.now().strftime("%H:%M")})
+    take_due_snapshots(tenant.db, clock.now())
+    snapshot_id = tenant.get("/shift-snapshots").json()["items"][0]["id"]
     return Owned(sku=sku, warehouse=warehouse, bin=bin_code, reservation_id=reservation["id"],
                  entry_id=received["entries"][0]["id"], token_id=token["id"],
-                 token_name=token_name, document_no=no, event_id=received["event_id"])
+                 token_name=token_name, document_no=no, event_id=received["event_id"],
+                 customer=f"{tag}-C", supplier=f"{tag}-SUP", snapshot_id=snapshot_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,12 +265,6 @@ FOREIGN_BODIES = [
     pytest.param("/stock/transfers", {"sku": "{b.sku}", "from_warehouse": "{b.warehouse}",
                                       "to_warehouse": "{a.warehouse}"},
                  "inventory.unknown_warehouse", id="transfer into A's warehouse"),
-    pytest.param("/stock/adjustments", {"sku": "{a.sku}", "warehouse": "{b.warehouse}",
-                                        "reason": "盘盈"},
-                 "inventory.unknown_item", id="adjustment of A's SKU"),
-    pytest.param("/stock/adjustments", {"sku": "{b.sku}", "warehouse": "{a.warehouse}",
-                                        "reason": "盘盈"},
-                 "inventory.unknown_warehouse", id="adjustment in A's warehouse"),
     pytest.param("/reservations", {"sku": "{a.sku}", "warehouse": "{b.warehouse}"},
                  "inventory.unknown_item", id="reservation of A's SKU"),
     pytest.param("/reservations", {"sku": "{b.sku}", "warehouse": "{a.warehouse}"},
