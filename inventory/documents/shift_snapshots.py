@@ -55,7 +55,7 @@ def create_shift(session: Session, tenant_id: int, warehouse: str, name: str, en
         raise InvalidInput(field="end_time", reason="must be HH:MM", reason_zh="格式须为 HH:MM")
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise InvalidInput(field="timezone", reason="unknown time zone",
                            reason_zh="未知时区") from exc
     row = Shift(tenant_id=tenant_id, warehouse_id=warehouse_by_code(session, warehouse).id,
@@ -106,14 +106,14 @@ def _take(session: Session, shift: Shift, end: datetime, now: datetime) -> bool:
         .order_by(ShiftSnapshot.shift_end_at.desc(), ShiftSnapshot.id.desc()).limit(1))
     before: dict[int, Decimal] = {}
     if previous_id is not None:
-        before = dict(session.execute(select(ShiftSnapshotLine.item_id, ShiftSnapshotLine.on_hand)
-                                      .where(ShiftSnapshotLine.snapshot_id == previous_id))
-                      .tuples())
+        before = {item_id: qty for item_id, qty in session.execute(
+            select(ShiftSnapshotLine.item_id, ShiftSnapshotLine.on_hand)
+            .where(ShiftSnapshotLine.snapshot_id == previous_id))}
     flagged = []
     rows = session.execute(select(Item.id, Item.sku, StockBalance.on_hand)
                            .join(StockBalance, StockBalance.item_id == Item.id)
                            .where(StockBalance.warehouse_id == shift.warehouse_id)
-                           .order_by(Item.sku)).tuples()
+                           .order_by(Item.sku)).all()
     for item_id, sku, on_hand in rows:
         previous = before.get(item_id, Decimal("0.000")) if previous_id is not None else None
         flag = is_flagged(previous, on_hand)

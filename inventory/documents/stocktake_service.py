@@ -142,10 +142,10 @@ def _create(session: Session, ctx: CommandContext, new: NewStocktake, now: datet
                     status=Status.COUNTING.value, scope=new.scope.value, note=new.note,
                     created_by=ctx.actor, created_at=now, updated_at=now)
     insert_header(session, doc, st.DOCUMENT, "ST", new.no, now)
-    on_hand = dict(session.execute(
+    on_hand = {item_id: qty for item_id, qty in session.execute(
         select(StockBalance.item_id, StockBalance.on_hand)
         .where(StockBalance.warehouse_id == warehouse.id,
-               StockBalance.item_id.in_([i.id for i in items]))).tuples())
+               StockBalance.item_id.in_([i.id for i in items])))}
     for number, item in enumerate(items, start=1):
         session.add(StocktakeLine(tenant_id=ctx.tenant_id, stocktake_id=doc.id, line_no=number,
                                   item_id=item.id,

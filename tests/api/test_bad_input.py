@@ -35,7 +35,6 @@ VALID: dict[str, dict[str, Any]] = {
     "/stock/shipments": {"sku": "ITEM-1", "warehouse": "WH-1", "qty": "5"},
     "/stock/transfers": {"sku": "ITEM-1", "from_warehouse": "WH-1", "to_warehouse": "WH-2",
                          "qty": "5"},
-    "/stock/adjustments": {"sku": "ITEM-1", "warehouse": "WH-1", "qty": "5", "reason": "盘盈"},
     "/reservations": {"sku": "ITEM-1", "warehouse": "WH-1", "qty": "5"},
 }
 COMMANDS = list(VALID)
@@ -105,10 +104,7 @@ def warehouse(code: str) -> Callable[[str, str], Request]:
 
 
 def negative(path: str, token: str) -> Request:
-    # Adjustments take signed quantities by design; a negative one is refused only when it
-    # removes more than is on hand (100), which is the refusal this row then checks.
-    value = "-1000" if path == "/stock/adjustments" else "-5"
-    return as_json({**VALID[path], "qty": value}, token)
+    return as_json({**VALID[path], "qty": "-5"}, token)
 
 
 def malformed_json(path: str, token: str) -> Request:
@@ -137,9 +133,9 @@ def no_token(path: str, _token: str) -> Request:
 #: (case, expected status, expected code); ``None`` status means "any 4xx".
 BAD_INPUTS = [
     pytest.param(negative, 422, "request.invalid",
-                 id="negative qty"),  # pydantic's gt=0 (adjustments: see below)
+                 id="negative qty"),  # pydantic's gt=0
     pytest.param(qty("0"), 422, None,
-                 id="zero qty"),  # request.invalid, or inventory.invalid_quantity for signed
+                 id="zero qty"),  # request.invalid
     pytest.param(qty(1e30), 422, "request.invalid",
                  id="qty 1e30"),  # above the 10^12 ceiling, as a JSON number
     pytest.param(qty("1e30"), 422, "request.invalid",
@@ -180,8 +176,6 @@ BAD_INPUTS = [
 @pytest.mark.parametrize(("case", "status", "code"), BAD_INPUTS)
 def test_bad_input_is_a_bilingual_problem_and_changes_nothing(shop, path, case, status, code):
     before = shop.tenant.snapshot(), shop.other.snapshot()
-    if case is negative and path == "/stock/adjustments":
-        status, code = 409, "inventory.insufficient_stock"
     request = case(path, shop.tenant.tokens["warehouse"])
     response = shop.client.post(API + path, content=request.content, headers=request.headers)
     assert 400 <= response.status_code < 500, response.text
@@ -317,8 +311,6 @@ NUL_REQUESTS = [
                  id="NUL in a lot number"),
     pytest.param("POST", "/stock/shipments", {"reservation_id": "r\x00"},  # a lookup key
                  id="NUL in a reservation id"),
-    pytest.param("POST", "/stock/adjustments", {"reason": "盘\x00盈"},  # written to the ledger
-                 id="NUL in an adjustment reason"),
     pytest.param("GET", "/items/A%00B", None,  # a path parameter
                  id="NUL in a SKU in the path"),
     pytest.param("GET", "/items?q=%00", None,  # an ILIKE search

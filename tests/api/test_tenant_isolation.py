@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from inventory.documents import take_due_snapshots
 from templates_marketplace import builtin, new_private_key, pack_bytes, public_key_of, sign
 from tests.api.conftest import API, ApiTenant, TenantFactory, assert_problem
 
@@ -33,6 +34,9 @@ PATH_PARAMETERS: dict[str, str] = {
     "channel": "channel",  # /channels/{channel}, /channels/{channel}/pools/{code}/{sku}, …
     "run_id": "run_id",  # /channel-pools/rebalance-runs/{run_id}
     "version_id": "rule_version_id",  # /rule-versions/{version_id}/approve
+    "customer": "customer",  # /customers/{customer}/freeze, /customers/{customer}/unfreeze
+    "supplier": "supplier",  # /suppliers/{supplier}, /suppliers/{supplier}/qualifications
+    "snapshot_id": "snapshot_id",  # /shift-snapshots/{snapshot_id}
 }
 
 #: A small valid rule file for the rule-version rows.
@@ -58,6 +62,14 @@ BODIES: dict[str, dict[str, Any]] = {
     "PauseIn": {"reason": "rule"},  # POST /channels/{channel}/pause
     "PoolSettingIn": {"target_qty": "5", "threshold_qty": "1"},  # PUT …/pools/{code}/{sku}
     "RuleVersionSubmit": {"name": "iso_rules", "source": RULE_SOURCE},  # POST /rule-versions
+    "RejectIn": {"reason": "no"},  # POST /adjustments/{no}/reject
+    # POST /stocktakes/{no}/counts: B's SKU (A's stocktake is not found before it is read)
+    "CountsIn": {"counts": [{"sku": "B-SKU-1", "counted_qty": "39"}]},
+    "StocktakePostIn": {"photo_refs": ["sheet-1.jpg"]},  # POST /stocktakes/{no}/post
+    "CustomerFreezeIn": {"reason": "overdue"},  # POST /customers/{customer}/freeze
+    # POST /suppliers/{supplier}/qualifications
+    "QualificationIn": {"kind": "business_licence", "number": "91330100", "expiry_date":
+                        "2030-01-01"},
 }
 
 
@@ -78,6 +90,9 @@ class Owned:
     channel: str
     run_id: int
     rule_version_id: int
+    customer: str
+    supplier: str
+    snapshot_id: int
 
     def value(self, kind: str) -> str:
         """The value of ``kind`` as it goes into a URL."""
@@ -132,11 +147,25 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
         "sku": sku, "warehouse": warehouse, "mode": "static", "supplier": "S",
         "lead_time_days": 2, "reorder_point": "100"}, headers=tenant.headers())
     tenant._created("/replenishment/suggestions/run", {})
+    tenant.warehouse(f"{tag}-WH-3")
+    tenant._created("/transfers", {"from_warehouse": warehouse, "to_warehouse": f"{tag}-WH-3",
+                                   "no": no, "lines": [{"sku": sku, "qty": "1"}]})
+    tenant._created("/adjustments", {"warehouse": warehouse, "reason": "found", "no": no,
+                                     "photo_refs": ["p.jpg"], "lines": [{"sku": sku,
+                                                                         "qty": "1"}]})
+    tenant._created("/stocktakes", {"warehouse": warehouse, "no": no})
+    tenant._created("/suppliers", {"code": f"{tag}-SUP", "name": f"{tag} 供应商"})
+    clock = tenant.client.app.state.clock  # type: ignore[attr-defined]
+    tenant._created("/shifts", {"warehouse": warehouse, "name": "day", "timezone": "UTC",
+                                "end_time": clock.now().strftime("%H:%M")})
+    take_due_snapshots(tenant.db, clock.now())
+    snapshot_id = tenant.get("/shift-snapshots").json()["items"][0]["id"]
     return Owned(channel=channel, run_id=run["id"], sku=sku, warehouse=warehouse, bin=bin_code,
                  reservation_id=reservation["id"], pack_id=pack_id,
                  entry_id=received["entries"][0]["id"], token_id=token["id"],
                  token_name=token_name, document_no=no, event_id=received["event_id"],
-                 rule_version_id=version["id"])
+                 rule_version_id=version["id"], customer=f"{tag}-C", supplier=f"{tag}-SUP",
+                 snapshot_id=snapshot_id)
 
 
 def add_private_pack(tenant: ApiTenant, tag: str) -> str:
@@ -302,12 +331,6 @@ FOREIGN_BODIES = [
     pytest.param("/stock/transfers", {"sku": "{b.sku}", "from_warehouse": "{b.warehouse}",
                                       "to_warehouse": "{a.warehouse}"},
                  "inventory.unknown_warehouse", id="transfer into A's warehouse"),
-    pytest.param("/stock/adjustments", {"sku": "{a.sku}", "warehouse": "{b.warehouse}",
-                                        "reason": "盘盈"},
-                 "inventory.unknown_item", id="adjustment of A's SKU"),
-    pytest.param("/stock/adjustments", {"sku": "{b.sku}", "warehouse": "{a.warehouse}",
-                                        "reason": "盘盈"},
-                 "inventory.unknown_warehouse", id="adjustment in A's warehouse"),
     pytest.param("/reservations", {"sku": "{a.sku}", "warehouse": "{b.warehouse}"},
                  "inventory.unknown_item", id="reservation of A's SKU"),
     pytest.param("/reservations", {"sku": "{b.sku}", "warehouse": "{a.warehouse}"},
