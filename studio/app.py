@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from connectors import ConnectorRuntime, SecretBox, SubscribingHandler
 from dsl.errors import DslError
 from engine import Worker
 from engine.guards import GuardRunner
@@ -27,15 +28,22 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     settings = settings or get_settings()
     database = db or Database(make_engine(settings.database_url, settings))
     the_clock = clock or SystemClock()
+    box = SecretBox(settings.secret_key.get_secret_value())
     worker = Worker(database, the_clock, settings.sweep_interval_seconds) if run_worker else None
+    # Embedded mode: the connectors (deliveries, MQTT links) run beside the in-process worker.
+    runtime = ConnectorRuntime(database, the_clock, box) if run_worker else None
+    if worker:
+        worker.handler = SubscribingHandler(worker.handler)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if worker:
+        if worker and runtime:
+            runtime.start()
             worker.start()
         yield
-        if worker:
+        if worker and runtime:
             worker.stop()
+            runtime.stop()
 
     app = FastAPI(
         title="jxcflow", version="0.1.0", lifespan=lifespan,
@@ -44,6 +52,7 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     )
     app.state.db = database
     app.state.clock = the_clock
+    app.state.secret_box = box
     app.state.stock = StockService(database, the_clock, guard=GuardRunner())
     problems.install(app, _error_roots())
     app.add_middleware(InputGuard)

@@ -92,6 +92,7 @@ def run_worker(
     """
     import os
 
+    from connectors import ConnectorRuntime, SecretBox, SubscribingHandler
     from engine import Worker, queue_pg
     from engine.dispatch import EventHandler, NullHandler, RetryPolicy, load_handler
 
@@ -101,12 +102,20 @@ def run_worker(
     spec = os.environ.get(TEST_HANDLER_ENV)
     handler: EventHandler = load_handler(spec) if spec else NullHandler()
     db, clock, policy = _db(), SystemClock(), RetryPolicy()
-    if settings.database_url.startswith("sqlite"):
-        Worker(db, clock, settings.sweep_interval_seconds, handler=handler,
-               policy=policy).serve_forever()
-        return
-    queue_pg.run(settings.database_url, db, handler, clock, policy, concurrency=concurrency,
-                 heartbeat_seconds=heartbeat, sweep_seconds=settings.sweep_interval_seconds)
+    # Connectors live in the worker process: outbound deliveries and the MQTT links.
+    handler = SubscribingHandler(handler)
+    runtime = ConnectorRuntime(db, clock, SecretBox(settings.secret_key.get_secret_value()))
+    runtime.start()
+    try:
+        if settings.database_url.startswith("sqlite"):
+            Worker(db, clock, settings.sweep_interval_seconds, handler=handler,
+                   policy=policy).serve_forever()
+            return
+        queue_pg.run(settings.database_url, db, handler, clock, policy,
+                     concurrency=concurrency, heartbeat_seconds=heartbeat,
+                     sweep_seconds=settings.sweep_interval_seconds)
+    finally:
+        runtime.stop()
 
 
 @app.command()

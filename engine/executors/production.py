@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from engine import timers
 from engine.decision import Decision, PlannedAction
 from engine.dispatch import claim_effect
+from engine.executors import outbound
 from engine.executors.lines import target_lines
 from engine.models import InboxMessage, WindowState
 from inventory import (
@@ -57,6 +58,8 @@ class ProductionExecutor:
             "unfreeze": self._unfreeze, "arm_timer": self._arm, "cancel_timer": self._cancel,
             "reserve": self._reserve, "release": self._release,
         }
+        # call webhook / publish mqtt / http call: handed to the connectors' port, if set.
+        self._apply.update(outbound.appliers(session, tenant_id, now))
 
     def apply(self, decision: Decision) -> list[Applied]:
         """Apply every action once and save the short-window state that came with it."""

@@ -7,8 +7,11 @@ from fastapi import APIRouter
 from studio.routes import (
     auth,
     catalog,
+    connector_deliveries,
+    connectors,
     documents,
     events,
+    hooks,
     inbox,
     ledger,
     reservations,
@@ -16,7 +19,8 @@ from studio.routes import (
 )
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, catalog, stock, reservations, ledger, events, documents, inbox):
+for module in (auth, catalog, stock, reservations, ledger, events, documents, inbox,
+               connectors, connector_deliveries, hooks):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]
