@@ -22,8 +22,9 @@ demo: $(STAMP)  ## install, migrate, load the demo tenant, serve on http://127.0
 
 test: $(STAMP)  ## the whole suite on SQLite and PostgreSQL
 	./scripts/ensure-postgres.sh
+	./scripts/ensure-mosquitto.sh
 	$(BIN)/lint-imports
-	$(BIN)/mypy kernel dsl inventory engine studio
+	$(BIN)/mypy kernel dsl inventory engine connectors studio
 	$(BIN)/pytest -n 2 -q
 
 test-fast: $(STAMP)
@@ -34,6 +35,8 @@ bench: $(STAMP)  ## benchmarks (not part of make test)
 	$(BIN)/python -m bench.bench_core
 	$(BIN)/python -m bench.bench_dsl
 	$(BIN)/python -m bench.bench_engine
+	./scripts/ensure-mosquitto.sh
+	$(BIN)/python -m bench.bench_connectors
 
 soak: $(STAMP)  ## long soak runs (10,000 events, kill -9 workers), not part of make test
 	./scripts/ensure-postgres.sh

@@ -66,6 +66,8 @@ class MqttLink:
                    InboundMap(sub["mapping"]))
             for sub in spec.config.get("subscriptions", [])]
         self.connected = threading.Event()
+        #: Set once the broker acknowledged our subscriptions (SUBACK) on this connection.
+        self.subscribed = threading.Event()
         self.received = 0  # messages committed as events (for tests and the bench)
         self.client = paho.Client(CallbackAPIVersion.VERSION2,
                                   client_id=f"jxcflow-{spec.public_id}", clean_session=False,
@@ -83,6 +85,7 @@ class MqttLink:
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
+        self.client.on_subscribe = self._on_subscribe
 
     def start(self) -> None:
         """Connect in the background; paho keeps reconnecting until :meth:`stop`."""
@@ -120,9 +123,14 @@ class MqttLink:
         log.info("MQTT connector %s connected to %s:%s", self.spec.connector_id, self.host,
                  self.port)
 
+    def _on_subscribe(self, _client: paho.Client, _userdata: Any, _mid: int, _codes: Any,
+                      _properties: Any) -> None:
+        self.subscribed.set()
+
     def _on_disconnect(self, _client: paho.Client, _userdata: Any, _flags: Any, reason: Any,
                        _properties: Any) -> None:
         self.connected.clear()
+        self.subscribed.clear()
         log.info("MQTT connector %s disconnected (%s); reconnecting with backoff",
                  self.spec.connector_id, reason)
 

@@ -110,3 +110,94 @@ def receiver(tmp_path: Path) -> Iterator[Callable[..., Receiver]]:
         r.process.wait(timeout=10)
         if r.process.stdout is not None:
             r.process.stdout.close()
+
+
+SCRIPTS = Path(__file__).parents[3] / "scripts"
+
+
+@pytest.fixture(scope="session")
+def mosquitto_installed() -> str:
+    """Mosquitto and its clients are installed (and the machine's broker runs on 1883)."""
+    subprocess.run([str(SCRIPTS / "ensure-mosquitto.sh")], check=True)
+    import shutil
+
+    found = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+    assert Path(found).exists(), "mosquitto is not installed"
+    return found
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Broker:
+    """A Mosquitto of the test's own (free port, temp config and persistence directory), so
+    restarting it disturbs nothing else on the machine."""
+
+    def __init__(self, binary: str, directory: Path) -> None:
+        self.binary, self.port = binary, free_port()
+        import getpass
+
+        self.config = directory / "mosquitto.conf"
+        self.config.write_text(
+            f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
+            f"persistence_location {directory}/\nmax_queued_messages 100000\n"
+            "max_inflight_messages 100\nlog_dest none\n"
+            # Run as root, Mosquitto would drop to the "mosquitto" user, who cannot write
+            # its persistence file in pytest's private temp directory: stay who we are.
+            f"user {getpass.getuser()}\n")
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start and wait until the port answers."""
+        import socket
+        import time
+
+        self.process = subprocess.Popen([self.binary, "-c", str(self.config)])
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)  # waiting for another process to listen, not for our code
+        raise RuntimeError("mosquitto did not start")
+
+    def stop(self) -> None:
+        """SIGTERM: Mosquitto saves its sessions and queued messages, then exits."""
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    @property
+    def url(self) -> str:
+        """The connector endpoint."""
+        return f"mqtt://127.0.0.1:{self.port}"
+
+
+@pytest.fixture
+def broker(mosquitto_installed: str, tmp_path: Path) -> Iterator[Broker]:
+    """A running Mosquitto of this test's own."""
+    found = Broker(mosquitto_installed, tmp_path)
+    found.start()
+    yield found
+    found.stop()
+
+
+def wait_until(condition: Callable[[], Any], seconds: float = 20.0) -> Any:
+    """Poll ``condition`` until it is truthy: for messages crossing real processes."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"not reached within {seconds}s: {condition}")
