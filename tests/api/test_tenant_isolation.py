@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from connectors import deliveries
+from connectors.models import Connector
 
 from tests.api.conftest import API, ApiTenant, TenantFactory, assert_problem
 
@@ -27,7 +32,14 @@ PATH_PARAMETERS: dict[str, str] = {
     "token_id": "token_id",  # /api-tokens/{token_id}
     "no": "document_no",  # /sales-orders/{no}, /purchase-orders/{no}, /receipts/{no}, …
     "event_id": "event_id",  # /events/{event_id}/retry
+    "connector": "connector",  # /connectors/{connector}, …/test-mapping, …/subscriptions
+    "delivery_id": "delivery_id",  # /connector-deliveries/{delivery_id}, …/resend
+    "public_id": "public_id",  # /hooks/{public_id} (signed, see SIGNED_PATHS)
 }
+
+#: Routes authenticated by a signature instead of the bearer token: anyone's token (A's or
+#: B's) is no signature, so both calls answer 401 and change nothing.
+SIGNED_PATHS = {"/api/v1/hooks/{public_id}"}
 
 #: Request body schema (components/schemas name) → a valid body. Add a row for every new one.
 BODIES: dict[str, dict[str, Any]] = {
@@ -36,6 +48,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "InspectionIn": {"is_scanned": True, "photo_count": 1},  # POST /receipts/{no}/inspect
     "FreezeIn": {"reason": "rule"},  # POST /receipts/{no}/freeze
     "ShipIn": {"confirmation_code": "4711", "tracking_no": "SF1"},  # POST /shipments/{no}/ship
+    "MappingSample": {"sample": {"body": {}}},  # POST /connectors/{connector}/test-mapping
+    "SubscriptionIn": {"event_type": "stock.received"},  # POST /connectors/{connector}/subscr…
 }
 
 
@@ -52,6 +66,9 @@ class Owned:
     token_name: str
     document_no: str
     event_id: str
+    connector: str
+    delivery_id: str
+    public_id: str
 
     def value(self, kind: str) -> str:
         """The value of ``kind`` as it goes into a URL."""
@@ -90,9 +107,22 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
     tenant._created("/shipments", {"sales_order_no": no, "no": no})
     tenant._created("/sales-returns", {"sales_order_no": no, "no": no, "reason": "other",
                                        "lines": [{"order_line_no": 1, "qty": "1"}]})
+    connector = f"{tag}-erp"
+    tenant._created("/connectors", {"name": connector, "kind": "webhook_out",
+                                    "endpoint": f"https://{tag.lower()}.example.com/hook"})
+    hook = tenant._created("/connectors", {"name": f"{tag}-asn", "kind": "webhook_in", "config": {
+        "mapping": {"event_type": "supplier.asn_received", "fields": {"asn.no": "body.no"}}}})
+    with tenant.db.write(tenant.tenant_id) as session:  # a delivery, as a worker would queue
+        connector_id = session.scalar(select(Connector.id).where(Connector.name == connector))
+        assert connector_id is not None
+        delivery = deliveries.enqueue(session, tenant.tenant_id, connector_id, "https://x",
+                                      {"n": 1}, received["event_id"], datetime.now(UTC))
+        delivery_id = delivery.delivery_id
     return Owned(sku=sku, warehouse=warehouse, bin=bin_code, reservation_id=reservation["id"],
                  entry_id=received["entries"][0]["id"], token_id=token["id"],
-                 token_name=token_name, document_no=no, event_id=received["event_id"])
+                 token_name=token_name, document_no=no, event_id=received["event_id"],
+                 connector=connector, delivery_id=delivery_id,
+                 public_id=hook["inbound_path"].rsplit("/", 1)[1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,8 +215,9 @@ def test_no_route_reaches_another_tenants_row_through_its_path(api, two_tenants)
     for op in operations:
         response = call(api, b, op, a_owns)
         answers[str(op)] = (response.status_code, response.headers.get("content-type"))
-        assert response.status_code == 404, (str(op), op.url(a_owns), response.text)
-        body = assert_problem(response, 404)
+        expected = 401 if op.path in SIGNED_PATHS else 404
+        assert response.status_code == expected, (str(op), op.url(a_owns), response.text)
+        body = assert_problem(response, expected)
         for secret in (a_owns.token_name, a.code):
             assert secret not in response.text, (str(op), body)
 
@@ -200,6 +231,9 @@ def test_no_route_reaches_another_tenants_row_through_its_path(api, two_tenants)
     # tenant boundary speaking, not a malformed request.
     for op in operations:
         response = call(api, b, op, b_owns)
+        if op.path in SIGNED_PATHS:  # B's own hook, B's token: still no signature
+            assert_problem(response, 401, "connector.signature_rejected")
+            continue
         # A document action may find its own document in a status that refuses it (409),
         # and B's own event is not parked (409): that answer proves the row was found,
         # which is all this control needs.
@@ -290,7 +324,8 @@ def test_lists_never_show_another_tenants_rows(api, two_tenants):
     a_owns = two_tenants.a_owns
     b = two_tenants.b
     markers = [a_owns.sku, a_owns.warehouse, a_owns.bin, a_owns.reservation_id,
-               a_owns.token_name, "A-LOT-1", "A-DOC-1"]
+               a_owns.token_name, "A-LOT-1", "A-DOC-1", a_owns.connector, a_owns.delivery_id,
+               a_owns.public_id, "a.example.com"]
     openapi = api.app.openapi()
     lists = [path for path, item in openapi["paths"].items()
              if "get" in item and "{" not in path]
