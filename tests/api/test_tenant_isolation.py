@@ -20,7 +20,6 @@ from sqlalchemy import select
 
 from connectors import deliveries
 from connectors.models import Connector
-
 from tests.api.conftest import API, ApiTenant, TenantFactory, assert_problem
 
 #: Path parameter name → which of a tenant's values it takes. Add a row for every new one.
