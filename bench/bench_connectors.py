@@ -201,8 +201,9 @@ def _lines(n: int) -> str:
 
 def mqtt_raw(port: int, n: int) -> float:
     """Seconds for mosquitto_pub → mosquitto_sub of ``n`` QoS 1 messages."""
-    sub = subprocess.Popen(["mosquitto_sub", "-p", str(port), "-q", "1", "-t", "raw/#",
-                            "-C", str(n), "-d"], stdout=subprocess.PIPE, text=True)
+    # stdbuf: line-buffered, so its debug line "received SUBACK" reaches us when written.
+    sub = subprocess.Popen(["stdbuf", "-oL", "mosquitto_sub", "-p", str(port), "-q", "1",
+                            "-t", "raw/#", "-C", str(n), "-d"], stdout=subprocess.PIPE, text=True)
     assert sub.stdout is not None
     for line in sub.stdout:  # wait for SUBACK before publishing
         if "SUBACK" in line:
