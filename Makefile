@@ -23,8 +23,9 @@ demo: $(STAMP)  ## install, migrate, load the demo tenant, serve on http://127.0
 test: $(STAMP)  ## the whole suite on SQLite and PostgreSQL
 	./scripts/ensure-postgres.sh
 	./scripts/ensure-chromium.sh
+	./scripts/ensure-mosquitto.sh
 	$(BIN)/lint-imports
-	$(BIN)/mypy kernel dsl inventory engine templates_marketplace studio
+	$(BIN)/mypy kernel dsl inventory engine connectors templates_marketplace studio
 	$(BIN)/pytest -n 2 -q
 
 test-fast: $(STAMP)
@@ -38,6 +39,8 @@ bench: $(STAMP)  ## benchmarks (not part of make test)
 	$(BIN)/python -m bench.bench_e2e
 	$(BIN)/python -m bench.bench_durable_rules
 	$(BIN)/python -m bench.bench_studio
+	./scripts/ensure-mosquitto.sh
+	$(BIN)/python -m bench.bench_connectors
 
 soak: $(STAMP)  ## long soak runs (10,000 events, kill -9 workers), not part of make test
 	./scripts/ensure-postgres.sh

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from connectors import ConnectorRuntime, SecretBox, SubscribingHandler
 from dsl.errors import DslError
 from engine import Worker
 from engine.guards import GuardRunner
@@ -35,14 +36,21 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
                     handler=RuleHandler(),
                     rebalance_interval=settings.pool_rebalance_interval_seconds) \
         if run_worker else None
+    box = SecretBox(settings.secret_key.get_secret_value())
+    # Embedded mode: the connectors (deliveries, MQTT links) run beside the in-process worker.
+    runtime = ConnectorRuntime(database, the_clock, box) if run_worker else None
+    if worker:
+        worker.handler = SubscribingHandler(worker.handler)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if worker:
+        if worker and runtime:
+            runtime.start()
             worker.start()
         yield
-        if worker:
+        if worker and runtime:
             worker.stop()
+            runtime.stop()
 
     app = FastAPI(
         title="jxcflow", version="0.1.0", lifespan=lifespan,

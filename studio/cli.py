@@ -94,6 +94,7 @@ def run_worker(
     """
     import os
 
+    from connectors import ConnectorRuntime, SecretBox, SubscribingHandler
     from engine import Worker, queue_pg
     from engine.dispatch import EventHandler, RetryPolicy, load_handler
     from engine.rule_handler import RuleHandler
@@ -107,12 +108,20 @@ def run_worker(
 
     db, policy = _db(), RetryPolicy()
     clock = TenantClocks(SystemClock(), db)  # sandbox tenants' timers fire on their time
-    if settings.database_url.startswith("sqlite"):
-        Worker(db, clock, settings.sweep_interval_seconds, handler=handler,
-               policy=policy).serve_forever()
-        return
-    queue_pg.run(settings.database_url, db, handler, clock, policy, concurrency=concurrency,
-                 heartbeat_seconds=heartbeat, sweep_seconds=settings.sweep_interval_seconds)
+    # Connectors live in the worker process: outbound deliveries and the MQTT links.
+    handler = SubscribingHandler(handler)
+    runtime = ConnectorRuntime(db, clock, SecretBox(settings.secret_key.get_secret_value()))
+    runtime.start()
+    try:
+        if settings.database_url.startswith("sqlite"):
+            Worker(db, clock, settings.sweep_interval_seconds, handler=handler,
+                   policy=policy).serve_forever()
+            return
+        queue_pg.run(settings.database_url, db, handler, clock, policy,
+                     concurrency=concurrency, heartbeat_seconds=heartbeat,
+                     sweep_seconds=settings.sweep_interval_seconds)
+    finally:
+        runtime.stop()
 
 
 @app.command()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engine import timers
 from engine.decision import Decision, PlannedAction
 from engine.dispatch import claim_effect
-from engine.executors import actions_documents, actions_stock
+from engine.executors import actions_documents, actions_stock, outbound
 from engine.executors.actions_events import Cause, emit_event
 from engine.executors.writes import ActionScope, json_safe
 from engine.models import InboxMessage, WindowState
@@ -56,6 +56,8 @@ class ProductionExecutor:
             "reserve": self._reserve, "release": self._release, "set": self._set,
             "create_document": self._create_document, "emit_event": self._emit,
         }
+        # call webhook / publish mqtt / http call: handed to the connectors' port, if set.
+        self._apply.update(outbound.appliers(session, tenant_id, now))
 
     def _supports(self, action: PlannedAction) -> bool:
         if action.kind in {"freeze", "unfreeze"}:

@@ -1,7 +1,7 @@
 """engine actions: rule writes with provenance, sandbox tenants with their own clock
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-11-23
 
 ``rule_write`` records what the production executor changed outside the ledger (fields,
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0007"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

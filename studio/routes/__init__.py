@@ -9,8 +9,11 @@ from studio.routes import (
     auth,
     catalog,
     channel_pools,
+    connector_deliveries,
+    connectors,
     documents,
     events,
+    hooks,
     inbox,
     ledger,
     packs,
@@ -28,7 +31,8 @@ from studio.routes import (
 api_router = APIRouter(prefix="/api/v1")
 for module in (auth, catalog, stock, reservations, ledger, events, documents, transfers,
                adjustments, stocktakes, parties, inbox, channel_pools, supplier_invoices,
-               replenishment, packs, rule_versions, sandbox):
+               replenishment, packs, rule_versions, sandbox, connectors, connector_deliveries,
+               hooks):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]

@@ -12,11 +12,15 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from connectors import deliveries
+from connectors.models import Connector
 from inventory.documents import take_due_snapshots
 from templates_marketplace import builtin, new_private_key, pack_bytes, public_key_of, sign
 from tests.api.conftest import API, ApiTenant, TenantFactory, assert_problem
@@ -33,6 +37,9 @@ PATH_PARAMETERS: dict[str, str] = {
     "pack_id": "pack_id",  # /packs/{pack_id}, /packs/{pack_id}/install, … (a pack from a file)
     "channel": "channel",  # /channels/{channel}, /channels/{channel}/pools/{code}/{sku}, …
     "run_id": "run_id",  # /channel-pools/rebalance-runs/{run_id}
+    "connector": "connector",  # /connectors/{connector}, …/test-mapping, …/subscriptions
+    "delivery_id": "delivery_id",  # /connector-deliveries/{delivery_id}, …/resend
+    "public_id": "public_id",  # /hooks/{public_id} (signed, see SIGNED_PATHS)
     "version_id": "rule_version_id",  # /rule-versions/{version_id}/approve
     "customer": "customer",  # /customers/{customer}/freeze, /customers/{customer}/unfreeze
     "supplier": "supplier",  # /suppliers/{supplier}, /suppliers/{supplier}/qualifications
@@ -47,6 +54,10 @@ RULE_SOURCE = """rule iso_alert
     alert role:sales_manager "{order.no}"
 end
 """
+
+#: Routes authenticated by a signature instead of the bearer token: anyone's token (A's or
+#: B's) is no signature, so both calls answer 401 and change nothing.
+SIGNED_PATHS = {"/api/v1/hooks/{public_id}"}
 
 #: Request body schema (components/schemas name) → a valid body. Add a row for every new one.
 BODIES: dict[str, dict[str, Any]] = {
@@ -70,6 +81,8 @@ BODIES: dict[str, dict[str, Any]] = {
     # POST /suppliers/{supplier}/qualifications
     "QualificationIn": {"kind": "business_licence", "number": "91330100", "expiry_date":
                         "2030-01-01"},
+    "MappingSample": {"sample": {"body": {}}},  # POST /connectors/{connector}/test-mapping
+    "SubscriptionIn": {"event_type": "stock.received"},  # POST /connectors/{connector}/subscr…
 }
 
 
@@ -93,6 +106,9 @@ class Owned:
     customer: str
     supplier: str
     snapshot_id: int
+    connector: str
+    delivery_id: str
+    public_id: str
 
     def value(self, kind: str) -> str:
         """The value of ``kind`` as it goes into a URL."""
@@ -160,12 +176,24 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
                                 "end_time": clock.now().strftime("%H:%M")})
     take_due_snapshots(tenant.db, clock.now())
     snapshot_id = tenant.get("/shift-snapshots").json()["items"][0]["id"]
+    connector = f"{tag}-erp"
+    tenant._created("/connectors", {"name": connector, "kind": "webhook_out",
+                                    "endpoint": f"https://{tag.lower()}.example.com/hook"})
+    hook = tenant._created("/connectors", {"name": f"{tag}-asn", "kind": "webhook_in", "config": {
+        "mapping": {"event_type": "supplier.asn_received", "fields": {"asn.no": "body.no"}}}})
+    with tenant.db.write(tenant.tenant_id) as session:  # a delivery, as a worker would queue
+        connector_id = session.scalar(select(Connector.id).where(Connector.name == connector))
+        assert connector_id is not None
+        delivery = deliveries.enqueue(session, tenant.tenant_id, connector_id, "https://x",
+                                      {"n": 1}, received["event_id"], datetime.now(UTC))
+        delivery_id = delivery.delivery_id
     return Owned(channel=channel, run_id=run["id"], sku=sku, warehouse=warehouse, bin=bin_code,
                  reservation_id=reservation["id"], pack_id=pack_id,
                  entry_id=received["entries"][0]["id"], token_id=token["id"],
                  token_name=token_name, document_no=no, event_id=received["event_id"],
                  rule_version_id=version["id"], customer=f"{tag}-C", supplier=f"{tag}-SUP",
-                 snapshot_id=snapshot_id)
+                 snapshot_id=snapshot_id, connector=connector, delivery_id=delivery_id,
+                 public_id=hook["inbound_path"].rsplit("/", 1)[1])
 
 
 def add_private_pack(tenant: ApiTenant, tag: str) -> str:
@@ -277,8 +305,9 @@ def test_no_route_reaches_another_tenants_row_through_its_path(api, two_tenants)
     for op in operations:
         response = call(api, b, op, a_owns)
         answers[str(op)] = (response.status_code, response.headers.get("content-type"))
-        assert response.status_code == 404, (str(op), op.url(a_owns), response.text)
-        body = assert_problem(response, 404)
+        expected = 401 if op.path in SIGNED_PATHS else 404
+        assert response.status_code == expected, (str(op), op.url(a_owns), response.text)
+        body = assert_problem(response, expected)
         for secret in (a_owns.token_name, a.code):
             assert secret not in response.text, (str(op), body)
 
@@ -292,6 +321,9 @@ def test_no_route_reaches_another_tenants_row_through_its_path(api, two_tenants)
     # tenant boundary speaking, not a malformed request.
     for op in operations:
         response = call(api, b, op, b_owns)
+        if op.path in SIGNED_PATHS:  # B's own hook, B's token: still no signature
+            assert_problem(response, 401, "connector.signature_rejected")
+            continue
         # A document action may find its own document in a status that refuses it (409),
         # and B's own event is not parked (409): that answer proves the row was found,
         # which is all this control needs. B's admin wrote B's rule version, so approving
@@ -379,7 +411,8 @@ def test_lists_never_show_another_tenants_rows(api, two_tenants):
     a_owns = two_tenants.a_owns
     b = two_tenants.b
     markers = [a_owns.sku, a_owns.warehouse, a_owns.bin, a_owns.reservation_id,
-               a_owns.token_name, "A-LOT-1", "A-DOC-1", a_owns.channel]
+               a_owns.token_name, "A-LOT-1", "A-DOC-1", a_owns.channel,
+               a_owns.connector, a_owns.delivery_id, a_owns.public_id, "a.example.com"]
     openapi = api.app.openapi()
     lists = [path for path, item in openapi["paths"].items()
              if "get" in item and "{" not in path]

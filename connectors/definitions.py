@@ -1,0 +1,251 @@
+"""Connector definitions of a tenant: create (secret shown once), read, subscribe, allow-list.
+
+Every function runs in the caller's tenant-scoped session; the ORM adds ``tenant_id`` to
+each query (kernel.tenancy), so a name of another tenant is simply not found.
+"""
+
+from __future__ import annotations
+
+import secrets as _random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from connectors import mapping
+from connectors.errors import ConnectorExists, ConnectorNotFound, InvalidConnector
+from connectors.models import AllowedHost, Connector, Subscription
+from connectors.secrets import SecretBox, new_webhook_secret
+from inventory import guarantees
+
+Kind = Literal["webhook_in", "webhook_out", "mqtt", "http"]
+_HTTP_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewConnector:
+    """What a caller gives to create a connector."""
+
+    name: str
+    kind: Kind
+    endpoint: str | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    #: Given secret (an MQTT password, an API key); webhooks get a fresh one when omitted.
+    secret: str | None = None
+    max_attempts: int = 6
+
+
+def _invalid(reason: str, reason_zh: str) -> InvalidConnector:
+    return InvalidConnector(reason=reason, reason_zh=reason_zh)
+
+
+def _check_url(endpoint: str | None, schemes: set[str]) -> None:
+    parts = urlsplit(endpoint or "")
+    if parts.scheme not in schemes or not parts.hostname:
+        allowed = " or ".join(sorted(f"{s}://" for s in schemes))
+        raise _invalid(f"the endpoint must be an {allowed} URL",
+                       f"endpoint 必须是 {allowed} 地址")
+
+
+def _check_mqtt(config: Mapping[str, Any]) -> None:
+    subs = config.get("subscriptions", [])
+    if not isinstance(subs, list):
+        raise _invalid("subscriptions must be a list", "subscriptions 必须是列表")
+    for sub in subs:
+        if not isinstance(sub, Mapping) or not isinstance(sub.get("topic"), str) \
+                or not sub["topic"]:
+            raise _invalid("each subscription needs a topic and a mapping",
+                           "每个订阅需要 topic 与 mapping")
+        mapping.check_inbound(sub.get("mapping"))
+
+
+def validate(new: NewConnector) -> None:
+    """Check a definition before it is stored.
+
+    Raises:
+        InvalidConnector, InvalidMapping: the endpoint, options or mapping are wrong.
+    """
+    config = new.config
+    if new.kind == "webhook_in":
+        mapping.check_inbound(config.get("mapping"))
+    elif new.kind == "webhook_out":
+        _check_url(new.endpoint, {"http", "https"})
+        mapping.check_outbound(config.get("mapping"))
+    elif new.kind == "mqtt":
+        _check_url(new.endpoint, {"mqtt", "mqtts"})
+        _check_mqtt(config)
+    else:
+        _check_url(new.endpoint, {"http", "https"})
+        if str(config.get("method", "POST")).upper() not in _HTTP_METHODS:
+            raise _invalid("method must be one of GET POST PUT PATCH DELETE",
+                           "method 必须是 GET POST PUT PATCH DELETE 之一")
+        timeout = config.get("timeout_seconds", 10)
+        if not isinstance(timeout, int | float) or not 0 < timeout <= 60:
+            raise _invalid("timeout_seconds must be between 0 and 60",
+                           "timeout_seconds 必须在 0 到 60 之间")
+        headers = config.get("headers", {})
+        if not isinstance(headers, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
+            raise _invalid("headers must map names to text", "headers 必须是名称到文本的映射")
+        mapping.check_outbound(config.get("mapping"))
+        if config.get("response_mapping"):
+            mapping.check_inbound(config["response_mapping"])
+
+
+def create(session: Session, tenant_id: int, box: SecretBox, new: NewConnector,
+           now: datetime) -> tuple[Connector, str | None]:
+    """Store a connector; returns it and its secret in clear (the only time it is shown).
+
+    Raises:
+        ConnectorExists: the name is taken in this tenant.
+        InvalidConnector, InvalidMapping: see :func:`validate`.
+    """
+    validate(new)
+    if session.scalar(select(Connector.id).where(Connector.name == new.name)) is not None:
+        raise ConnectorExists(name=new.name)
+    secret = new.secret
+    if secret is None and new.kind in ("webhook_in", "webhook_out"):
+        secret = new_webhook_secret()
+    row = Connector(tenant_id=tenant_id, name=new.name, kind=new.kind,
+                    public_id="hk_" + _random.token_urlsafe(24), endpoint=new.endpoint,
+                    config=dict(new.config), max_attempts=new.max_attempts,
+                    secret_encrypted=box.seal(secret) if secret else None, is_enabled=True,
+                    created_at=now)
+    session.add(row)
+    session.flush()
+    return row, secret
+
+
+def get(session: Session, name: str) -> Connector:
+    """The connector called ``name`` in the session's tenant.
+
+    Raises:
+        ConnectorNotFound: no such connector here.
+    """
+    row = session.scalar(select(Connector).where(Connector.name == name))
+    if row is None:
+        raise ConnectorNotFound(name=name)
+    return row
+
+
+def list_connectors(session: Session, offset: int, limit: int) -> tuple[list[Connector], int]:
+    """The tenant's connectors by name."""
+    total = session.scalar(select(func.count()).select_from(Connector)) or 0
+    rows = session.scalars(select(Connector).order_by(Connector.name).offset(offset)
+                           .limit(limit))
+    return list(rows), total
+
+
+def subscribe(session: Session, tenant_id: int, name: str, event_type: str,
+              now: datetime) -> Subscription:
+    """Send every ``event_type`` event through the outbound connector ``name`` (idempotent).
+
+    Raises:
+        ConnectorNotFound: no such connector.
+        InvalidConnector: the connector does not send (an inbound webhook).
+    """
+    connector = get(session, name)
+    if connector.kind == "webhook_in":
+        raise _invalid("an inbound webhook cannot subscribe to events",
+                       "入站 webhook 不能订阅事件")
+    found = session.scalar(select(Subscription).where(
+        Subscription.connector_id == connector.id, Subscription.event_type == event_type))
+    if found is not None:
+        return found
+    row = Subscription(tenant_id=tenant_id, connector_id=connector.id, event_type=event_type,
+                       created_at=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def subscriptions(session: Session, name: str) -> list[Subscription]:
+    """The event types the connector ``name`` sends."""
+    connector = get(session, name)
+    return list(session.scalars(select(Subscription).where(
+        Subscription.connector_id == connector.id).order_by(Subscription.event_type)))
+
+
+def set_allowed_hosts(session: Session, tenant_id: int,
+                      hosts: Sequence[tuple[str, bool]], now: datetime) -> list[AllowedHost]:
+    """Replace the tenant's outbound allow-list with ``hosts`` (name, allow_private)."""
+    session.execute(delete(AllowedHost).where(AllowedHost.tenant_id == tenant_id))
+    rows = [AllowedHost(tenant_id=tenant_id, host=host.strip().lower(),
+                        allow_private=allow_private, created_at=now)
+            for host, allow_private in dict(hosts).items()]
+    session.add_all(rows)
+    session.flush()
+    return allowed_hosts(session)
+
+
+def allowed_hosts(session: Session) -> list[AllowedHost]:
+    """The tenant's outbound allow-list."""
+    return list(session.scalars(select(AllowedHost).order_by(AllowedHost.host)))
+
+
+def try_mapping(connector: Connector, sample: Any) -> dict[str, Any]:
+    """What the connector's mapping makes of ``sample`` (the studio's "test this mapping").
+
+    Inbound kinds show the event; outbound kinds show the body that would be sent.
+
+    Raises:
+        InvalidMapping: the mapping does not apply to the sample.
+    """
+    config = connector.config
+    if connector.kind == "webhook_in":
+        event = mapping.InboundMap(config.get("mapping")).apply(sample, connector.name)
+        return {"event_type": event.type, "key": event.key, "payload": event.payload,
+                "message_id": event.message_id}
+    if connector.kind == "mqtt":
+        results = []
+        for sub in config.get("subscriptions", []):
+            event = mapping.InboundMap(sub["mapping"]).apply(sample, connector.name)
+            results.append({"topic": sub["topic"], "event_type": event.type, "key": event.key,
+                            "payload": event.payload, "message_id": event.message_id})
+        return {"events": results}
+    return {"body": mapping.outbound_body(config.get("mapping"), sample)}
+
+
+
+
+def public(row: Connector) -> dict[str, Any]:
+    """A connector as the API shows it: never its secret, only whether it has one."""
+    return {"name": row.name, "kind": row.kind, "endpoint": row.endpoint,
+            "config": row.config, "max_attempts": row.max_attempts,
+            "is_enabled": row.is_enabled, "has_secret": row.secret_encrypted is not None,
+            "inbound_path": f"/api/v1/hooks/{row.public_id}" if row.kind == "webhook_in"
+            else None, "created_at": row.created_at}
+
+
+def create_once(session: Session, tenant_id: int, box: SecretBox, new: NewConnector,
+                now: datetime, key: str | None) -> dict[str, Any]:
+    """Create under an ``Idempotency-Key``: a repeat returns the first answer WITHOUT the
+    secret (it is shown once, to the first caller, and stored only encrypted).
+
+    Raises:
+        IdempotencyKeyReused, ConnectorExists, InvalidConnector, InvalidMapping.
+    """
+    if key is not None:
+        request = {"name": new.name, "kind": new.kind, "endpoint": new.endpoint,
+                   "config": new.config, "max_attempts": new.max_attempts,
+                   "has_secret": new.secret is not None}
+        first = guarantees.claim_key(session, tenant_id, key, "connector.create",
+                                     guarantees.request_fingerprint("connector.create",
+                                                                    request), now)
+        if first is not None:
+            return {**first, "secret": None, "replayed": True}
+    row, secret = create(session, tenant_id, box, new, now)
+    answer = {**public(row), "secret": None, "replayed": False}
+    if key is not None:
+        guarantees.store_response(session, tenant_id, key,
+                                  {**answer, "created_at": row.created_at.isoformat()})
+    return {**answer, "secret": secret}
+
+
+__all__ = ["Kind", "NewConnector", "allowed_hosts", "create", "create_once", "get",
+           "list_connectors", "public", "set_allowed_hosts", "subscribe", "subscriptions",
+           "try_mapping", "validate"]

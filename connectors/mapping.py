@@ -1,0 +1,140 @@
+"""Field mapping with JMESPath: an external payload → a domain event, an event → a payload.
+
+A mapping is data, never code: each target field is a JMESPath expression (a query
+language with no way to call Python), compiled once and checked when the connector is
+saved. Targets are dotted paths (``freezer.temperature``) that build nested objects, so a
+mapped event is entity-shaped, as rules read it.
+
+Inbound mapping::
+
+    {"event_type": "freezer.temperature_reported",
+     "key": "levels[3]",                      # events of one key are handled in order
+     "message_id": "body.seq",                # optional: deduplicate by this value
+     "fields": {"freezer.id": "levels[3]", "freezer.temperature": "body.t"}}
+
+Outbound mapping: ``{"fields": {"order_no": "data.order.no", ...}}`` over the document
+``{"type", "event_id", "occurred_at", "data"}``; without one, that document is sent as is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jmespath
+from jmespath.exceptions import JMESPathError
+from jmespath.parser import ParsedResult
+
+from connectors.errors import InvalidMapping
+
+_EVENT_TYPE_MAX = 80
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MappedEvent:
+    """A domain event made from an external payload."""
+
+    type: str
+    key: str
+    payload: dict[str, Any]
+    #: Deduplication id from the payload, when the mapping names one.
+    message_id: str | None = None
+
+
+def _compile(field: str, expression: Any) -> ParsedResult:
+    if not isinstance(expression, str) or not expression.strip():
+        raise InvalidMapping(field=field, reason="expected a JMESPath expression (text)")
+    try:
+        return jmespath.compile(expression)
+    except JMESPathError as exc:
+        raise InvalidMapping(field=field, reason=str(exc).replace("\n", " ")) from exc
+
+
+def _set(target: dict[str, Any], dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        nested = target.setdefault(part, {})
+        if not isinstance(nested, dict):
+            raise InvalidMapping(field=dotted, reason=f"{part} is both a value and an object")
+        target = nested
+    target[parts[-1]] = value
+
+
+def _fields(spec: Any) -> dict[str, ParsedResult]:
+    if not isinstance(spec, Mapping) or not spec:
+        raise InvalidMapping(field="fields", reason="expected an object of field → expression")
+    compiled = {}
+    for name, expression in spec.items():
+        if not isinstance(name, str) or not all(p.isidentifier() for p in name.split(".")):
+            raise InvalidMapping(field=str(name), reason="a field is a dotted name like a.b")
+        compiled[name] = _compile(name, expression)
+    return compiled
+
+
+class FieldMap:
+    """Compiled field expressions; ``apply`` builds the nested result."""
+
+    def __init__(self, spec: Any) -> None:
+        self._fields = _fields(spec)
+
+    def apply(self, document: Any) -> dict[str, Any]:
+        """The mapped object for ``document`` (missing values become ``null``)."""
+        out: dict[str, Any] = {}
+        for name, expression in self._fields.items():
+            _set(out, name, _plain(expression.search(document)))
+        return out
+
+
+class InboundMap:
+    """An inbound mapping (see the module docstring), checked when built."""
+
+    def __init__(self, spec: Any) -> None:
+        if not isinstance(spec, Mapping):
+            raise InvalidMapping(field="mapping", reason="expected an object")
+        event_type = spec.get("event_type")
+        if (not isinstance(event_type, str) or "." not in event_type
+                or len(event_type) > _EVENT_TYPE_MAX):
+            raise InvalidMapping(field="event_type",
+                                 reason="expected an event type like freezer.temperature_reported")
+        self.event_type = event_type
+        self.fields = FieldMap(spec.get("fields"))
+        self._key = _compile("key", spec["key"]) if spec.get("key") else None
+        self._message_id = _compile("message_id", spec["message_id"]) \
+            if spec.get("message_id") else None
+
+    def apply(self, document: Any, default_key: str) -> MappedEvent:
+        """The domain event of ``document``."""
+        key = self._key.search(document) if self._key else None
+        message_id = self._message_id.search(document) if self._message_id else None
+        return MappedEvent(type=self.event_type, payload=self.fields.apply(document),
+                           key=str(key)[:200] if key is not None else default_key,
+                           message_id=None if message_id is None else str(message_id)[:200])
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe copy (JMESPath may hand back the input's own objects)."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def outbound_body(spec: Any, document: dict[str, Any]) -> dict[str, Any]:
+    """The outbound payload for an event document, through the connector's mapping if any."""
+    if not spec:
+        return _plain(document)  # type: ignore[no-any-return]
+    return FieldMap(spec.get("fields") if isinstance(spec, Mapping) else None).apply(document)
+
+
+def check_inbound(spec: Any) -> None:
+    """Raise :class:`InvalidMapping` unless ``spec`` is a valid inbound mapping."""
+    InboundMap(spec)
+
+
+def check_outbound(spec: Any) -> None:
+    """Raise :class:`InvalidMapping` unless ``spec`` is empty or a valid outbound mapping."""
+    if spec:
+        FieldMap(spec.get("fields") if isinstance(spec, Mapping) else None)
+
+
+__all__ = ["FieldMap", "InboundMap", "MappedEvent", "check_inbound", "check_outbound",
+           "outbound_body"]
