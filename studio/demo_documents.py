@@ -151,7 +151,7 @@ class _History:
             is_scanned=True, photo_count=0 if failing else 2))
         if failing:  # 没拍照 → frozen; the quality manager looks and releases it
             self.clock.advance(timedelta(hours=2))
-            self.docs.receipts.release(self.ctx, receipt, role="warehouse")
+            self.docs.receipts.release(self.ctx, receipt, role="quality")
         self.docs.receipts.put_away(self.ctx, receipt)
         return no, lines
 

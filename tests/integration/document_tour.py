@@ -65,7 +65,7 @@ def tour(world: Any) -> None:
     docs.receipts.create(ctx, NewReceipt(purchase_order_no="PO-1", no="RC-1",
                                          lines=[NewReceiptLine(order_line_no=1, qty=D(10))]))
     docs.receipts.inspect(ctx, "RC-1", Inspection(is_scanned=False, photo_count=0))
-    docs.receipts.release(ctx, "RC-1", role="warehouse")
+    docs.receipts.release(ctx, "RC-1", role="quality")
     docs.receipts.put_away(ctx, "RC-1")
     docs.purchase_orders.close(ctx, "PO-1")
     docs.purchase_orders.create(ctx, NewPurchaseOrder(
