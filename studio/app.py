@@ -60,6 +60,7 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     app.state.db = database
     app.state.settings = settings
     app.state.clock = the_clock
+    app.state.secret_box = box
     #: Guard rules, one compiled-plan cache for stock commands and documents alike.
     app.state.guard = GuardRunner()
     app.state.stock = StockService(database, the_clock, guard=app.state.guard)
