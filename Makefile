@@ -41,6 +41,7 @@ bench: $(STAMP)  ## benchmarks (not part of make test)
 	$(BIN)/python -m bench.bench_studio
 	./scripts/ensure-mosquitto.sh
 	$(BIN)/python -m bench.bench_connectors
+	$(BIN)/python -m bench.bench_governance
 
 soak: $(STAMP)  ## long soak runs (10,000 events, kill -9 workers), not part of make test
 	./scripts/ensure-postgres.sh

@@ -99,10 +99,12 @@ PRICE = (
     _f("price.list_price", "money", "List price", "标价"),
     _f("price.promotion_price", "money", "Promotion price", "促销价"),
     _f("price.rebate_rate", "percent", "Rebate rate", "返利率"),
+    _f("price.final_price", "money", "Final price", "成交价", settable=True),
 )
 RESERVATION = (
     _f("reservation.qty", "quantity(件)", "Quantity", "数量"),
     _f("reservation.warehouse_code", "text", "Warehouse", "仓库"),
+    _f("reservation.sku", "id", "SKU", "编码"),
 )
 
 
@@ -140,6 +142,8 @@ EVENTS: Final[tuple[EventType, ...]] = (
         PRICE, ITEM, key="item.sku", blockable=True),
     _ev("price.changed", "Price changed", "价格已变动", "价格.已变动", PRICE, ITEM,
         key="item.sku"),
+    _ev("stock.reserved", "Stock reserved", "已预占", "库存.已预占", RESERVATION,
+        key="reservation.sku"),
     _ev("stock.level_changed", "Stock level changed", "库存变动", "库存.已变动", ITEM,
         key="item.sku"),
     _ev("scan.duplicate_flagged", "Duplicate scans flagged", "重复扫码", "扫码.重复", ITEM,

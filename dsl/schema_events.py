@@ -135,6 +135,7 @@ STOCK = (
 )
 RESERVATION = (
     f("reservation.id", "id", "Reservation", "编号", source="reservation.id"),
+    f("reservation.sku", "id", "SKU", "编码", source="reservation.sku"),
     f("reservation.qty", "quantity(件)", "Quantity", "数量", source="reservation.qty"),
     f("reservation.warehouse_code", "text", "Warehouse", "仓库", source="reservation.warehouse"),
     f("reservation.expires_at", "datetime", "Expires at", "到期时间",

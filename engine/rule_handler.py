@@ -7,17 +7,24 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from engine import ir
+from engine.decision import Decision
 from engine.dispatch import OutboxRecord
 from engine.evaluate import evaluate
 from engine.event_scope import to_event
 from engine.executors.actions_events import Cause
 from engine.executors.production import Applied, ProductionExecutor, load_windows
-from engine.rulesets import PlanCache, production_plans
+from engine.governance.rollout import route
+from engine.governance.shadow import shadow_live
+from engine.rulesets import PlanCache
 from kernel.settings import get_settings
 
 
 class RuleHandler:
-    """Evaluates every production rule set of the event's tenant and applies the decisions."""
+    """Evaluates every production rule set of the event's tenant and applies the decisions.
+
+    Each rule set runs under the version its gray release gives this event (governance);
+    versions in shadow see the same event and write only to the shadow journal.
+    """
 
     def __init__(self, cache: PlanCache | None = None,
                  max_cascade_depth: int | None = None) -> None:
@@ -29,18 +36,20 @@ class RuleHandler:
     def handle(self, session: Session, event: OutboxRecord, now: datetime) -> list[Applied]:
         """React to one committed event inside the worker's transaction."""
         applied: list[Applied] = []
-        plans = production_plans(session, self.cache)
-        if not plans:
-            return applied
         evaluation_event = to_event(event)
+        routed = route(session, self.cache, evaluation_event)
         executor = ProductionExecutor(session, event.tenant_id, now, cause=Cause.of(event),
                                       max_cascade_depth=self.max_cascade_depth)
-        for plan in plans:
+        decisions: dict[str, Decision] = {}
+        for chosen in routed:
+            plan = chosen.plan
             windowed = [rid for rid, rule in plan.by_id.items()
                         if isinstance(rule.temporal, ir.CountWithin | ir.Sustained)]
             # Windows and timers run on the time the event happened, not when a worker
             # got to it: three scans 100 ms apart stay 100 ms apart after a queue delay.
             decision = evaluate(plan, evaluation_event, {}, evaluation_event.occurred_at,
                                 windows=load_windows(session, windowed))
+            decisions[chosen.name] = decision
             applied += executor.apply(decision)
+        shadow_live(session, evaluation_event, decisions, now, self.cache)
         return applied

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     max_cascade_depth: int = 8
     #: Default locale for messages ("zh-CN" or "en").
     default_locale: str = "zh-CN"
+    #: Shadow divergence above this share (0.05 = 5 %) needs a reviewer's written override.
+    governance_divergence_limit: float = 0.05
+    #: How long a version in shadow is evaluated beside production on live events.
+    governance_shadow_hours: int = 72
 
 
 @lru_cache(maxsize=1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 import connectors.models  # noqa: F401  (registers the tables)
+import engine.governance.models  # noqa: F401  (registers the tables)
 import engine.models  # noqa: F401  (registers the tables)
 import engine.schema_store  # noqa: F401  (registers the tables)
 import inventory.documents.models  # noqa: F401  (registers the tables)

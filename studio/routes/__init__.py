@@ -16,10 +16,12 @@ from studio.routes import (
     hooks,
     inbox,
     ledger,
+    lineage,
     packs,
     parties,
     replenishment,
     reservations,
+    rule_review,
     rule_versions,
     sandbox,
     stock,
@@ -31,8 +33,8 @@ from studio.routes import (
 api_router = APIRouter(prefix="/api/v1")
 for module in (auth, catalog, stock, reservations, ledger, events, documents, transfers,
                adjustments, stocktakes, parties, inbox, channel_pools, supplier_invoices,
-               replenishment, packs, rule_versions, sandbox, connectors, connector_deliveries,
-               hooks):
+               replenishment, packs, rule_versions, rule_review, lineage, sandbox, connectors,
+               connector_deliveries, hooks):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]

@@ -13,6 +13,7 @@ import base64
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,27 +34,20 @@ PATH_PARAMETERS: dict[str, str] = {
     "entry_id": "entry_id",  # /ledger/{entry_id}
     "token_id": "token_id",  # /api-tokens/{token_id}
     "no": "document_no",  # /sales-orders/{no}, /purchase-orders/{no}, /receipts/{no}, …
-    "event_id": "event_id",  # /events/{event_id}/retry
+    "event_id": "event_id",  # /events/{event_id}/retry, /lineage/events/{event_id}
+    "version_id": "version_id",  # /rule-versions/{version_id}[/tests|/approve|…]
+    "job_id": "job_id",  # /replays/{job_id}
+    "name": "rule_set",  # /rule-sets/{name}/rollback, /rule-sets/{name}/policy
     "pack_id": "pack_id",  # /packs/{pack_id}, /packs/{pack_id}/install, … (a pack from a file)
     "channel": "channel",  # /channels/{channel}, /channels/{channel}/pools/{code}/{sku}, …
     "run_id": "run_id",  # /channel-pools/rebalance-runs/{run_id}
     "connector": "connector",  # /connectors/{connector}, …/test-mapping, …/subscriptions
     "delivery_id": "delivery_id",  # /connector-deliveries/{delivery_id}, …/resend
     "public_id": "public_id",  # /hooks/{public_id} (signed, see SIGNED_PATHS)
-    "version_id": "rule_version_id",  # /rule-versions/{version_id}/approve
     "customer": "customer",  # /customers/{customer}/freeze, /customers/{customer}/unfreeze
     "supplier": "supplier",  # /suppliers/{supplier}, /suppliers/{supplier}/qualifications
     "snapshot_id": "snapshot_id",  # /shift-snapshots/{snapshot_id}
 }
-
-#: A small valid rule file for the rule-version rows.
-RULE_SOURCE = """rule iso_alert
-  when sales_order.confirmed
-  if order.deposit_amount > 0
-  then
-    alert role:sales_manager "{order.no}"
-end
-"""
 
 #: Routes authenticated by a signature instead of the bearer token: anyone's token (A's or
 #: B's) is no signature, so both calls answer 401 and change nothing.
@@ -72,8 +66,6 @@ BODIES: dict[str, dict[str, Any]] = {
     "UpgradeIn": {},  # POST /packs/{pack_id}/upgrade
     "PauseIn": {"reason": "rule"},  # POST /channels/{channel}/pause
     "PoolSettingIn": {"target_qty": "5", "threshold_qty": "1"},  # PUT …/pools/{code}/{sku}
-    "RuleVersionSubmit": {"name": "iso_rules", "source": RULE_SOURCE},  # POST /rule-versions
-    "RejectIn": {"reason": "no"},  # POST /adjustments/{no}/reject
     # POST /stocktakes/{no}/counts: B's SKU (A's stocktake is not found before it is read)
     "CountsIn": {"counts": [{"sku": "B-SKU-1", "counted_qty": "39"}]},
     "StocktakePostIn": {"photo_refs": ["sheet-1.jpg"]},  # POST /stocktakes/{no}/post
@@ -83,7 +75,26 @@ BODIES: dict[str, dict[str, Any]] = {
                         "2030-01-01"},
     "MappingSample": {"sample": {"body": {}}},  # POST /connectors/{connector}/test-mapping
     "SubscriptionIn": {"event_type": "stock.received"},  # POST /connectors/{connector}/subscr…
+    # POST /rule-versions/{version_id}/tests
+    "RuleTestsIn": {"source": '[[test]]\nname = "n"\nevent = "price.changed"\nexpect = []'},
+    "TransitionIn": {"to": "retired"},  # POST /rule-versions/{version_id}/transitions
+    "ReplayIn": {"hours": 72},  # POST /rule-versions/{version_id}/replays
+    "ApproveIn": {"comment": "ok"},  # POST /rule-versions/{version_id}/approve
+    "studio__schemas_warehouse__RejectIn": {"reason": "no"},  # POST /adjustments/{no}/reject
+    # POST /rule-versions/{version_id}/reject
+    "studio__schemas_governance__RejectIn": {"comment": "no"},
+    # POST /rule-versions/{version_id}/conflicts/acknowledge (the pricing example's pair)
+    "AcknowledgeIn": {"key": "double11_toy_promotion|key_account_rebate|field:price.final_price",
+                      "comment": "seen"},
+    "RolloutIn": {"percent": 50},  # POST /rule-versions/{version_id}/rollout
+    "RollbackIn": {"reason": "r"},  # POST /rule-sets/{name}/rollback
+    # PUT /rule-sets/{name}/policy
+    "studio__schemas_governance__PolicyIn": {"approvals_required": 2},
 }
+
+#: Rule text every tenant stores as a version (it has one conflict, acknowledged above).
+PRICING = (Path(__file__).parents[2] / "examples/governance/promotion_and_rebate.rule"
+           ).read_text("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +113,15 @@ class Owned:
     pack_id: str
     channel: str
     run_id: int
-    rule_version_id: int
     customer: str
     supplier: str
     snapshot_id: int
     connector: str
     delivery_id: str
     public_id: str
+    version_id: int
+    job_id: int
+    rule_set: str
 
     def value(self, kind: str) -> str:
         """The value of ``kind`` as it goes into a URL."""
@@ -148,8 +161,9 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
     tenant._created("/sales-returns", {"sales_order_no": no, "no": no, "reason": "other",
                                        "lines": [{"order_line_no": 1, "qty": "1"}]})
     pack_id = add_private_pack(tenant, tag)
-    version = tenant._created("/rule-versions", {"name": f"{tag}_rules",
-                                                  "source": RULE_SOURCE})
+    version = tenant._created("/rule-versions", {"name": f"{tag}-pricing", "source": PRICING})
+    job = tenant.post(f"/rule-versions/{version['id']}/replays", {"hours": 72})
+    assert job.status_code == 202, job.text
     channel = f"{tag}-CH"
     tenant._created("/channels", {"code": channel, "name": "渠道"})
     tenant.client.put(f"{API}/channels/{channel}/pools/{warehouse}/{sku}",
@@ -191,7 +205,8 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
                  reservation_id=reservation["id"], pack_id=pack_id,
                  entry_id=received["entries"][0]["id"], token_id=token["id"],
                  token_name=token_name, document_no=no, event_id=received["event_id"],
-                 rule_version_id=version["id"], customer=f"{tag}-C", supplier=f"{tag}-SUP",
+                 version_id=version["id"], job_id=job.json()["id"],
+                 rule_set=f"{tag}-pricing", customer=f"{tag}-C", supplier=f"{tag}-SUP",
                  snapshot_id=snapshot_id, connector=connector, delivery_id=delivery_id,
                  public_id=hook["inbound_path"].rsplit("/", 1)[1])
 
@@ -325,14 +340,14 @@ def test_no_route_reaches_another_tenants_row_through_its_path(api, two_tenants)
             assert_problem(response, 401, "connector.signature_rejected")
             continue
         # A document action may find its own document in a status that refuses it (409),
-        # and B's own event is not parked (409): that answer proves the row was found,
-        # which is all this control needs. B's admin wrote B's rule version, so approving
-        # it is refused as self-approval (403): found, and refused for the right reason.
+        # B's own event is not parked (409), and B's own rule version may be in a state
+        # that refuses the step (governance 409, or 403 for approving its own version):
+        # that answer proves the row was found, which is all this control needs.
         refused = (response.status_code in (409, 422, 403)
                    and response.json()["code"].startswith(("document.",
                                                            "engine.event_not_parked",
-                                                           "pack.already_installed",
-                                                           "studio.self_approval")))
+                                                           "governance.",
+                                                           "pack.already_installed")))
         assert 200 <= response.status_code < 300 or refused, (str(op), response.text)
     assert a.snapshot() == before_a
 

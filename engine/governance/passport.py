@@ -1,0 +1,125 @@
+"""The rule passport: what a version reads, writes and touches, derived from its IR.
+
+The IR becomes a networkx graph: version → rule → field / balance / document / connector /
+role, each edge labelled with what the rule does to it (reads, writes, touches, notifies).
+The passport is that graph's neighbourhoods; nobody types it by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from engine import ir
+from engine.governance.conflicts import _reads
+
+_BALANCE = {"reserve": "balance:reserved", "release": "balance:reserved"}
+_CONNECTOR_KINDS = {"call_webhook": "webhook", "publish_mqtt": "mqtt", "emit_event": "event"}
+
+
+def _text(expr: ir.Expr | None) -> str:
+    if isinstance(expr, ir.Template):
+        return "".join(p if isinstance(p, str) else "{" + ".".join(
+            p.path if isinstance(p, ir.Field) else ("…",)) + "}" for p in expr.parts)
+    if isinstance(expr, ir.Lit):
+        return str(expr.value)
+    return ".".join(expr.path) if isinstance(expr, ir.Field) else "?"
+
+
+def _expressions(rule: ir.Rule) -> list[ir.Expr]:
+    found: list[ir.Expr] = [rule.condition] if rule.condition is not None else []
+    if rule.table is not None:
+        found += list(rule.table.inputs)
+        for row in rule.table.rows:
+            found += [c for c in row.cells if c is not None] + list(row.outputs)
+    for action in rule.actions + rule.else_actions:
+        found += [e for name, e in action.args if not (action.kind == "set" and
+                                                         name == "target")]
+    return found
+
+
+def _temporal_reads(expr: ir.Expr | None) -> list[tuple[str, ...]]:
+    if isinstance(expr, ir.Binary):
+        return _temporal_reads(expr.left) + _temporal_reads(expr.right)
+    if isinstance(expr, ir.Unary):
+        return _temporal_reads(expr.operand)
+    if isinstance(expr, ir.Sustained):
+        return _reads(expr.condition)
+    return []
+
+
+def passport_graph(rule_set: ir.RuleSet, version: str) -> nx.MultiDiGraph:
+    """version → rule → what it reads, writes, touches and notifies."""
+    graph = nx.MultiDiGraph()
+    root = f"version:{version}"
+    graph.add_node(root, kind="version")
+    for rule in rule_set.rules:
+        node = f"rule:{rule.id}"
+        graph.add_node(node, kind="rule", title=rule.title, trigger=rule.trigger)
+        graph.add_edge(root, node, relation="contains")
+        graph.add_edge(node, f"document:{rule.trigger.split('.')[0]}", relation="listens")
+        for expr in _expressions(rule):
+            for path in _reads(expr) + _temporal_reads(expr):
+                if path and path[0] not in {"event", "result"}:
+                    graph.add_edge(node, "field:" + ".".join(path), relation="reads")
+        if rule.table is not None:
+            for output in rule.table.outputs:
+                graph.add_edge(node, f"field:{output}", relation="writes")
+        for action in rule.actions + rule.else_actions:
+            _action_edges(graph, node, action)
+    return graph
+
+
+def _action_edges(graph: nx.MultiDiGraph, node: str, action: ir.Action) -> None:
+    kind = action.kind
+    if kind == "set":
+        graph.add_edge(node, "field:" + _text(action.arg("target")), relation="writes")
+    elif kind in _BALANCE:
+        graph.add_edge(node, _BALANCE[kind], relation="writes")
+    elif kind in {"freeze", "unfreeze"}:
+        graph.add_edge(node, f"field:{_text(action.arg('kind'))}.is_frozen", relation="writes")
+    elif kind == "create_document":
+        graph.add_edge(node, f"document:{_text(action.arg('document'))}", relation="creates")
+    elif kind in _CONNECTOR_KINDS:
+        name = action.arg("name") or action.arg("topic") or action.arg("event")
+        graph.add_edge(node, f"connector:{_CONNECTOR_KINDS[kind]}:{_text(name)}",
+                       relation="touches")
+    elif kind in {"alert", "notify"}:
+        recipients = action.arg("recipients")
+        items = recipients.items if isinstance(recipients, ir.ListExpr) else ()
+        for item in items:
+            graph.add_edge(node, f"role:{_text(item).removeprefix('role:')}",
+                           relation="notifies")
+
+
+def _targets(graph: nx.MultiDiGraph, relation: str, prefix: str) -> list[str]:
+    return sorted({v.removeprefix(prefix) for _, v, r in graph.edges(data="relation")
+                   if r == relation and v.startswith(prefix)})
+
+
+def passport(rule_set: ir.RuleSet, version: str) -> dict[str, Any]:
+    """The passport of a version (without review record and author, which the caller adds)."""
+    graph = passport_graph(rule_set, version)
+    rules = []
+    for rule in rule_set.rules:
+        node = f"rule:{rule.id}"
+        edges = [(v, r) for _, v, r in graph.out_edges(node, data="relation")]
+        rules.append({"id": rule.id, "title": rule.title, "kind": rule.kind,
+                      "trigger": rule.trigger,
+                      "reads": sorted({v.removeprefix("field:") for v, r in edges
+                                       if r == "reads"}),
+                      "writes": sorted({v for v, r in edges if r in {"writes", "creates"}})})
+    return {
+        "version": version,
+        "events": sorted({r.trigger for r in rule_set.rules}),
+        "fields_read": _targets(graph, "reads", "field:"),
+        "fields_written": _targets(graph, "writes", "field:"),
+        "balances_written": _targets(graph, "writes", "balance:"),
+        "documents_touched": sorted(set(_targets(graph, "listens", "document:"))
+                                    | set(_targets(graph, "creates", "document:"))),
+        "documents_created": _targets(graph, "creates", "document:"),
+        "connectors": _targets(graph, "touches", "connector:"),
+        "roles_notified": _targets(graph, "notifies", "role:"),
+        "rules": rules,
+    }

@@ -1,0 +1,72 @@
+"""Shadow, live: every production event is also evaluated by each version in shadow.
+
+The shadow executor's only write is one row of the shadow journal per (event, candidate):
+what production did beside what the candidate would have done. It never touches stock,
+the inbox, timers, effects or window state (a candidate reads production's saved windows
+and never saves its own), so a shadow version cannot change anything real.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import ir
+from engine.decision import Decision, Event
+from engine.evaluate import evaluate
+from engine.executors.production import load_windows
+from engine.governance.divergence import summarise
+from engine.governance.models import ShadowJournal, VersionGovernance
+from engine.models import RuleSetVersion
+from engine.rulesets import PlanCache
+
+
+class ShadowExecutor:
+    """Writes decisions to the shadow journal, and nowhere else."""
+
+    def __init__(self, session: Session, tenant_id: int, now: datetime) -> None:
+        self.session, self.tenant_id, self.now = session, tenant_id, now
+
+    def record(self, candidate: RuleSetVersion, decision: Decision,
+               production: Decision | None) -> ShadowJournal:
+        """Journal what the candidate would have done beside what production did."""
+        row = ShadowJournal(
+            tenant_id=self.tenant_id, version_id=candidate.id, event_id=decision.event_id,
+            production_version=production.version if production else None,
+            production_actions=summarise(production.actions) if production else [],
+            candidate_actions=summarise(decision.actions), recorded_at=self.now)
+        self.session.add(row)
+        return row
+
+
+def shadow_candidates(session: Session, now: datetime) -> list[RuleSetVersion]:
+    """Versions in shadow whose live window is still open."""
+    return list(session.scalars(
+        select(RuleSetVersion).join(VersionGovernance,
+                                    VersionGovernance.version_id == RuleSetVersion.id)
+        .where(RuleSetVersion.state == "shadow", VersionGovernance.shadow_until > now)
+        .order_by(RuleSetVersion.id)))
+
+
+def shadow_live(session: Session, event: Event, production: Mapping[str, Decision],
+                now: datetime, cache: PlanCache) -> int:
+    """Evaluate ``event`` with every live shadow candidate and journal it; returns how many.
+
+    ``production`` is the decision each rule set's production version made, by name.
+    """
+    candidates = shadow_candidates(session, now)
+    if not candidates:
+        return 0
+    executor = ShadowExecutor(session, event.tenant_id, now)
+    for version in candidates:
+        plan = cache.plan(version)
+        windowed = [rid for rid, rule in plan.by_id.items()
+                    if isinstance(rule.temporal, ir.CountWithin | ir.Sustained)]
+        decision = evaluate(plan, event, {}, event.occurred_at,
+                            windows=load_windows(session, windowed))
+        executor.record(version, decision, production.get(version.name))
+    session.flush()
+    return len(candidates)
