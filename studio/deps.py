@@ -14,6 +14,7 @@ from kernel.clock import Clock
 from kernel.db import Database
 from kernel.errors import Forbidden, NotAuthenticated
 from kernel.security import Permission, Principal
+from templates_marketplace.modules import require_module
 
 _bearer = HTTPBearer(auto_error=False, description="A session token from /api/v1/auth/token "
                      "or an API token.")
@@ -67,6 +68,17 @@ def require(permission: Permission) -> Callable[[Principal], Principal]:
         if permission not in principal.permissions:
             raise Forbidden(permission=permission.value)
         return principal
+
+    return _check
+
+
+def module(name: str) -> Callable[[DbDep, CurrentPrincipal], None]:
+    """A dependency that answers ``module.not_installed`` (404) unless an installed pack
+    switched ``name`` on for the caller's tenant."""
+
+    def _check(db: DbDep, principal: CurrentPrincipal) -> None:
+        with db.read(principal.tenant_id) as session:
+            require_module(session, name)
 
     return _check
 

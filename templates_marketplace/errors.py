@@ -151,3 +151,13 @@ class PackIdReserved(PackError):
     http_status = 409
     template_en = "{pack} is the id of a pack shipped with jxcflow; give your pack its own id."
     template_zh = "{pack} 是 jxcflow 自带模板包的编号，请为您的模板包另取编号。"
+
+
+class ModuleNotInstalled(PackError, LookupError):
+    """A route of a product module was called before any installed pack switched it on."""
+
+    code = "module.not_installed"
+    http_status = 404
+    template_en = ("The {module} module is not installed for this company; "
+                   "install a pack that has it.")
+    template_zh = "本企业未安装 {module} 模块，请先安装包含该模块的模板包。"

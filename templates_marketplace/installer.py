@@ -234,6 +234,7 @@ def _contents(pack: Pack, versions: dict[str, str]) -> dict[str, Any]:
     parts = pack.parts
     return {
         "rule_sets": {n: {"hash": h, "source": parts.rule_sets[n]} for n, h in versions.items()},
+        "modules": list(pack.manifest.modules),
         "events": [e.name for e in parts.events],
         "item_attributes": [a.name for a in parts.item_attributes],
         "settings": parts.settings.model_dump(),

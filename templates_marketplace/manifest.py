@@ -20,6 +20,7 @@ MANIFEST: Final = "pack.toml"
 #: Semantic versioning 2.0.0 (semver.org), without build metadata.
 SEMVER: Final = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$")
+MODULE_NAME: Final = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 PACK_ID: Final = re.compile(r"^[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*$")
 #: The jxcflow version packs are checked against.
 PRODUCT_VERSION: Final = "0.1.0"
@@ -47,6 +48,17 @@ class Manifest(BaseModel):
     depends: dict[str, str] = Field(default_factory=dict)
     #: Industry tags for the catalogue (``food``, ``catering`` …).
     tags: tuple[str, ...] = ()
+    #: Product modules the pack switches on for the tenant (``lots``, ``recipes`` …); routes of
+    #: a module answer ``module.not_installed`` until a pack that names it is installed.
+    modules: tuple[str, ...] = ()
+
+    @field_validator("modules")
+    @classmethod
+    def _modules(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            if not MODULE_NAME.match(name):
+                raise ValueError(f"module {name!r}: use lower-case letters, digits and '_'")
+        return value
 
     @field_validator("id")
     @classmethod
