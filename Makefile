@@ -42,6 +42,7 @@ bench: $(STAMP)  ## benchmarks (not part of make test)
 	./scripts/ensure-mosquitto.sh
 	$(BIN)/python -m bench.bench_connectors
 	$(BIN)/python -m bench.bench_governance
+	$(BIN)/python -m bench.bench_packs
 
 soak: $(STAMP)  ## long soak runs (10,000 events, kill -9 workers), not part of make test
 	./scripts/ensure-postgres.sh
