@@ -13,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from kernel.settings import Settings
 from studio.web import (
+    pages_connectors,
     pages_core,
     pages_documents,
     pages_packs,
@@ -25,7 +26,7 @@ from studio.web.session import COOKIE, CsrfRefused, LoginRequired
 
 router = APIRouter(include_in_schema=False)
 for module in (pages_core, pages_stock, pages_documents, pages_rules, pages_trace,
-               pages_packs):
+               pages_packs, pages_connectors):
     router.include_router(module.router)
 
 

@@ -37,6 +37,7 @@ MENU = (
     MenuItem("/rules?state=awaiting_review", "Review queue", Permission.RULES_REVIEW),
     MenuItem("/inbox", "Inbox", Permission.STOCK_READ),
     MenuItem("/packs", "Packs", Permission.STOCK_READ),
+    MenuItem("/connectors", "Connectors", Permission.ADMIN),
 )
 
 
