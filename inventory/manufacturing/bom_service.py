@@ -222,20 +222,6 @@ class BomService:
         """
         return self.runner.read(tenant_id, lambda s: view(s, _bom_of(s, sku)[0]))
 
-    def list(self, tenant_id: int, component: str | None, offset: int, limit: int
-             ) -> tuple[list[dict[str, Any]], int]:
-        """Bills by parent SKU, optionally only those using ``component``."""
-        def work(s: Session) -> tuple[list[dict[str, Any]], int]:
-            stmt = select(Bom)
-            if component:
-                stmt = stmt.where(Bom.id.in_(select(BomLine.bom_id).join(
-                    Item, Item.id == BomLine.item_id).where(Item.sku == component)))
-            total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-            rows = s.scalars(stmt.join(Item, Item.id == Bom.item_id).order_by(Item.sku)
-                             .offset(offset).limit(limit)).all()
-            return [view(s, r) for r in rows], total
-        return self.runner.read(tenant_id, work)
-
     def footprint(self, tenant_id: int, sku: str) -> dict[str, Any]:
         """The planned footprint of one unit of ``sku`` from its bill (kg CO2e, exact).
 
@@ -268,4 +254,18 @@ class BomService:
             rows = s.scalars(stmt.order_by(EmissionFactor.kind, EmissionFactor.code)
                              .offset(offset).limit(limit)).all()
             return [factor_view(r) for r in rows], total
+        return self.runner.read(tenant_id, work)
+
+    def list(self, tenant_id: int, component: str | None, offset: int, limit: int
+             ) -> tuple[list[dict[str, Any]], int]:
+        """Bills by parent SKU, optionally only those using ``component``."""
+        def work(s: Session) -> tuple[list[dict[str, Any]], int]:
+            stmt = select(Bom)
+            if component:
+                stmt = stmt.where(Bom.id.in_(select(BomLine.bom_id).join(
+                    Item, Item.id == BomLine.item_id).where(Item.sku == component)))
+            total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+            rows = s.scalars(stmt.join(Item, Item.id == Bom.item_id).order_by(Item.sku)
+                             .offset(offset).limit(limit)).all()
+            return [view(s, r) for r in rows], total
         return self.runner.read(tenant_id, work)

@@ -90,4 +90,5 @@ class ReadingNotAllowed(ManufacturingError):
     http_status = 409
     template_en = ("Work order {no} is {status}: energy readings are recorded while it is "
                    "released, issued or received.")
-    template_zh = "生产工单 {no} 当前状态为 {status}：只有已下达、已领料或已完工的工单可录入能耗读数。"
+    template_zh = ("生产工单 {no} 当前状态为 {status}：只有已下达、已领料或已完工的工单"
+                   "可录入能耗读数。")

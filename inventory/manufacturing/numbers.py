@@ -23,9 +23,9 @@ def exact_number(value: Decimal | int | str, field: str) -> Decimal:
     except (InvalidOperation, ValueError) as exc:
         raise BadEmissionFactor(field=field, field_zh=_LABELS_ZH.get(field, field),
                                 value=str(value)) from exc
-    places = -number.as_tuple().exponent if number.is_finite() else MAX_PLACES + 1
-    if (not number.is_finite() or number < 0 or number > _LIMIT
-            or (isinstance(places, int) and places > MAX_PLACES)):
+    exponent = number.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) else MAX_PLACES + 1
+    if not number.is_finite() or number < 0 or number > _LIMIT or places > MAX_PLACES:
         raise BadEmissionFactor(field=field, field_zh=_LABELS_ZH.get(field, field),
                                 value=str(value))
     return number
