@@ -68,7 +68,7 @@ class NewFactor:
 
 def load_boms(session: Session) -> dict[str, BomSpec]:
     """Every bill of the session's tenant, by parent SKU."""
-    skus = dict(session.execute(select(Item.id, Item.sku)).tuples().all())
+    skus: dict[int, str] = {i: sku for i, sku in session.execute(select(Item.id, Item.sku))}
     boms = {row.id: row.item_id for row in session.scalars(select(Bom))}
     lines: dict[int, list[Component]] = {b: [] for b in boms}
     for line in session.scalars(select(BomLine).order_by(BomLine.bom_id, BomLine.line_no)):
@@ -98,7 +98,7 @@ def _bom_of(session: Session, sku: str) -> tuple[Bom, Item]:
 
 def view(session: Session, bom: Bom) -> dict[str, Any]:
     """A bill as the API shows it (JSON-ready)."""
-    skus = dict(session.execute(select(Item.id, Item.sku)).tuples().all())
+    skus: dict[int, str] = {i: sku for i, sku in session.execute(select(Item.id, Item.sku))}
     return {
         "sku": skus[bom.item_id], "note": bom.note,
         "created_at": _t(bom.created_at), "updated_at": _t(bom.updated_at),

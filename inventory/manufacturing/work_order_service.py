@@ -54,7 +54,7 @@ def _lines(session: Session, doc: WorkOrder) -> list[tuple[WorkOrderLine, Item]]
     return [(line, item) for line, item in session.execute(
         select(WorkOrderLine, Item).join(Item, Item.id == WorkOrderLine.item_id)
         .where(WorkOrderLine.work_order_id == doc.id).order_by(WorkOrderLine.line_no)
-        .execution_options(populate_existing=True)).tuples()]
+        .execution_options(populate_existing=True))]
 
 
 def _readings(session: Session, doc: WorkOrder) -> list[EnergyReading]:
