@@ -176,15 +176,20 @@ def _set_factor(session: Session, ctx: CommandContext, new: NewFactor, now: date
     return factor_view(row)
 
 
+def plain(value: Decimal) -> str:
+    """An exact number as text without trailing zeros or exponent (15.9144710000 → 15.914471)."""
+    return format(value.normalize(), "f") if value else "0"
+
+
 def footprint_view(fp: carbon.Footprint) -> dict[str, Any]:
     """A footprint as the API shows it: every number as exact decimal text, kg CO2e."""
-    return {"sku": fp.sku, "qty": str(fp.qty), "unit": "kg CO2e",
-            "total_kg_co2e": str(fp.total_kg_co2e),
-            "per_unit_kg_co2e": str(fp.per_unit_kg_co2e), "is_rounded": fp.is_rounded,
+    return {"sku": fp.sku, "qty": plain(fp.qty), "unit": "kg CO2e",
+            "total_kg_co2e": plain(fp.total_kg_co2e),
+            "per_unit_kg_co2e": plain(fp.per_unit_kg_co2e), "is_rounded": fp.is_rounded,
             "contributions": [{"kind": c.kind, "name": c.name, "code": c.code,
-                               "path": list(c.path), "amount": str(c.amount), "unit": c.unit,
-                               "kg_co2e_per_unit": str(c.kg_co2e_per_unit),
-                               "kg_co2e": str(c.kg_co2e)} for c in fp.contributions]}
+                               "path": list(c.path), "amount": plain(c.amount), "unit": c.unit,
+                               "kg_co2e_per_unit": plain(c.kg_co2e_per_unit),
+                               "kg_co2e": plain(c.kg_co2e)} for c in fp.contributions]}
 
 
 class BomService:

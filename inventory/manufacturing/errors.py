@@ -79,7 +79,8 @@ class UnknownOperation(ManufacturingError, LookupError):
 
     code = "manufacturing.unknown_operation"
     http_status = 422
-    template_en = "Work order {no} has no operation {operation} (it has: {known})."
+    # The names are the shop's own words (often Chinese): only the zh text repeats them.
+    template_en = "Work order {no} has no operation of that name; use one of its {count}."
     template_zh = "生产工单 {no} 没有工序 {operation}（现有：{known}）。"
 
 

@@ -169,7 +169,8 @@ def _record_energy(session: Session, ctx: CommandContext, no: str, operation: st
         raise ReadingNotAllowed(no=doc.no, status=doc.status)
     ops = {o["name"]: o for o in doc.operations}
     if operation not in ops:
-        raise UnknownOperation(no=doc.no, operation=operation, known=", ".join(ops) or "—")
+        raise UnknownOperation(no=doc.no, operation=operation, known=", ".join(ops) or "—",
+                               count=len(ops))
     session.add(EnergyReading(tenant_id=ctx.tenant_id, work_order_id=doc.id,
                               operation=operation, energy_carrier=ops[operation]
                               ["energy_carrier"], qty=exact_number(qty, "qty"),
