@@ -27,22 +27,10 @@ from inventory.manufacturing.models import Bom, BomLine, BomOperation, EmissionF
 from inventory.manufacturing.numbers import exact_number
 from inventory.models import Item
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NewBomLine:
-    """A component and its quantity per unit of the parent."""
-
-    sku: str
-    qty: Decimal
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NewOperation:
-    """An operation and the energy it takes per unit made."""
-
-    name: str
-    energy_carrier: str
-    energy_per_unit: Decimal
+#: A component and its quantity per unit of the parent (checked when the bill is written).
+NewBomLine = Component
+#: An operation and the energy it takes per unit made (checked when the bill is written).
+NewOperation = Operation
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
