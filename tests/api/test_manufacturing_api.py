@@ -93,6 +93,11 @@ def test_the_pack_installs_with_green_rule_tests_and_changes_no_other_tenant(
     assert tenant_rows(other) == before
     assert_problem(other.get("/boms"), 404, "module.not_installed")
     assert_problem(other.get("/work-orders"), 404, "module.not_installed")
+    # Uninstalling switches the module off again; the tenant's bills stay.
+    load_demo(tenant)
+    ok(tenant.post("/packs/jxc.manufacturing/uninstall", {}, "author"))
+    assert_problem(tenant.get("/boms"), 404, "module.not_installed")
+    assert tenant_rows(tenant)["bom"] and tenant_rows(other) == before
 
 
 def test_a_bill_closing_a_cycle_is_refused_and_the_known_bill_has_its_exact_footprint(
