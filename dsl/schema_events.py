@@ -19,6 +19,7 @@ _PO_STATUS = "enum(draft,approved,partially_received,received,closed,cancelled)"
 _RC_STATUS = "enum(draft,inspected,frozen,put_away,cancelled)"
 _SH_STATUS = "enum(draft,picked,packed,shipped,cancelled)"
 _SR_STATUS = "enum(draft,posted,cancelled)"
+_WO_STATUS = "enum(draft,released,issued,received,closed,cancelled)"
 
 ACTOR = (f("event.actor", "text", "Done by", "操作人", source="actor"),)
 
@@ -143,12 +144,24 @@ RESERVATION = (
 )
 
 
+# Manufacturing (the ``manufacturing`` module, issue #11): work orders.
+WORK_ORDER = (
+    *_doc("work_order", "Work order", _WO_STATUS),
+    f("work_order.sku", "text", "Item made", "产品编码", source="sku"),
+    f("work_order.qty", "quantity(件)", "Quantity to make", "生产数量", source="qty"),
+)
+WORK_ORDER_ISSUED = (f("work_order.lines", "list(line)", "Components issued", "领料明细",
+                       source="lines"),)
+WORK_ORDER_RECEIVED = (f("work_order.lot_no", "text", "Finished-goods lot", "成品批次",
+                         source="lot_no"),)
+
+
 def _ev(name: str, en: str, zh: str, *groups: tuple[FieldDef, ...], key: str) -> EventType:
     entity = name.partition(".")[0]
     document_zh = {"sales_order": "销售单", "purchase_order": "采购单", "receipt": "入库单",
                    "shipment": "出库单", "sales_return": "退货单", "channel": "渠道",
                    "channel_pool": "渠道池", "supplier_invoice": "供应商发票",
-                   "stock": "库存"}[entity]
+                   "stock": "库存", "work_order": "生产工单"}[entity]
     return EventType(name=name, label_en=en, label_zh=f"{document_zh}{zh}",
                      aliases=(f"{document_zh}.{zh}",),
                      fields=tuple(x for g in groups for x in g), key=key)
@@ -227,4 +240,13 @@ DOCUMENT_EVENTS: Final[tuple[EventType, ...]] = (
         key="stock.document_ref"),
     _ev("stock.reservation_expired", "Reservation expired", "预占已过期", STOCK, RESERVATION,
         key="stock.document_ref"),
+    _ev("work_order.released", "Work order released", "已下达", WORK_ORDER,
+        key="work_order.id"),
+    _ev("work_order.components_issued", "Work order components issued", "已领料", WORK_ORDER,
+        WORK_ORDER_ISSUED, key="work_order.id"),
+    _ev("work_order.finished_goods_received", "Work order finished goods received", "已完工入库",
+        WORK_ORDER, WORK_ORDER_RECEIVED, key="work_order.id"),
+    _ev("work_order.closed", "Work order closed", "已关闭", WORK_ORDER, key="work_order.id"),
+    _ev("work_order.cancelled", "Work order cancelled", "已取消", WORK_ORDER,
+        key="work_order.id"),
 )

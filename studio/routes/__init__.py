@@ -17,6 +17,7 @@ from studio.routes import (
     inbox,
     ledger,
     lineage,
+    manufacturing,
     packs,
     parties,
     replenishment,
@@ -28,13 +29,15 @@ from studio.routes import (
     stocktakes,
     supplier_invoices,
     transfers,
+    work_orders,
 )
 
 api_router = APIRouter(prefix="/api/v1")
 for module in (auth, catalog, stock, reservations, ledger, events, documents, transfers,
                adjustments, stocktakes, parties, inbox, channel_pools, supplier_invoices,
                replenishment, packs, rule_versions, rule_review, lineage, sandbox, connectors,
-               connector_deliveries, hooks):
+               connector_deliveries, hooks,
+               manufacturing, work_orders):  # the manufacturing module (issue #11)
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]

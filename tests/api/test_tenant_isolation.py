@@ -90,6 +90,10 @@ BODIES: dict[str, dict[str, Any]] = {
     "RollbackIn": {"reason": "r"},  # POST /rule-sets/{name}/rollback
     # PUT /rule-sets/{name}/policy
     "studio__schemas_governance__PolicyIn": {"approvals_required": 2},
+    # The manufacturing module (jxc.manufacturing): every tenant has its own PART-COMMON.
+    "BomBody": {"lines": [{"sku": "PART-COMMON", "qty": "2"}]},  # PUT /boms/{sku}
+    # POST /work-orders/{no}/energy-readings
+    "EnergyReadingIn": {"operation": "assemble", "qty": "1.5"},
 }
 
 #: Rule text every tenant stores as a version (it has one conflict, acknowledged above).
@@ -185,6 +189,7 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
                                                                          "qty": "1"}]})
     tenant._created("/stocktakes", {"warehouse": warehouse, "no": no})
     tenant._created("/suppliers", {"code": f"{tag}-SUP", "name": f"{tag} 供应商"})
+    add_manufacturing(tenant, sku, warehouse, no)
     clock = tenant.client.app.state.clock  # type: ignore[attr-defined]
     tenant._created("/shifts", {"warehouse": warehouse, "name": "day", "timezone": "UTC",
                                 "end_time": clock.now().strftime("%H:%M")})
@@ -228,6 +233,22 @@ def add_private_pack(tenant: ApiTenant, tag: str) -> str:
     installed = tenant.post(f"/packs/{pack_id}/install", {})
     assert installed.status_code == 200, installed.text
     return pack_id
+
+
+def add_manufacturing(tenant: ApiTenant, sku: str, warehouse: str, no: str) -> None:
+    """The manufacturing pack installed; ``sku`` made of PART-COMMON by work order ``no``."""
+    installed = tenant.post("/packs/jxc.manufacturing/install", {})
+    assert installed.status_code == 200, installed.text
+    tenant.item("PART-COMMON")
+    tenant.receive("PART-COMMON", warehouse, 10)
+    tenant.client.put(f"{API}/emission-factors", headers=tenant.headers(), json={
+        "kind": "material", "code": "PART-COMMON", "unit": "pc", "kg_co2e_per_unit": "0.2"})
+    tenant._created("/boms", {"sku": sku, "lines": [{"sku": "PART-COMMON", "qty": "2"}],
+                              "operations": [{"name": "assemble", "energy_carrier": "power",
+                                              "energy_per_unit": "0.1"}]})
+    tenant.client.put(f"{API}/emission-factors", headers=tenant.headers(), json={
+        "kind": "energy", "code": "power", "unit": "kWh", "kg_co2e_per_unit": "0.5"})
+    tenant._created("/work-orders", {"sku": sku, "qty": "1", "warehouse": warehouse, "no": no})
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,12 +363,14 @@ def test_no_route_reaches_another_tenants_row_through_its_path(api, two_tenants)
         # A document action may find its own document in a status that refuses it (409),
         # B's own event is not parked (409), and B's own rule version may be in a state
         # that refuses the step (governance 409, or 403 for approving its own version):
-        # that answer proves the row was found, which is all this control needs.
+        # that answer proves the row was found, which is all this control needs (so does a
+        # closed work order refusing an energy reading, manufacturing.reading_not_allowed).
         refused = (response.status_code in (409, 422, 403)
                    and response.json()["code"].startswith(("document.",
                                                            "engine.event_not_parked",
                                                            "governance.",
-                                                           "pack.already_installed")))
+                                                           "pack.already_installed",
+                                                           "manufacturing.")))
         assert 200 <= response.status_code < 300 or refused, (str(op), response.text)
     assert a.snapshot() == before_a
 

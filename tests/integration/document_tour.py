@@ -4,7 +4,8 @@ Drives the services (not the API): PO approve → receipt inspected, frozen, rel
 away (and one cancelled) → PO received, closed; a PO cancelled; sales orders confirmed,
 shipped in part and in full, closed, cancelled; shipments picked, packed, shipped and one
 cancelled; a return posted and one cancelled; a channel pool rebalanced until its channel
-pauses and resumes; supplier invoices matched and mismatched.
+pauses and resumes; supplier invoices matched and mismatched; a work order released,
+issued, received and closed, and one cancelled.
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ from inventory.documents import (
     parties,
 )
 from inventory.documents.runner import DocumentRunner
+from inventory.manufacturing import (
+    BomService,
+    NewBom,
+    NewBomLine,
+    NewWorkOrder,
+    WorkOrderAction,
+    WorkOrderService,
+)
 from inventory.planning import (
     InvoiceService,
     NewInvoiceLine,
@@ -134,3 +143,15 @@ def tour(world: Any) -> None:
     world.receive("T-1", "WH-A", 30, document=DocumentRef(type="opening_balance", ref="OB2"))
     world.clock.advance(timedelta(minutes=15))
     pools.rebalance(ctx)  # refilled: WEB resumes
+
+    # Manufacturing: a work order released, issued, received, closed; another cancelled.
+    runner = DocumentRunner(world.db, world.clock)
+    world.item("T-KIT")
+    BomService(runner).create(ctx, NewBom(sku="T-KIT", lines=[NewBomLine(sku="T-1", qty=D(2))]))
+    orders = WorkOrderService(runner)
+    orders.create(ctx, NewWorkOrder(sku="T-KIT", qty=D(3), warehouse="WH-A", no="WO-1"))
+    for action in (WorkOrderAction.RELEASE, WorkOrderAction.ISSUE, WorkOrderAction.RECEIVE,
+                   WorkOrderAction.CLOSE):
+        orders.act(ctx, "WO-1", action)
+    orders.create(ctx, NewWorkOrder(sku="T-KIT", qty=D(1), warehouse="WH-A", no="WO-2"))
+    orders.act(ctx, "WO-2", WorkOrderAction.CANCEL)

@@ -6,6 +6,7 @@ import string
 
 import inventory.documents.errors  # noqa: F401  (registers the subclasses)
 import inventory.errors  # noqa: F401  (registers the subclasses)
+import inventory.manufacturing.errors  # noqa: F401  (registers the subclasses)
 import inventory.movements  # noqa: F401
 import inventory.planning.errors  # noqa: F401  (registers the subclasses)
 from kernel.errors import DomainError
