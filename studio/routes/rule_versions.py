@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request, status
 
-from dsl import default_registry
 from engine.governance.service import GovernanceService
+from engine.schema_store import tenant_registry
 from kernel.errors import Forbidden
 from kernel.security import Permission, Principal
 from studio.deps import CurrentPrincipal, DbDep, IdempotencyKey, PagingDep, require
@@ -56,10 +56,13 @@ RulesWriter = Annotated[Principal, Depends(require(Permission.RULES_WRITE))]
 
 @router.post("/rule-versions", response_model=RuleVersionOut,
              status_code=status.HTTP_201_CREATED)
-def create_version(body: RuleVersionCreate, principal: RulesWriter, gov: Gov,
+def create_version(body: RuleVersionCreate, principal: RulesWriter, gov: Gov, db: DbDep,
                    key: IdempotencyKey = None) -> dict[str, Any]:
-    """Check rule text and store it as a draft version (the same rules: the same version)."""
-    return gov.create(principal.tenant_id, body.name, body.source, default_registry(),
+    """Check rule text against the tenant's schema (the core's events plus its packs') and
+    store it as a draft version (the same rules: the same version)."""
+    with db.read(principal.tenant_id) as session:
+        registry = tenant_registry(session)
+    return gov.create(principal.tenant_id, body.name, body.source, registry,
                       principal.actor, key)
 
 

@@ -91,3 +91,28 @@ def test_an_upgrade_conflict_answers_409_until_chosen(make_tenant: TenantFactory
     assert done.status_code == 200, done.text
     gone = t.post("/packs/jxc.standard/uninstall", {}, role="author")
     assert gone.json()["state"] == "uninstalled"
+
+
+def test_rules_may_read_the_events_a_pack_declared_in_that_tenant_only(
+        make_tenant: TenantFactory) -> None:
+    files = dict(builtin("jxc.standard").files)
+    files["pack.toml"] = files["pack.toml"].replace(b'"jxc.standard"', b'"acme.probe"')
+    files["schema/probe.toml"] = (
+        b'[[event]]\nname = "probe.reading_taken"\nkey = "probe.id"\n'
+        b'label = { zh = "\xe6\x8e\xa2\xe5\xa4\xb4\xe8\xaf\xbb\xe6\x95\xb0", en = "Probe reading" }\n'
+        b'[[event.field]]\npath = "probe.celsius"\ntype = "number"\n'
+        b'label = { zh = "\xe6\xb8\xa9\xe5\xba\xa6", en = "Celsius" }\n')
+    rule = ('rule warm\n  when probe.reading_taken\n  if probe.celsius > -15\n  then\n'
+            '    alert role:quality_manager "warm"\nend\n')
+    t, other = make_tenant(), make_tenant()
+    for tenant in (t, other):
+        assert upload(tenant, pack_bytes(files)) == 201
+    before = assert_problem(t.post("/rule-versions", {"name": "probe", "source": rule},
+                                   role="author"), 422)
+    assert before["code"].startswith("dsl.")
+    installed = t.post("/packs/acme.probe/install", {"allow_untrusted": True}, role="admin")
+    assert installed.status_code == 200, installed.text
+    created = t.post("/rule-versions", {"name": "probe", "source": rule}, role="author")
+    assert created.status_code == 201, created.text
+    assert_problem(other.post("/rule-versions", {"name": "probe", "source": rule},
+                              role="author"), 422)
