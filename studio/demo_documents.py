@@ -197,9 +197,9 @@ def load_document_history(db: Database, clock: VirtualClock, tenant_id: int, sku
                 target_share_pct=None if share is None else D(share)))
     begin = clock.now()
     late: dict[int, tuple[str, list[NewPurchaseLine]]] = {}
-    warehouse = WarehouseHistory(db, h.docs, tenant_id, skus, h.rng)
+    stores = WarehouseHistory(db, h.docs, tenant_id, skus, h.rng)
     for day in range(days):
-        warehouse.morning()
+        stores.morning()
         h.pools.rebalance(h.ctx)
         for n in range(h.rng.randint(3, 5)):
             clock.advance(timedelta(minutes=h.rng.randint(10, 60)))
@@ -218,7 +218,7 @@ def load_document_history(db: Database, clock: VirtualClock, tenant_id: int, sku
         if day in late:
             h.invoice(*late.pop(day))
         clock.advance(timedelta(hours=1))
-        warehouse.day(day, days)
+        stores.day(day, days)
         end_of_day = begin + timedelta(days=day + 1)
         if clock.now() < end_of_day:
             clock.advance(end_of_day - clock.now())
@@ -228,7 +228,7 @@ def load_document_history(db: Database, clock: VirtualClock, tenant_id: int, sku
             supplier=SUPPLIERS[i % 3], lead_time_days=5 + i, lookback_days=21,
             reorder_point=D(400), safety_stock=D(80), unit_price=D("12.00")))
     h.replenishment.suggest(h.ctx)
-    w = warehouse.counts
+    w = stores.counts
     return DocumentSummary(sales_orders=h.counts["so"], purchase_orders=h.counts["po"],
                            invoices=h.counts["inv"], rebalance_runs=h.counts["runs"],
                            refused=h.counts["refused"] + w.refused, transfers=w.transfers,
