@@ -171,10 +171,8 @@ class _History:
         self.counts["inv"] += 1
 
 
-def load_document_history(db: Database, clock: VirtualClock, tenant_id: int, skus: list[str],
-                          days: int = 21, seed: int = 11) -> DocumentSummary:
-    """Write ``days`` of documents for the tenant, moving ``clock`` to its end."""
-    h = _History(db, clock, tenant_id, skus, random.Random(seed))
+def prepare_parties(db: Database, clock: VirtualClock, tenant_id: int) -> None:
+    """The demo's customers and the warehouses' shipment confirmation code."""
     with db.write(tenant_id) as session:
         for code, name in CUSTOMERS:
             parties.create_customer(session, tenant_id, code, name, clock.now())
@@ -188,6 +186,16 @@ def load_document_history(db: Database, clock: VirtualClock, tenant_id: int, sku
         light = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
         for row in session.scalars(select(WarehouseConfirmation)):
             row.code_hash = light.hash(CONFIRMATION_CODE)
+
+
+def load_document_history(db: Database, clock: VirtualClock, tenant_id: int, skus: list[str],
+                          days: int = 21, seed: int = 11, *, prepared: bool = False
+                          ) -> DocumentSummary:
+    """Write ``days`` of documents for the tenant, moving ``clock`` to its end
+    (``prepared``: :func:`prepare_parties` has run already)."""
+    h = _History(db, clock, tenant_id, skus, random.Random(seed))
+    if not prepared:
+        prepare_parties(db, clock, tenant_id)
     for code, name, target, share, threshold in CHANNELS:
         h.pools.create_channel(h.ctx, code, name)
         for sku in h.pool_skus:
