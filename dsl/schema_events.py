@@ -4,7 +4,7 @@ This is the one declaration of document events: the checker reads it (through
 :func:`dsl.schema_defaults.default_registry`), the engine maps an outbox payload to what a
 rule sees by each field's ``source``, and a test runs every document flow and fails when an
 emitted event type or payload key is missing here. The payloads are documented in
-``docs/planning.md``.
+``docs/planning.md`` and (transfers, adjustments, stocktakes) ``docs/documents.md``.
 """
 
 from __future__ import annotations
@@ -106,6 +106,61 @@ RETURN = (
 RETURN_LINES = (f("sales_return.lines", "list(line)", "Returned lines", "明细",
                   source="lines"),)
 
+_TR_STATUS = "enum(draft,in_transit,received,returned,cancelled)"
+_AD_STATUS = "enum(draft,awaiting_approval,posted,rejected,cancelled)"
+_ST_STATUS = "enum(counting,closed,posted,cancelled)"
+_AD_REASON = "enum(count_gain,count_loss,damaged,expired,lost,found,stocktake,other)"
+
+
+def _numbered(entity: str, en: str, status: str) -> tuple[FieldDef, ...]:
+    """Number (also as id) and status move of a document without a single warehouse."""
+    return (
+        f(f"{entity}.id", "id", f"{en} id", "编号", source="no"),
+        f(f"{entity}.no", "text", f"{en} number", "单号", source="no"),
+        f(f"{entity}.status", status, "Status", "状态", source="to_status"),
+        f(f"{entity}.from_status", status, "Previous status", "原状态", source="from_status"),
+        *ACTOR,
+    )
+
+
+TRANSFER = (
+    *_numbered("transfer", "Transfer", _TR_STATUS),
+    f("transfer.from_warehouse", "text", "From warehouse", "调出仓", source="from_warehouse"),
+    f("transfer.to_warehouse", "text", "To warehouse", "调入仓", source="to_warehouse"),
+    f("transfer.transit_warehouse", "text", "Transit location", "在途仓",
+      source="transit_warehouse"),
+)
+TRANSFER_LINES = (f("transfer.lines", "list(line)", "Transfer lines", "明细", source="lines"),)
+
+ADJUSTMENT = (
+    *_doc("adjustment", "Adjustment", _AD_STATUS),
+    f("adjustment.reason", _AD_REASON, "Reason", "原因", source="reason"),
+    f("adjustment.photo_count", "number", "Photos", "照片数", source="photo_count"),
+    f("adjustment.stocktake_no", "text", "From stocktake", "盘点单号", source="stocktake_no"),
+    f("adjustment.created_by", "text", "Created by", "制单人", source="created_by"),
+)
+ADJUSTMENT_LINES = (f("adjustment.lines", "list(line)", "Adjusted lines", "明细",
+                      source="lines"),)
+ADJUSTMENT_POSTED = (
+    *ADJUSTMENT_LINES,
+    f("adjustment.approved_by", "text", "Approved by", "审批人", source="approved_by"),
+)
+ADJUSTMENT_REJECTED = (f("adjustment.rejected_reason", "text", "Why rejected", "驳回原因",
+                         source="reason_text"),)
+
+STOCKTAKE = (
+    *_doc("stocktake", "Stocktake", _ST_STATUS),
+    f("stocktake.scope", "enum(all,selected,blind_check)", "Scope", "范围", source="scope"),
+)
+STOCKTAKE_COUNTED = (f("stocktake.counts", "list(line)", "Counts recorded", "盘点数",
+                       source="counts"),)
+STOCKTAKE_POSTED = (
+    f("stocktake.variance_rate", "number", "Count-variance rate", "账实差异率",
+      source="variance_rate"),
+    f("stocktake.adjustment_no", "text", "Adjustment", "调整单号", source="adjustment_no"),
+    f("stocktake.lines", "list(line)", "Variance lines", "差异明细", source="lines"),
+)
+
 CHANNEL = (f("channel.id", "id", "Channel", "编号", source="channel"), *ACTOR)
 REBALANCE = (
     f("rebalance.run_id", "id", "Run", "编号", source="run_id"),
@@ -161,7 +216,8 @@ def _ev(name: str, en: str, zh: str, *groups: tuple[FieldDef, ...], key: str) ->
     document_zh = {"sales_order": "销售单", "purchase_order": "采购单", "receipt": "入库单",
                    "shipment": "出库单", "sales_return": "退货单", "channel": "渠道",
                    "channel_pool": "渠道池", "supplier_invoice": "供应商发票",
-                   "stock": "库存", "work_order": "生产工单"}[entity]
+                   "stock": "库存", "work_order": "生产工单", "transfer": "调拨单",
+                   "adjustment": "库存调整单", "stocktake": "盘点单"}[entity]
     return EventType(name=name, label_en=en, label_zh=f"{document_zh}{zh}",
                      aliases=(f"{document_zh}.{zh}",),
                      fields=tuple(x for g in groups for x in g), key=key)
@@ -223,6 +279,30 @@ DOCUMENT_EVENTS: Final[tuple[EventType, ...]] = (
     _ev("supplier_invoice.mismatched", "Supplier invoice mismatched", "三单不符", INVOICE, (
         f("invoice.mismatch_reasons", "list(line)", "Why it does not match", "不符原因",
           source="reasons"),), key="invoice.id"),
+    _ev("transfer.dispatched", "Transfer dispatched", "已调出", TRANSFER, TRANSFER_LINES,
+        key="transfer.id"),
+    _ev("transfer.received", "Transfer received", "已调入", TRANSFER, TRANSFER_LINES,
+        key="transfer.id"),
+    _ev("transfer.returned", "Transfer returned", "已退回", TRANSFER, TRANSFER_LINES,
+        key="transfer.id"),
+    _ev("transfer.cancelled", "Transfer cancelled", "已取消", TRANSFER, key="transfer.id"),
+    _ev("adjustment.submitted", "Adjustment submitted", "待审批", ADJUSTMENT,
+        ADJUSTMENT_LINES, key="adjustment.id"),
+    _ev("adjustment.posted", "Adjustment posted", "已过账", ADJUSTMENT, ADJUSTMENT_POSTED,
+        key="adjustment.id"),
+    _ev("adjustment.rejected", "Adjustment rejected", "已驳回", ADJUSTMENT,
+        ADJUSTMENT_REJECTED, key="adjustment.id"),
+    _ev("adjustment.cancelled", "Adjustment cancelled", "已取消", ADJUSTMENT,
+        key="adjustment.id"),
+    _ev("stocktake.counted", "Stocktake counts recorded", "已录入盘点数", STOCKTAKE,
+        STOCKTAKE_COUNTED, key="stocktake.id"),
+    _ev("stocktake.closed", "Stocktake closed", "已结束盘点", STOCKTAKE, key="stocktake.id"),
+    _ev("stocktake.reopened", "Stocktake reopened", "已重新盘点", STOCKTAKE,
+        key="stocktake.id"),
+    _ev("stocktake.posted", "Stocktake posted", "已过账", STOCKTAKE, STOCKTAKE_POSTED,
+        key="stocktake.id"),
+    _ev("stocktake.cancelled", "Stocktake cancelled", "已取消", STOCKTAKE,
+        key="stocktake.id"),
     _ev("stock.received", "Stock received", "已入库", STOCK, key="stock.document_ref"),
     _ev("stock.shipped", "Stock shipped", "已出库", STOCK, (
         f("reservation.id", "id", "Reservation", "编号", source="reservation_id"),),

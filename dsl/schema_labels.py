@@ -19,6 +19,7 @@ ENTITY_ZH: Final[dict[str, str]] = {
     "price": "价格", "reservation": "预占", "purchase_order": "采购单", "channel": "渠道",
     "invoice": "发票", "rebalance": "再平衡", "stock": "库存", "event": "事件",
     "work_order": "生产工单",
+    "transfer": "调拨单", "adjustment": "调整单", "stocktake": "盘点单",
 }
 
 

@@ -150,12 +150,14 @@ def demo(reset: bool = typer.Option(False, help="Delete the SQLite demo database
     else:
         summary = demo_data.load_demo(db, SystemClock().now())
         typer.echo(f"loaded {demo_data.TENANT_NAME}: {summary.items} SKUs, "
-                   f"{summary.movements} movements ({summary.refused} refused as expected)")
+                   f"{summary.movements} stock-moving documents in the first week "
+                   f"({summary.refused} refused as expected)")
         if summary.documents:
             d = summary.documents
             typer.echo(f"  and three weeks of documents: {d.sales_orders} sales orders, "
                        f"{d.purchase_orders} purchase orders, {d.invoices} supplier invoices, "
-                       f"{d.rebalance_runs} channel pool rebalance runs")
+                       f"{d.rebalance_runs} channel pool rebalance runs, {d.transfers} transfers, "
+                   f"{d.adjustments} adjustments, {d.stocktakes} stocktakes")
     typer.echo(f"\nDemo logins (tenant: {demo_data.TENANT_CODE}):")
     for username, role, password in demo_data.USERS:
         typer.echo(f"  {username:<10} {role:<10} password: {password}")

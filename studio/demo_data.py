@@ -1,31 +1,20 @@
 """The demo tenant 示例商贸: ~200 SKUs (toys, bakery ingredients, eyewear parts), three
-warehouses and stores, users for every role, stock, a week of movements and then three
-weeks of documents (:mod:`studio.demo_documents`)."""
+warehouses and stores, users for every role, a first week of opening receipts, sales,
+store transfers and write-offs (:mod:`studio.demo_week`) and then three weeks of
+documents (:mod:`studio.demo_documents`) — every stock movement through a document."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
-from inventory import (
-    AdjustStock,
-    Command,
-    CommandContext,
-    DocumentRef,
-    InventoryError,
-    ReceiveStock,
-    ReserveStock,
-    ShipStock,
-    StockService,
-    TransferStock,
-)
 from inventory.catalog import NewItem, create_item, create_warehouse
 from kernel import accounts
 from kernel.clock import VirtualClock
 from kernel.db import Database
-from studio.demo_documents import DocumentSummary, load_document_history
+from studio.demo_documents import DocumentSummary, load_document_history, prepare_parties
+from studio.demo_week import load_first_week
 
 TENANT_CODE = "demo"
 TENANT_NAME = "示例商贸"
@@ -42,7 +31,6 @@ WAREHOUSES = [
     ("WH-HZ", "杭州总仓", "Hangzhou central warehouse", "warehouse"),
     ("WH-SZ", "深圳仓", "Shenzhen warehouse", "warehouse"),
     ("ST-SH01", "上海徐汇门店", "Shanghai Xuhui store", "store"),
-    ("TRANSIT", "在途", "In transit", "transit"),
 ]
 
 _TOYS = [("磁力片", "Magnetic tiles", "盒"), ("积木", "Building blocks", "盒"),
@@ -110,48 +98,14 @@ def load_demo(db: Database, now: datetime, seed: int = 7) -> DemoSummary:
         for new in items:
             create_item(session, tenant_id, new, now)
     rng = random.Random(seed)
-    # Four weeks back: a week of movements, then three weeks of documents up to ``now``.
+    # Four weeks back: a week of movements, then three weeks of documents up to ``now``;
+    # every movement is a document's (opening receipts, sales shipped, transfers, write-offs).
     clock = VirtualClock(now - timedelta(days=28))
-    stock = StockService(db, clock)
-    ctx = CommandContext(tenant_id=tenant_id, actor="user:warehouse")
-    movements = refused = 0
-    for i, new in enumerate(items):
-        for wh in ("WH-HZ", "WH-SZ"):
-            lot = f"L{clock.now():%y%m%d}-{i:03d}" if new.shelf_life_days else None
-            stock.execute(ctx, ReceiveStock(sku=new.sku, warehouse=wh, lot_no=lot,
-                                            qty=Decimal(rng.randint(20, 400)),
-                                            document=DocumentRef(type="receipt",
-                                                                 ref=f"RC-{i:04d}")))
-            movements += 1
-    for day in range(7):
-        for n in range(60):
-            clock.advance(timedelta(minutes=rng.randint(5, 20)))
-            try:
-                stock.execute(ctx, _random_command(rng, rng.choice(items), f"{day}{n:03d}"))
-                movements += 1
-            except InventoryError:
-                refused += 1
+    prepare_parties(db, clock, tenant_id)
+    week = load_first_week(db, clock, tenant_id, items, rng)
     clock.advance(max(now - timedelta(days=21) - clock.now(), timedelta(0)))
     documents = load_document_history(db, clock, tenant_id,
-                                      [n.sku for n in items if n.category == "toys"][::3])
-    return DemoSummary(items=len(items), movements=movements,
-                       refused=refused + documents.refused, documents=documents)
-
-
-def _random_command(rng: random.Random, new: NewItem, ref: str) -> Command:
-    """One plausible day-to-day movement, tied to its document."""
-    kind = rng.random()
-    qty = Decimal(rng.randint(1, 12))
-    if kind < 0.55:
-        return ShipStock(sku=new.sku, warehouse=rng.choice(["WH-HZ", "WH-SZ"]),
-                         qty=Decimal(rng.randint(1, 30)),
-                         document=DocumentRef(type="sales_order", ref=f"SO-{ref}"))
-    if kind < 0.75:
-        return TransferStock(sku=new.sku, from_warehouse="WH-HZ", to_warehouse="ST-SH01",
-                             qty=qty, document=DocumentRef(type="transfer", ref=f"TR-{ref}"))
-    if kind < 0.9:
-        return ReserveStock(sku=new.sku, warehouse="WH-HZ", qty=qty, ttl_seconds=2 * 3600,
-                            document=DocumentRef(type="sales_order", ref=f"SO-D{ref}"))
-    return AdjustStock(sku=new.sku, warehouse="WH-SZ", qty=Decimal(rng.choice([-2, -1, 1, 3])),
-                       reason="盘点差异 stocktake difference",
-                       document=DocumentRef(type="adjustment", ref=f"AD-{ref}"))
+                                      [n.sku for n in items if n.category == "toys"][::3],
+                                      prepared=True)
+    return DemoSummary(items=len(items), movements=week.movements,
+                       refused=week.refused + documents.refused, documents=documents)

@@ -4,8 +4,9 @@ Customers and sales channels with pools over the Hangzhou warehouse; every day a
 sales orders (some with a deposit, some through a channel) that are shipped, now and then
 returned in part or cancelled; purchase orders every few days with receipts (one fails its
 inspection, is frozen and released) and supplier invoices that match or do not; the pools
-rebalanced twice a day; replenishment policies and their suggestions at the end. One
-seeded random generator and a virtual clock make every load the same.
+rebalanced twice a day; transfers, adjustments and stocktakes
+(:mod:`studio.demo_warehouse_documents`); replenishment policies and their suggestions at
+the end. One seeded random generator and a virtual clock make every load the same.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from inventory.planning import (
 from kernel.clock import VirtualClock
 from kernel.db import Database
 from kernel.errors import DomainError
+from studio.demo_warehouse_documents import WarehouseHistory
 
 CONFIRMATION_CODE = "8888"
 CUSTOMERS = [("C-HZ01", "杭州乐童玩具店"), ("C-SH02", "上海米麦烘焙"), ("C-SZ03", "深圳明眸眼镜"),
@@ -67,6 +69,9 @@ class DocumentSummary:
     invoices: int
     rebalance_runs: int
     refused: int
+    transfers: int = 0
+    adjustments: int = 0
+    stocktakes: int = 0
 
 
 class _History:
@@ -166,10 +171,8 @@ class _History:
         self.counts["inv"] += 1
 
 
-def load_document_history(db: Database, clock: VirtualClock, tenant_id: int, skus: list[str],
-                          days: int = 21, seed: int = 11) -> DocumentSummary:
-    """Write ``days`` of documents for the tenant, moving ``clock`` to its end."""
-    h = _History(db, clock, tenant_id, skus, random.Random(seed))
+def prepare_parties(db: Database, clock: VirtualClock, tenant_id: int) -> None:
+    """The demo's customers and the warehouses' shipment confirmation code."""
     with db.write(tenant_id) as session:
         for code, name in CUSTOMERS:
             parties.create_customer(session, tenant_id, code, name, clock.now())
@@ -183,6 +186,16 @@ def load_document_history(db: Database, clock: VirtualClock, tenant_id: int, sku
         light = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
         for row in session.scalars(select(WarehouseConfirmation)):
             row.code_hash = light.hash(CONFIRMATION_CODE)
+
+
+def load_document_history(db: Database, clock: VirtualClock, tenant_id: int, skus: list[str],
+                          days: int = 21, seed: int = 11, *, prepared: bool = False
+                          ) -> DocumentSummary:
+    """Write ``days`` of documents for the tenant, moving ``clock`` to its end
+    (``prepared``: :func:`prepare_parties` has run already)."""
+    h = _History(db, clock, tenant_id, skus, random.Random(seed))
+    if not prepared:
+        prepare_parties(db, clock, tenant_id)
     for code, name, target, share, threshold in CHANNELS:
         h.pools.create_channel(h.ctx, code, name)
         for sku in h.pool_skus:
@@ -192,7 +205,9 @@ def load_document_history(db: Database, clock: VirtualClock, tenant_id: int, sku
                 target_share_pct=None if share is None else D(share)))
     begin = clock.now()
     late: dict[int, tuple[str, list[NewPurchaseLine]]] = {}
+    stores = WarehouseHistory(db, h.docs, tenant_id, skus, h.rng)
     for day in range(days):
+        stores.morning()
         h.pools.rebalance(h.ctx)
         for n in range(h.rng.randint(3, 5)):
             clock.advance(timedelta(minutes=h.rng.randint(10, 60)))
@@ -210,6 +225,8 @@ def load_document_history(db: Database, clock: VirtualClock, tenant_id: int, sku
                 h.invoice(no, lines, overbilled=day == 9)  # day 9: 三单不符 (amount)
         if day in late:
             h.invoice(*late.pop(day))
+        clock.advance(timedelta(hours=1))
+        stores.day(day, days)
         end_of_day = begin + timedelta(days=day + 1)
         if clock.now() < end_of_day:
             clock.advance(end_of_day - clock.now())
@@ -219,6 +236,8 @@ def load_document_history(db: Database, clock: VirtualClock, tenant_id: int, sku
             supplier=SUPPLIERS[i % 3], lead_time_days=5 + i, lookback_days=21,
             reorder_point=D(400), safety_stock=D(80), unit_price=D("12.00")))
     h.replenishment.suggest(h.ctx)
+    w = stores.counts
     return DocumentSummary(sales_orders=h.counts["so"], purchase_orders=h.counts["po"],
                            invoices=h.counts["inv"], rebalance_runs=h.counts["runs"],
-                           refused=h.counts["refused"])
+                           refused=h.counts["refused"] + w.refused, transfers=w.transfers,
+                           adjustments=w.adjustments, stocktakes=w.stocktakes)

@@ -149,43 +149,6 @@ class BinPublic(BaseModel):
     code: str
 
 
-class ReceiptIn(Strict):
-    """Goods received into a warehouse."""
-
-    sku: Sku
-    warehouse: Code
-    qty: PositiveQty
-    lot_no: LotNo | None = None
-    expiry_date: date | None = None
-    bin: Code | None = None
-    document: DocumentIn | None = None
-    note: Text = ""
-
-
-class ShipmentIn(Strict):
-    """Goods shipped out of a warehouse (FEFO when no lot is named)."""
-
-    sku: Sku
-    warehouse: Code
-    qty: PositiveQty
-    lot_no: LotNo | None = None
-    reservation_id: Annotated[str, StringConstraints(max_length=36)] | None = None
-    document: DocumentIn | None = None
-    note: Text = ""
-
-
-class TransferIn(Strict):
-    """Goods moved between two warehouses."""
-
-    sku: Sku
-    from_warehouse: Code
-    to_warehouse: Code
-    qty: PositiveQty
-    lot_no: LotNo | None = None
-    document: DocumentIn | None = None
-    note: Text = ""
-
-
 class AddressIn(Strict):
     """A delivery address; guard rules may refuse a hold on it."""
 

@@ -20,18 +20,21 @@ class InvalidTransition(DocumentError):
     code = "document.invalid_transition"
     http_status = 409
     template_en = ("{document} {no} is {status}: {action} is not allowed. "
-                   "Allowed next actions: {allowed}.")
+                   "Allowed next actions: {allowed} (next states: {next_states}).")
     template_zh = ("{document_zh} {no} 当前状态为 {status}，不能执行 {action}。"
-                   "允许的下一步操作：{allowed}。")
+                   "允许的下一步操作：{allowed}（可到达状态：{next_states}）。")
 
     def __init__(self, *, document: str, status: str, action: str, allowed: Iterable[str],
-                 no: str = "", **context: Any) -> None:
+                 no: str = "", next_states: Iterable[str] = (), **context: Any) -> None:
         #: The actions the current status allows, in table order (empty for a final status).
         self.allowed_actions: tuple[str, ...] = tuple(allowed)
+        #: The status each allowed action leads to, in the same order.
+        self.next_states: tuple[str, ...] = tuple(next_states)
         context.pop("document_zh", None)  # always derived from ``document``
         super().__init__(document=document, document_zh=DOCUMENT_NAMES_ZH.get(document, document),
                          no=no or "—", status=status, action=action,
-                         allowed=", ".join(self.allowed_actions) or "—", **context)
+                         allowed=", ".join(self.allowed_actions) or "—",
+                         next_states=", ".join(self.next_states) or "—", **context)
 
 
 #: The Chinese name of each document type, for messages.

@@ -24,5 +24,6 @@ def step(table: Transitions[S, A], document: str, status: S, action: A, no: str 
     allowed = table.get(status, {})
     if action not in allowed:
         raise InvalidTransition(document=document, status=status.value, action=action.value,
-                                allowed=[a.value for a in allowed], no=no)
+                                allowed=[a.value for a in allowed],
+                                next_states=[n.value for n in allowed.values()], no=no)
     return allowed[action]

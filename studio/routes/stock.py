@@ -1,35 +1,21 @@
-"""Stock balances and the commands that move goods.
+"""Stock balances and lots (read only), and the command context every route shares.
 
-There is no bare adjust command here: a correction of stock is an adjustment document
-(``/adjustments``: a reason, photos, and a second approver above the threshold).
+Nothing here moves goods: stock changes only through documents — receipts against a
+purchase order (``/receipts``), shipments of a sales order (``/shipments``), returns,
+transfers (``/transfers``) and, outside any of those, an adjustment (``/adjustments``:
+a reason, photos, and a second approver above the threshold).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query
 
-from inventory import (
-    CommandContext,
-    DocumentRef,
-    ReceiveStock,
-    ShipStock,
-    TransferStock,
-    queries,
-)
+from inventory import CommandContext, DocumentRef, queries
 from kernel.security import Principal
-from studio.deps import DbDep, IdempotencyKey, PagingDep, StockDep, StockReader, StockWriter
-from studio.schemas import (
-    BalanceRow,
-    DocumentIn,
-    LotRow,
-    MovementOut,
-    Page,
-    ReceiptIn,
-    ShipmentIn,
-    TransferIn,
-)
+from studio.deps import DbDep, PagingDep, StockReader
+from studio.schemas import BalanceRow, DocumentIn, LotRow, Page
 
 router = APIRouter(tags=["stock"])
 CodeQuery = Annotated[str | None, Query(max_length=64)]
@@ -67,25 +53,3 @@ def list_lots(sku: Annotated[str, Path(min_length=1, max_length=64)], principal:
     """Lot balances of one SKU, first expiry first."""
     with db.read(principal.tenant_id) as session:
         return [LotRow(**r) for r in queries.lots(session, sku, warehouse)]
-
-
-@router.post("/stock/receipts", response_model=MovementOut, status_code=status.HTTP_201_CREATED)
-def receive(body: ReceiptIn, principal: StockWriter, stock: StockDep,
-            key: IdempotencyKey = None) -> dict[str, Any]:
-    """Receive goods into a warehouse (into a lot when given)."""
-    return stock.execute(context(principal, key), ReceiveStock(**_fields(body)))
-
-
-@router.post("/stock/shipments", response_model=MovementOut, status_code=status.HTTP_201_CREATED)
-def ship(body: ShipmentIn, principal: StockWriter, stock: StockDep,
-         key: IdempotencyKey = None) -> dict[str, Any]:
-    """Ship goods out; consumes the named reservation, else takes available stock (FEFO)."""
-    return stock.execute(context(principal, key), ShipStock(**_fields(body)))
-
-
-@router.post("/stock/transfers", response_model=MovementOut, status_code=status.HTTP_201_CREATED)
-def transfer(body: TransferIn, principal: StockWriter, stock: StockDep,
-             key: IdempotencyKey = None) -> dict[str, Any]:
-    """Move goods between two warehouses in one transaction."""
-    return stock.execute(context(principal, key), TransferStock(**_fields(body)))
-

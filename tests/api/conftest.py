@@ -12,7 +12,7 @@ import uuid
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -205,10 +205,32 @@ class ApiTenant:
         """Create an API token as admin; the answer holds the secret under ``token``."""
         return self._created("/api-tokens", {"name": name, "scopes": list(scopes)})
 
-    def receive(self, sku: str, warehouse: str, qty: str | int, **fields: Any) -> dict[str, Any]:
-        """Receive stock as admin."""
-        return self._created("/stock/receipts",
-                             {"sku": sku, "warehouse": warehouse, "qty": str(qty), **fields})
+    def receive(self, sku: str, warehouse: str, qty: str | int, lot_no: str | None = None,
+                expiry_date: date | None = None) -> dict[str, Any]:
+        """Receive stock as admin the way goods arrive: a purchase order approved, a receipt
+        against it inspected and put away (there is no stock change without a document).
+
+        Returns the put-away receipt with its ledger rows (``entries``) and the stock
+        event they raised (``event_id``).
+        """
+        order = self._created("/purchase-orders", {
+            "supplier": "测试供应商", "warehouse": warehouse,
+            "lines": [{"sku": sku, "qty": str(qty)}]})
+        path = f"/purchase-orders/{order['no']}/approve"
+        assert self.post(path, None).status_code == 200
+        line = {"order_line_no": 1, "qty": str(qty), "lot_no": lot_no,
+                "expiry_date": expiry_date.isoformat() if expiry_date else None}
+        receipt = self._created("/receipts", {"purchase_order_no": order["no"],
+                                              "lines": [line]})["no"]
+        inspected = self.post(f"/receipts/{receipt}/inspect",
+                              {"is_scanned": True, "photo_count": 1})
+        assert inspected.status_code == 200, inspected.text
+        put = self.post(f"/receipts/{receipt}/put-away", None)
+        assert put.status_code == 200, put.text
+        rows = self.get("/ledger", document_ref=receipt)
+        assert rows.status_code == 200, rows.text
+        entries: list[dict[str, Any]] = rows.json()["items"]
+        return {**put.json(), "entries": entries, "event_id": entries[0]["event_id"]}
 
     def reserve(self, sku: str, warehouse: str, qty: str | int, **fields: Any) -> dict[str, Any]:
         """Reserve stock as admin."""

@@ -30,9 +30,14 @@ def shop(make_tenant: TenantFactory) -> ApiTenant:
     return tenant
 
 
-def ship_body(qty: str = "1") -> dict[str, str]:
-    """A valid shipment of MAG-36 out of WH-A."""
-    return {"sku": "MAG-36", "warehouse": "WH-A", "qty": qty}
+def move_body(qty: str = "1") -> dict[str, object]:
+    """A valid transfer of MAG-36 from WH-A to WH-B (stock moves only through documents)."""
+    return {"from_warehouse": "WH-A", "to_warehouse": "WH-B",
+            "lines": [{"sku": "MAG-36", "qty": qty}]}
+
+
+ADJUST_BODY = {"warehouse": "WH-A", "reason": "found", "photo_refs": ["p.jpg"],
+               "lines": [{"sku": "MAG-36", "qty": "1"}]}
 
 
 # --- signing in ------------------------------------------------------------------------------
@@ -100,13 +105,13 @@ def test_a_session_token_expires_after_token_ttl(api, make_tenant, clock: Virtua
 
 # --- roles -----------------------------------------------------------------------------------
 
-def test_viewer_reads_stock_but_cannot_receive(shop):
+def test_viewer_reads_stock_but_cannot_move_or_adjust_it(shop):
     assert shop.get("/stock", role="viewer").status_code == 200
-    before = shop.ledger_rows()
-    response = shop.post("/stock/receipts", ship_body(), role="viewer")
-    body = assert_problem(response, 403, "auth.forbidden")
-    assert body["context"] == {"permission": "stock:write"}
-    assert shop.ledger_rows() == before
+    before = shop.snapshot()
+    for path, body in (("/transfers", move_body()), ("/adjustments", ADJUST_BODY)):
+        refused = assert_problem(shop.post(path, body, role="viewer"), 403, "auth.forbidden")
+        assert refused["context"] == {"permission": "stock:write"}
+    assert shop.snapshot() == before
 
 
 @pytest.mark.parametrize("role", [
@@ -114,26 +119,29 @@ def test_viewer_reads_stock_but_cannot_receive(shop):
     "reviewer",  # approves rules, reads stock
     "viewer",  # reads only
 ])
-def test_roles_without_stock_write_cannot_ship(shop, role):
+def test_roles_without_stock_write_cannot_move_stock(shop, role):
+    no = shop.post("/transfers", move_body(), role="warehouse").json()["no"]
     before = shop.snapshot()
-    assert_problem(shop.post("/stock/shipments", ship_body(), role=role), 403, "auth.forbidden")
+    assert_problem(shop.post("/transfers", move_body(), role=role), 403, "auth.forbidden")
+    assert_problem(shop.post(f"/transfers/{no}/dispatch", None, role=role), 403,
+                   "auth.forbidden")
     assert shop.snapshot() == before
 
 
-def test_warehouse_moves_stock(shop):
-    received = shop.post("/stock/receipts", {**ship_body("5"), "note": "到货"}, role="warehouse")
-    assert received.status_code == 201, received.text
-    shipped = shop.post("/stock/shipments", ship_body("3"), role="warehouse")
-    assert shipped.status_code == 201, shipped.text
-    moved = shop.post("/stock/transfers", {"sku": "MAG-36", "from_warehouse": "WH-A",
-                                           "to_warehouse": "WH-B", "qty": "2"}, role="warehouse")
-    assert moved.status_code == 201, moved.text
-    assert moved.json()["balances"] == [
-        {"sku": "MAG-36", "warehouse": "WH-A", "on_hand": "50.000", "reserved": "0.000",
-         "available": "50.000"},
-        {"sku": "MAG-36", "warehouse": "WH-B", "on_hand": "2.000", "reserved": "0.000",
-         "available": "2.000"},
-    ]
+def test_warehouse_moves_stock_through_documents(shop):
+    created = shop.post("/transfers", {**move_body("2"), "note": "补门店"}, role="warehouse")
+    assert created.status_code == 201, created.text
+    no = created.json()["no"]
+    for action in ("dispatch", "receive"):
+        moved = shop.post(f"/transfers/{no}/{action}", None, role="warehouse")
+        assert moved.status_code == 200, moved.text
+    adjusted = shop.post("/adjustments", ADJUST_BODY, role="warehouse")
+    assert adjusted.status_code == 201, adjusted.text
+    posted = shop.post(f"/adjustments/{adjusted.json()['no']}/submit", None, role="warehouse")
+    assert posted.json()["status"] == "posted", posted.text
+    rows = shop.get("/stock", role="warehouse", sku="MAG-36").json()["items"]
+    assert {r["warehouse"]: r["on_hand"] for r in rows} == {
+        "WH-A": "49.000", "WH-B": "2.000", "WH-A-TRANSIT": "0.000"}
 
 
 def test_warehouse_cannot_create_items_or_api_tokens(shop):
@@ -151,25 +159,29 @@ def test_warehouse_cannot_create_items_or_api_tokens(shop):
 
 # --- API tokens ------------------------------------------------------------------------------
 
-def test_read_only_api_token_reads_but_cannot_ship(shop, api):
+def test_read_only_api_token_reads_but_cannot_move_stock(shop, api):
     created = shop.api_token(["stock:read"], name="看板")
     assert created["scopes"] == ["stock:read"]
     headers = bearer(created["token"])
     assert api.get(f"{API}/stock", headers=headers).status_code == 200
     before = shop.snapshot()
-    response = api.post(f"{API}/stock/shipments", json=ship_body(), headers=headers)
+    response = api.post(f"{API}/transfers", json=move_body(), headers=headers)
     assert assert_problem(response, 403, "auth.forbidden")["context"] == {
         "permission": "stock:write"}
     assert shop.snapshot() == before
 
 
-def test_api_token_with_stock_write_ships_and_is_recorded_as_the_actor(shop, api):
+def test_api_token_with_stock_write_moves_stock_and_is_recorded_as_the_actor(shop, api):
     created = shop.api_token(["stock:read", "stock:write"], name="扫码枪")
-    response = api.post(f"{API}/stock/shipments", json=ship_body("2"),
-                        headers=bearer(created["token"]))
+    headers = bearer(created["token"])
+    response = api.post(f"{API}/transfers", json=move_body("2"), headers=headers)
     assert response.status_code == 201, response.text
-    entry_id = response.json()["entries"][0]["id"]
-    assert shop.get(f"/ledger/{entry_id}").json()["actor"] == f"token:{created['id']}"
+    no = response.json()["no"]
+    sent = api.post(f"{API}/transfers/{no}/dispatch", headers=headers)
+    assert sent.status_code == 200, sent.text
+    rows = shop.get("/ledger", document_ref=no).json()["items"]
+    assert len(rows) == 2
+    assert {row["actor"] for row in rows} == {f"token:{created['id']}"}
 
 
 def test_a_revoked_api_token_stops_working_at_once(shop, api):
@@ -180,7 +192,7 @@ def test_a_revoked_api_token_stops_working_at_once(shop, api):
     assert revoked.status_code == 200, revoked.text
     assert revoked.json()["revoked_at"] is not None
     for response in (api.get(f"{API}/stock", headers=headers),
-                     api.post(f"{API}/stock/shipments", json=ship_body(), headers=headers)):
+                     api.post(f"{API}/transfers", json=move_body(), headers=headers)):
         assert_problem(response, 401, "auth.not_authenticated")
 
 

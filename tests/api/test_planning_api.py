@@ -31,6 +31,19 @@ def _setup(t: ApiTenant, sku: str = "SKU-1", qty: int = 100) -> None:
                         headers=t.headers()).status_code == 204
 
 
+def _sell_and_ship(t: ApiTenant, sku: str, qty: str, no: str) -> None:
+    """Demand as it happens: a sales order confirmed, then shipped whole from WH-1."""
+    t._created("/sales-orders", {"customer": "C-1", "warehouse": "WH-1", "no": no,
+                                 "lines": [{"sku": sku, "qty": qty}]})
+    assert t.post(f"/sales-orders/{no}/confirm", None).status_code == 200
+    t._created("/shipments", {"sales_order_no": no, "no": f"SH-{no}"})
+    for step in ("pick", "pack"):
+        assert t.post(f"/shipments/SH-{no}/{step}", None).status_code == 200
+    shipped = t.post(f"/shipments/SH-{no}/ship", {"confirmation_code": CODE,
+                                                  "tracking_no": f"SF-{no}"})
+    assert shipped.json()["status"] == "shipped", shipped.text
+
+
 def _pool(t: ApiTenant, channel: str, sku: str, **body: str) -> dict:
     response = t.client.put(f"/api/v1/channels/{channel}/pools/WH-1/{sku}", json=body,
                             headers=t.headers())
@@ -195,10 +208,7 @@ def test_replenishment_turns_a_sku_at_its_reorder_point_into_a_draft_po(make_ten
     t.receive("SKU-1", "WH-1", 100)
     for day in range(14):
         _later(t, clock, timedelta(days=1))
-        shipped = t.post("/stock/shipments", {"sku": "SKU-1", "warehouse": "WH-1", "qty": "10",
-                                              "document": {"type": "sales_order",
-                                                           "ref": f"D-{day}"}})
-        assert shipped.status_code == 201, shipped.text
+        _sell_and_ship(t, "SKU-1", "10", f"D-{day}")
     _later(t, clock, timedelta(hours=1))
     policy = t.client.put("/api/v1/replenishment/policies", json={
         "sku": "SKU-1", "warehouse": "WH-1", "mode": "computed", "supplier": "华南五金",
@@ -215,8 +225,7 @@ def test_replenishment_turns_a_sku_at_its_reorder_point_into_a_draft_po(make_ten
 
     # 60 left, above 50: nothing to order yet.
     assert t.post("/replenishment/suggestions/run", None).json()["suggestions"] == []
-    t.post("/stock/shipments", {"sku": "SKU-1", "warehouse": "WH-1", "qty": "15",
-                                "document": {"type": "sales_order", "ref": "D-X"}})
+    _sell_and_ship(t, "SKU-1", "15", "D-X")
     run = t.post("/replenishment/suggestions/run", None, **{"Idempotency-Key": "rp-1"}).json()
     [suggestion] = run["suggestions"]
     # Position 45 ≤ ROP 50; order up to ROP + 5 days of demand = 100 → 55.

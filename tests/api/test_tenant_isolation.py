@@ -138,8 +138,7 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
     tenant.item(sku)
     tenant.warehouse(warehouse)
     tenant.bin(warehouse, bin_code)
-    received = tenant.receive(sku, warehouse, 40, lot_no=f"{tag}-LOT-1",
-                              document={"type": "purchase_order", "ref": f"{tag}-DOC-1"})
+    received = tenant.receive(sku, warehouse, 40, lot_no=f"{tag}-LOT-1")
     reservation = tenant.reserve(sku, warehouse, 5, ttl_seconds=7200)["reservation"]
     token_name = f"{tag} scanner"
     token = tenant.api_token(["stock:read", "stock:write"], name=token_name)
@@ -378,41 +377,43 @@ def test_no_route_reaches_another_tenants_row_through_its_path(api, two_tenants)
 #: A's values in B's command bodies. B has its own B-SKU-1 and B-WH-1 with stock, so the
 #: only thing wrong with each body is the foreign name. ``{a.x}`` is A's, ``{b.x}`` is B's.
 FOREIGN_BODIES = [
-    pytest.param("/stock/receipts", {"sku": "{a.sku}", "warehouse": "{b.warehouse}"},
-                 "inventory.unknown_item", id="receipt of A's SKU"),
-    pytest.param("/stock/receipts", {"sku": "{b.sku}", "warehouse": "{a.warehouse}"},
-                 "inventory.unknown_warehouse", id="receipt into A's warehouse"),
-    pytest.param("/stock/receipts", {"sku": "{b.sku}", "warehouse": "{b.warehouse}",
-                                     "bin": "{a.bin}"},
-                 "not_found", id="receipt into A's bin code"),
-    pytest.param("/stock/shipments", {"sku": "{a.sku}", "warehouse": "{b.warehouse}"},
-                 "inventory.unknown_item", id="shipment of A's SKU"),
-    pytest.param("/stock/shipments", {"sku": "{b.sku}", "warehouse": "{a.warehouse}"},
-                 "inventory.unknown_warehouse", id="shipment out of A's warehouse"),
-    pytest.param("/stock/shipments", {"sku": "{b.sku}", "warehouse": "{b.warehouse}",
-                                      "reservation_id": "{a.reservation_id}"},
-                 "inventory.unknown_reservation", id="shipment consuming A's reservation"),
-    pytest.param("/stock/transfers", {"sku": "{a.sku}", "from_warehouse": "{b.warehouse}",
-                                      "to_warehouse": "B-WH-2"},
+    pytest.param("/transfers", {"from_warehouse": "{b.warehouse}", "to_warehouse": "B-WH-2",
+                                "lines": [{"sku": "{a.sku}", "qty": "1"}]},
                  "inventory.unknown_item", id="transfer of A's SKU"),
-    pytest.param("/stock/transfers", {"sku": "{b.sku}", "from_warehouse": "{a.warehouse}",
-                                      "to_warehouse": "{b.warehouse}"},
+    pytest.param("/transfers", {"from_warehouse": "{a.warehouse}", "to_warehouse": "{b.warehouse}",
+                                "lines": [{"sku": "{b.sku}", "qty": "1"}]},
                  "inventory.unknown_warehouse", id="transfer out of A's warehouse"),
-    pytest.param("/stock/transfers", {"sku": "{b.sku}", "from_warehouse": "{b.warehouse}",
-                                      "to_warehouse": "{a.warehouse}"},
+    pytest.param("/transfers", {"from_warehouse": "{b.warehouse}", "to_warehouse": "{a.warehouse}",
+                                "lines": [{"sku": "{b.sku}", "qty": "1"}]},
                  "inventory.unknown_warehouse", id="transfer into A's warehouse"),
-    pytest.param("/reservations", {"sku": "{a.sku}", "warehouse": "{b.warehouse}"},
+    pytest.param("/adjustments", {"warehouse": "{b.warehouse}", "reason": "found",
+                                  "photo_refs": ["p.jpg"],
+                                  "lines": [{"sku": "{a.sku}", "qty": "1"}]},
+                 "inventory.unknown_item", id="adjustment of A's SKU"),
+    pytest.param("/adjustments", {"warehouse": "{a.warehouse}", "reason": "found",
+                                  "photo_refs": ["p.jpg"],
+                                  "lines": [{"sku": "{b.sku}", "qty": "1"}]},
+                 "inventory.unknown_warehouse", id="adjustment in A's warehouse"),
+    pytest.param("/stocktakes", {"warehouse": "{a.warehouse}"},
+                 "inventory.unknown_warehouse", id="stocktake of A's warehouse"),
+    pytest.param("/stocktakes", {"warehouse": "{b.warehouse}", "scope": "selected",
+                                 "skus": ["{a.sku}"]},
+                 "inventory.unknown_item", id="stocktake of A's SKU"),
+    pytest.param("/reservations", {"sku": "{a.sku}", "warehouse": "{b.warehouse}", "qty": "1"},
                  "inventory.unknown_item", id="reservation of A's SKU"),
-    pytest.param("/reservations", {"sku": "{b.sku}", "warehouse": "{a.warehouse}"},
+    pytest.param("/reservations", {"sku": "{b.sku}", "warehouse": "{a.warehouse}", "qty": "1"},
                  "inventory.unknown_warehouse", id="reservation in A's warehouse"),
 ]
 
 
-def _fill(template: dict[str, str], a_owns: Owned, b_owns: Owned,
-          control: bool = False) -> dict[str, str]:
+def _fill(template: Any, a_owns: Owned, b_owns: Owned, control: bool = False) -> Any:
     """The body of ``template``; with ``control``, B's own values stand where A's were."""
 
-    def one(value: str) -> str:
+    def one(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: one(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [one(v) for v in value]
         match = re.fullmatch(r"\{([ab])\.(\w+)\}", value)
         if match is None:
             return value
@@ -424,7 +425,7 @@ def _fill(template: dict[str, str], a_owns: Owned, b_owns: Owned,
         # B-WH-2 (with stock), so a transfer's control never names one warehouse twice.
         return "B-WH-2" if kind == "warehouse" else b_owns.value(kind)
 
-    return {"qty": "1", **{k: one(v) for k, v in template.items()}}
+    return one(template)
 
 
 @pytest.mark.parametrize(("path", "template", "code"), FOREIGN_BODIES)
@@ -489,17 +490,22 @@ def test_an_idempotency_key_belongs_to_its_tenant(api, two_tenants):
     """B sending the key A used gets its own fresh result, never A's stored response."""
     a, b, a_owns, b_owns = (two_tenants.a, two_tenants.b, two_tenants.a_owns,
                             two_tenants.b_owns)
-    key = "order-SO-1001"
-    first = a.post("/stock/receipts", {"sku": a_owns.sku, "warehouse": a_owns.warehouse,
-                                       "qty": "3"}, **{"Idempotency-Key": key})
-    assert first.status_code == 201, first.text
+    key = "adjust-0001"
+
+    def adjust(owns: Owned, tenant: ApiTenant, qty: str) -> Any:
+        created = tenant.post("/adjustments", {
+            "warehouse": owns.warehouse, "reason": "found", "photo_refs": ["p.jpg"],
+            "no": "ADJ-SAME", "lines": [{"sku": owns.sku, "qty": qty}]})
+        assert created.status_code == 201, created.text
+        return tenant.post("/adjustments/ADJ-SAME/submit", None, **{"Idempotency-Key": key})
+    first = adjust(a_owns, a, "3")
+    assert first.status_code == 200, first.text
     before_a = a.snapshot()
-    theirs = b.post("/stock/receipts", {"sku": b_owns.sku, "warehouse": b_owns.warehouse,
-                                        "qty": "7"}, **{"Idempotency-Key": key})
-    assert theirs.status_code == 201, theirs.text
+    theirs = adjust(b_owns, b, "7")
+    assert theirs.status_code == 200, theirs.text
     body = theirs.json()
     assert body["replayed"] is False
     assert body["event_id"] != first.json()["event_id"]
-    assert [e["sku"] for e in body["entries"]] == [b_owns.sku]
+    assert [line["sku"] for line in body["lines"]] == [b_owns.sku]
     assert a_owns.sku not in theirs.text
     assert a.snapshot() == before_a

@@ -102,8 +102,12 @@ def test_demo_is_served_and_usable_over_http(served_demo):
     stock = httpx.get(base + "/api/v1/stock", headers=auth,
                       params={"warehouse": "WH-HZ", "limit": 1}).json()["items"][0]
     too_many = float(stock["available"]) + 1
-    refused = httpx.post(base + "/api/v1/stock/shipments", headers=auth,
-                         json={"sku": stock["sku"], "warehouse": "WH-HZ", "qty": too_many})
+    draft = httpx.post(base + "/api/v1/transfers", headers=auth, json={
+        "from_warehouse": "WH-HZ", "to_warehouse": "WH-SZ",
+        "lines": [{"sku": stock["sku"], "qty": too_many}]})
+    assert draft.status_code == 201, draft.text
+    refused = httpx.post(base + f"/api/v1/transfers/{draft.json()['no']}/dispatch",
+                         headers=auth)
     assert refused.status_code == 409
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json()["code"] == "inventory.insufficient_stock"
@@ -167,8 +171,10 @@ def test_a_sandbox_tenant_tries_the_48h_rule_in_a_minute_on_a_served_app(env):
         lab, shop = login("lab"), login("shop")
         for path, body in (("/items", {"sku": "TEA-1", "name_zh": "龙井"}),
                            ("/warehouses", {"code": "WH-A", "name_zh": "杭州仓"}),
-                           ("/stock/receipts", {"sku": "TEA-1", "warehouse": "WH-A",
-                                                "qty": "10"}),
+                           ("/adjustments", {"warehouse": "WH-A", "reason": "found",
+                                             "no": "ADJ-1", "photo_refs": ["shelf.jpg"],
+                                             "lines": [{"sku": "TEA-1", "qty": "10"}]}),
+                           ("/adjustments/ADJ-1/submit", {}),
                            ("/customers", {"code": "C-1", "name": "华东商贸"}),
                            ("/sales-orders", {"customer": "C-1", "warehouse": "WH-A",
                                               "no": "SO-1", "lines": [{"sku": "TEA-1",

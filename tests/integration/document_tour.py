@@ -5,7 +5,9 @@ away (and one cancelled) → PO received, closed; a PO cancelled; sales orders c
 shipped in part and in full, closed, cancelled; shipments picked, packed, shipped and one
 cancelled; a return posted and one cancelled; a channel pool rebalanced until its channel
 pauses and resumes; supplier invoices matched and mismatched; a work order released,
-issued, received and closed, and one cancelled.
+issued, received and closed, and one cancelled; transfers received, returned and
+cancelled; adjustments posted, approved by a second user, rejected and cancelled; a
+stocktake counted, closed, reopened and posted, and one cancelled.
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ from decimal import Decimal
 from typing import Any
 
 from inventory import DocumentRef
-from inventory.commands import ShipStock
+from inventory.commands import CommandContext, ShipStock
 from inventory.documents import (
+    AdjustmentReason,
+    Count,
     DocumentServices,
     Inspection,
+    NewAdjustment,
+    NewAdjustmentLine,
     NewOrderLine,
     NewPurchaseLine,
     NewPurchaseOrder,
@@ -29,7 +35,11 @@ from inventory.documents import (
     NewSalesReturn,
     NewShipment,
     NewShipmentLine,
+    NewStocktake,
+    NewTransfer,
+    NewTransferLine,
     ReturnReason,
+    StocktakeScope,
     parties,
 )
 from inventory.documents.runner import DocumentRunner
@@ -155,3 +165,49 @@ def tour(world: Any) -> None:
         orders.act(ctx, "WO-1", action)
     orders.create(ctx, NewWorkOrder(sku="T-KIT", qty=D(1), warehouse="WH-A", no="WO-2"))
     orders.act(ctx, "WO-2", WorkOrderAction.CANCEL)
+
+    warehouse_documents(world, docs)
+
+
+def warehouse_documents(world: Any, docs: DocumentServices) -> None:
+    """Transfers, adjustments and stocktakes, every action once (T-2 in WH-A and WH-B)."""
+    ctx = world.ctx
+    second = CommandContext(tenant_id=world.tenant_id, actor="reviewer")
+    world.item("T-2")
+    world.receive("T-2", "WH-A", 200, document=DocumentRef(type="opening_balance", ref="OB3"))
+    for no, last in (("TR-1", docs.transfers.receive), ("TR-2", docs.transfers.return_),
+                     ("TR-3", None)):
+        docs.transfers.create(ctx, NewTransfer(from_warehouse="WH-A", to_warehouse="WH-B",
+                                               no=no, lines=[NewTransferLine(sku="T-2",
+                                                                             qty=D(5))]))
+        if last is None:
+            docs.transfers.cancel(ctx, no)
+            continue
+        docs.transfers.dispatch(ctx, no)
+        last(ctx, no)
+
+    def adjustment(no: str, qty: int) -> None:
+        docs.adjustments.create(ctx, NewAdjustment(
+            warehouse="WH-A", reason=AdjustmentReason.DAMAGED, photo_refs=["p.jpg"], no=no,
+            lines=[NewAdjustmentLine(sku="T-2", qty=D(qty), unit_cost=D("3.00"))]))
+    adjustment("ADJ-1", -2)
+    docs.adjustments.submit(ctx, "ADJ-1")  # within the threshold: posted at once
+    for no, decide in (("ADJ-2", docs.adjustments.approve), ("ADJ-3", None),
+                       ("ADJ-4", docs.adjustments.cancel)):
+        adjustment(no, -120)
+        docs.adjustments.submit(ctx, no)  # above the threshold: a second user decides
+        if decide is None:
+            docs.adjustments.reject(second, no, "数量不对")
+        else:
+            decide(second, no)
+
+    docs.stocktakes.create(ctx, NewStocktake(warehouse="WH-A", scope=StocktakeScope.SELECTED,
+                                             skus=["T-2"], no="ST-1"))
+    docs.stocktakes.count(ctx, "ST-1", [Count(sku="T-2", counted_qty=D(60))])
+    docs.stocktakes.close(ctx, "ST-1")
+    docs.stocktakes.reopen(second, "ST-1")
+    docs.stocktakes.count(ctx, "ST-1", [Count(sku="T-2", counted_qty=D(62))])
+    docs.stocktakes.close(ctx, "ST-1")
+    docs.stocktakes.post(second, "ST-1", ["sheet.jpg"])
+    docs.stocktakes.create(ctx, NewStocktake(warehouse="WH-B", no="ST-2"))
+    docs.stocktakes.cancel(ctx, "ST-2")

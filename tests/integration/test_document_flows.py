@@ -41,6 +41,7 @@ from inventory.errors import IdempotencyKeyReused
 from inventory.models import Item, LedgerEntry, Reservation, StockBalance, Warehouse
 from inventory.queries import ledger_sums, lots
 from kernel.models import OutboxEvent
+from tests.integration.document_tour import warehouse_documents
 
 CODE = "4711"  # the warehouse's shipment confirmation code in these tests
 
@@ -328,4 +329,24 @@ def test_an_idempotency_key_confirms_once(world: Any, docs: DocumentServices):
     assert balance(world, "PEN-1") == (Decimal(10), Decimal(3))
     with pytest.raises(IdempotencyKeyReused):
         docs.sales_orders.cancel(keyed, "SO-K")
+    assert_ledger_sound(world)
+
+
+def test_transfers_adjustments_and_stocktakes_leave_no_row_without_its_document(
+        world: Any, docs: DocumentServices):
+    """The tour's warehouse documents: every row they write names a transfer or adjustment."""
+    warehouse_documents(world, docs)
+    with world.db.read(world.tenant_id) as session:
+        rows = session.execute(select(LedgerEntry.document_type, LedgerEntry.document_ref,
+                                      func.count()).where(LedgerEntry.document_type.in_(
+                                          ["transfer", "adjustment"]))
+                               .group_by(LedgerEntry.document_type, LedgerEntry.document_ref))
+        written = {(kind, ref): n for kind, ref, n in rows}
+    stocktake_adjustment = docs.stocktakes.get(world.tenant_id, "ST-1")["adjustment_no"]
+    # Each transfer leg writes out + in; adjustments one row per line; ADJ-3/4 never posted.
+    assert written == {("transfer", "TR-1"): 4, ("transfer", "TR-2"): 4,
+                       ("adjustment", "ADJ-1"): 1, ("adjustment", "ADJ-2"): 1,
+                       ("adjustment", stocktake_adjustment): 1}
+    assert balance(world, "T-2") == (Decimal(62), Decimal(0))
+    assert balance(world, "T-2", "WH-B") == (Decimal(5), Decimal(0))
     assert_ledger_sound(world)
