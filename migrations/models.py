@@ -15,6 +15,7 @@ import inventory.documents.models  # noqa: F401  (registers the tables)
 import inventory.documents.warehouse_models  # noqa: F401  (registers the tables)
 import inventory.models  # noqa: F401  (registers the tables)
 import inventory.planning.models  # noqa: F401  (registers the tables)
+import inventory.recipes.models  # noqa: F401  (registers the tables)
 import kernel.models
 import templates_marketplace.models  # noqa: F401  (registers the tables)
 from kernel.models import Base

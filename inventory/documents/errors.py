@@ -39,6 +39,7 @@ DOCUMENT_NAMES_ZH: dict[str, str] = {
     "sales_order": "销售单", "purchase_order": "采购单", "receipt": "入库单",
     "shipment": "出库单", "sales_return": "退货单", "transfer": "调拨单",
     "adjustment": "库存调整单", "stocktake": "盘点单", "supplier_invoice": "供应商发票",
+    "dish_sale": "点单", "waste_record": "报损单", "purchase_list": "采购清单",
 }
 
 
