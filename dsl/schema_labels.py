@@ -18,6 +18,7 @@ ENTITY_ZH: Final[dict[str, str]] = {
     "scanner": "扫描枪", "freezer": "冷柜", "channel_pool": "渠道池", "sales_return": "退货单",
     "price": "价格", "reservation": "预占", "purchase_order": "采购单", "channel": "渠道",
     "invoice": "发票", "rebalance": "再平衡", "stock": "库存", "event": "事件",
+    "sale": "点单", "waste": "报损", "purchase_list": "采购清单",  # catering (issue #11)
 }
 
 

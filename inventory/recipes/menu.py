@@ -18,6 +18,7 @@ from inventory.lookup import item_by_sku, warehouse_by_code
 from inventory.models import Item, Warehouse
 from inventory.recipes.errors import InvalidRecipesInput, UnknownDish, UnknownStore
 from inventory.recipes.models import CateringStore, Dish, RecipeLine
+from kernel.errors import Conflict
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -57,10 +58,11 @@ def dish_by_code(session: Session, code: str) -> Dish:
 
 
 def put_dish(session: Session, tenant_id: int, code: str, name_zh: str, name_en: str,
-             ingredients: Sequence[Ingredient], now: datetime) -> Dish:
-    """Create the dish ``code`` or replace its names and whole recipe.
+             ingredients: Sequence[Ingredient], now: datetime, *, is_new: bool) -> Dish:
+    """Create the dish ``code`` (``is_new``) or replace its names and whole recipe.
 
     Raises:
+        Conflict: a new dish's code is taken. UnknownDish: the dish to change is missing.
         UnknownItem: an ingredient's SKU does not exist.
         InvalidQuantity: a quantity is not positive with at most 3 decimals.
         InvalidRecipesInput: an ingredient is listed twice.
@@ -71,7 +73,11 @@ def put_dish(session: Session, tenant_id: int, code: str, name_zh: str, name_en:
                                   reason_zh="每种配料只能出现一次")
     lines = [(item_by_sku(session, i.sku), checked_qty(i.qty_per_portion)) for i in ingredients]
     row = session.scalar(select(Dish).where(Dish.code == code))
+    if is_new and row is not None:
+        raise Conflict(kind="dish", kind_zh="菜品", key=code)
     if row is None:
+        if not is_new:
+            raise UnknownDish(dish=code)
         row = Dish(tenant_id=tenant_id, code=code, created_at=now)
         session.add(row)
     row.name_zh, row.name_en, row.is_active, row.updated_at = name_zh, name_en, True, now

@@ -22,7 +22,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inventory import guarantees
-from inventory.documents.runner import find
 from inventory.models import Item, StockBalance, Warehouse
 from inventory.recipes.errors import InvalidRecipesInput
 from inventory.recipes.forecast import forecast_covers, needed_qty, to_buy
@@ -223,14 +222,5 @@ def lists_page(session: Session, store: str | None, business_date: date | None, 
     return [list_view(session, r) for r in rows], count
 
 
-def get_list(session: Session, no: str) -> dict[str, Any]:
-    """One purchase list by number.
-
-    Raises:
-        UnknownDocument: no such list in the tenant.
-    """
-    return list_view(session, find(session, PurchaseList, "purchase_list", no))
-
-
-__all__ = ["add_booking", "generate_due_purchase_lists", "get_list", "latest_due",
+__all__ = ["add_booking", "generate_due_purchase_lists", "latest_due",
            "lists_page", "record_temperature"]

@@ -33,16 +33,18 @@ class RecipeService:
         self.runner = DocumentRunner(db, clock)
 
     def put_dish(self, ctx: CommandContext, code: str, name_zh: str, name_en: str,
-                 ingredients: Sequence[Ingredient]) -> dict[str, Any]:
-        """Create a dish or replace its recipe.
+                 ingredients: Sequence[Ingredient], *, is_new: bool) -> dict[str, Any]:
+        """Create a dish (``is_new``) or replace an existing dish's names and recipe.
 
         Raises:
-            UnknownItem, InvalidQuantity, InvalidRecipesInput.
+            Conflict, UnknownDish, UnknownItem, InvalidQuantity, InvalidRecipesInput.
         """
         return self.runner.write(ctx, "recipes.put_dish", {
-            "code": code, "name_zh": name_zh, "name_en": name_en, "ingredients": ingredients},
+            "code": code, "name_zh": name_zh, "name_en": name_en, "ingredients": ingredients,
+            "is_new": is_new},
             lambda s, now: menu.dish_view(s, menu.put_dish(s, ctx.tenant_id, code, name_zh,
-                                                           name_en, ingredients, now)))
+                                                           name_en, ingredients, now,
+                                                           is_new=is_new)))
 
     def dish(self, tenant_id: int, code: str) -> dict[str, Any]:
         """One dish with its recipe. Raises: UnknownDish."""
@@ -137,10 +139,6 @@ class RecipeService:
         """Purchase lists, newest first."""
         return self.runner.read(tenant_id, lambda s: purchase_lists.lists_page(
             s, store, business_date, offset, limit))
-
-    def purchase_list(self, tenant_id: int, no: str) -> dict[str, Any]:
-        """One purchase list. Raises: UnknownDocument."""
-        return self.runner.read(tenant_id, lambda s: purchase_lists.get_list(s, no))
 
     def generate_due(self, tenant_id: int | None = None) -> int:
         """Make the purchase lists that are due now (the scheduled job)."""

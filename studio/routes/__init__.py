@@ -19,6 +19,7 @@ from studio.routes import (
     lineage,
     packs,
     parties,
+    recipes,
     replenishment,
     reservations,
     rule_review,
@@ -34,7 +35,8 @@ api_router = APIRouter(prefix="/api/v1")
 for module in (auth, catalog, stock, reservations, ledger, events, documents, transfers,
                adjustments, stocktakes, parties, inbox, channel_pools, supplier_invoices,
                replenishment, packs, rule_versions, rule_review, lineage, sandbox, connectors,
-               connector_deliveries, hooks):
+               connector_deliveries, hooks,
+               recipes):  # the catering pack's module (issue #11)
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]
