@@ -136,8 +136,9 @@ class WasteIn(Strict):
 
 
 class LossLine(BaseModel):
-    """One SKU's consumption, waste and loss rate (wasted ÷ consumed) on one day."""
+    """One SKU's consumption, waste and loss rate (wasted ÷ consumed) in a store on one day."""
 
+    warehouse: str
     business_date: date
     sku: str
     consumed_qty: Decimal

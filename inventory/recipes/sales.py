@@ -224,46 +224,52 @@ def record_waste(session: Session, ctx: CommandContext, store_code: str, reason:
     return view
 
 
-def daily_use(session: Session, warehouse_id: int, date_from: date, date_to: date,
-              item_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
-    """Per day and SKU: consumed by recipe, wasted, and the loss rate (wasted ÷ consumed)."""
-    query = (select(IngredientUse.business_date, IngredientUse.item_id, Item.sku,
-                    IngredientUse.kind, func.sum(IngredientUse.qty))
+def daily_use(session: Session, warehouse_id: int | None, date_from: date | None,
+              date_to: date | None, item_ids: Sequence[int] | None = None
+              ) -> list[dict[str, Any]]:
+    """Per store, day and SKU: consumed by recipe, wasted, and the loss rate (wasted ÷
+    consumed); ``None`` filters are left out."""
+    query = (select(Warehouse.code, IngredientUse.business_date, IngredientUse.item_id,
+                    Item.sku, IngredientUse.kind, func.sum(IngredientUse.qty))
              .join(Item, Item.id == IngredientUse.item_id)
-             .where(IngredientUse.warehouse_id == warehouse_id,
-                    IngredientUse.business_date >= date_from,
-                    IngredientUse.business_date <= date_to)
-             .group_by(IngredientUse.business_date, IngredientUse.item_id, Item.sku,
-                       IngredientUse.kind))
+             .join(Warehouse, Warehouse.id == IngredientUse.warehouse_id)
+             .group_by(Warehouse.code, IngredientUse.business_date, IngredientUse.item_id,
+                       Item.sku, IngredientUse.kind))
+    if warehouse_id is not None:
+        query = query.where(IngredientUse.warehouse_id == warehouse_id)
+    if date_from is not None:
+        query = query.where(IngredientUse.business_date >= date_from)
+    if date_to is not None:
+        query = query.where(IngredientUse.business_date <= date_to)
     if item_ids is not None:
         query = query.where(IngredientUse.item_id.in_(item_ids))
-    days: dict[tuple[date, str], dict[str, Any]] = {}
-    for day, item_id, sku, kind, total in session.execute(query):
-        key = (day, sku)
-        entry = days.setdefault(key, {"business_date": day.isoformat(), "sku": sku,
-                                      "item_id": item_id, "sale": _ZERO, "waste": _ZERO})
+    days: dict[tuple[str, date, str], dict[str, Any]] = {}
+    for store, day, item_id, sku, kind, total in session.execute(query):
+        entry = days.setdefault((store, day, sku), {
+            "warehouse": store, "business_date": day.isoformat(), "sku": sku,
+            "item_id": item_id, "sale": _ZERO, "waste": _ZERO})
         entry[kind] = total
     out = []
     for key in sorted(days):
         e = days[key]
         rate = loss_rate(e["waste"], e["sale"])
-        out.append({"business_date": e["business_date"], "sku": e["sku"],
-                    "item_id": e["item_id"], "consumed_qty": str(e["sale"]),
+        out.append({"warehouse": e["warehouse"], "business_date": e["business_date"],
+                    "sku": e["sku"], "item_id": e["item_id"], "consumed_qty": str(e["sale"]),
                     "wasted_qty": str(e["waste"]),
                     "loss_rate": None if rate is None else str(rate)})
     return out
 
 
-def loss_rates(session: Session, store_code: str, date_from: date, date_to: date
-               ) -> list[dict[str, Any]]:
-    """The store's daily loss rate per SKU between two days (both included).
+def loss_rates(session: Session, store_code: str | None, date_from: date | None,
+               date_to: date | None) -> list[dict[str, Any]]:
+    """The daily loss rate per store and SKU, optionally of one store and between two days.
 
     Raises:
-        UnknownWarehouse, UnknownStore, InvalidRecipesInput (an empty or too long range).
+        UnknownWarehouse, UnknownStore, InvalidRecipesInput (``date_to`` before ``date_from``).
     """
-    if date_to < date_from or (date_to - date_from).days > 366:
-        raise InvalidRecipesInput(field="date_to", reason="on or after date_from, within a year",
-                                  reason_zh="须不早于起始日期且跨度不超过一年")
-    _store, warehouse = store_by_code(session, store_code)
+    if date_from is not None and date_to is not None and date_to < date_from:
+        raise InvalidRecipesInput(field="date_to", reason="on or after date_from",
+                                  reason_zh="须不早于起始日期")
+    warehouse_id = store_by_code(session, store_code)[1].id if store_code else None
     return [{k: v for k, v in r.items() if k != "item_id"}
-            for r in daily_use(session, warehouse.id, date_from, date_to)]
+            for r in daily_use(session, warehouse_id, date_from, date_to)]

@@ -91,9 +91,9 @@ class RecipeService:
             "store": store, "reason": reason, "lines": lines, "no": no},
             lambda s, now: sales.record_waste(s, ctx, store, reason, lines, no, now))
 
-    def loss_rates(self, tenant_id: int, store: str, date_from: date, date_to: date
-                   ) -> list[dict[str, Any]]:
-        """Daily loss rate per SKU of a store."""
+    def loss_rates(self, tenant_id: int, store: str | None, date_from: date | None,
+                   date_to: date | None) -> list[dict[str, Any]]:
+        """Daily loss rate per store and SKU."""
         return self.runner.read(tenant_id, lambda s: sales.loss_rates(s, store, date_from,
                                                                       date_to))
 

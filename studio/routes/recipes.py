@@ -149,9 +149,9 @@ def record_waste(body: WasteIn, principal: StockWriter, recipes: Recipes,
 
 @router.get("/recipes/loss-rates", response_model=Page[LossLine])
 def loss_rates(principal: StockReader, recipes: Recipes, paging: PagingDep,
-               store: Annotated[str, Query(min_length=1, max_length=40)],
-               date_from: date, date_to: date) -> dict[str, Any]:
-    """A store's daily loss rate per SKU (wasted ÷ consumed by recipe)."""
+               store: Filter = None, date_from: date | None = None,
+               date_to: date | None = None) -> dict[str, Any]:
+    """Daily loss rate per store and SKU (wasted ÷ consumed by recipe), oldest day first."""
     rows = recipes.loss_rates(principal.tenant_id, store, date_from, date_to)
     return page_of((rows[paging.offset:paging.offset + paging.limit], len(rows)), paging)
 

@@ -8,6 +8,7 @@ import inventory.documents.errors  # noqa: F401  (registers the subclasses)
 import inventory.errors  # noqa: F401  (registers the subclasses)
 import inventory.movements  # noqa: F401
 import inventory.planning.errors  # noqa: F401  (registers the subclasses)
+import inventory.recipes.errors  # noqa: F401  (registers the subclasses)
 from kernel.errors import DomainError
 
 
