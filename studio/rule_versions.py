@@ -1,8 +1,9 @@
 """Rule-set versions as the studio sees them: list, submit for review, approve.
 
-This is the one seam between the studio and version governance. Today it stores versions
-with ``engine.rulesets`` (draft → awaiting_review → production); the governance issue
-(sandbox tests, shadow, lineage) replaces the bodies of these functions, not their callers.
+This is the one seam between the studio pages and version governance
+(``engine.governance``): a submitted text becomes a draft version, which then walks
+draft → sandbox (green rule tests) → shadow (or a replay) → awaiting review → production,
+the last step only by a reviewer who did not write it.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsl import SchemaRegistry
+from engine.governance import review, versions
 from engine.models import RuleSetVersion
-from engine.rulesets import put_in_production, save_version
 from kernel.security import Permission, Principal
-from studio.errors import NotAwaitingReview, RuleVersionNotFound, SelfApproval
+from studio.errors import RuleVersionNotFound
 
 #: States in the order a version moves through them (governance adds sandbox and shadow).
 STATES = ("draft", "sandbox", "shadow", "awaiting_review", "production", "retired")
@@ -71,39 +72,38 @@ def _row(session: Session, version_id: int) -> RuleSetVersion:
 
 def submit(session: Session, principal: Principal, name: str, source: str,
            registry: SchemaRegistry, now: datetime) -> VersionView:
-    """Store rule text as a version of ``name`` and put it in the review queue.
+    """Store rule text as a draft version of ``name`` (the same text gives the same version).
 
     Raises:
         DslSyntaxError, DslCheckError: the text is not a valid rule file.
     """
-    row = save_version(session, principal.tenant_id, name, source, registry,
-                       principal.username or principal.actor, now)
-    if row.state == "draft":
-        row.state = "awaiting_review"
-        session.flush()
-    return _view(row)
+    return _view(versions.create_version(session, principal.tenant_id, name, source, registry,
+                                         _actor(principal), now))
 
 
-def approve(session: Session, principal: Principal, version_id: int) -> VersionView:
-    """Approve a version waiting for review: it becomes the production version of its set.
+def approve(session: Session, principal: Principal, version_id: int, now: datetime,
+            comment: str = "", override_reason: str | None = None) -> VersionView:
+    """Approve a version waiting for review; the last required approval promotes it.
 
     Raises:
         RuleVersionNotFound: no such version in the tenant.
-        SelfApproval: the caller wrote this version.
-        NotAwaitingReview: the version is not in the review queue.
+        SelfApproval: the caller wrote this version (governance's, 403).
+        InvalidVersionTransition: the version is not in the review queue.
+        ConflictsNotAcknowledged, DivergenceTooHigh: a promotion gate is closed.
     """
     row = _row(session, version_id)
-    context = {"name": row.name, "version": row.version_hash[:12]}
-    if row.author == (principal.username or principal.actor):
-        raise SelfApproval(**context)
-    if row.state != "awaiting_review":
-        raise NotAwaitingReview(state=row.state, **context)
-    put_in_production(session, row)
+    review.approve(session, row, _actor(principal), comment, now,
+                   override_reason=override_reason)
     return _view(row)
+
+
+def _actor(principal: Principal) -> str:
+    """The one name governance compares authors and reviewers by (``user:…``/``token:…``)."""
+    return principal.actor
 
 
 def can_approve(principal: Principal, version: VersionView) -> bool:
     """Whether the approve button is shown: a reviewer who is not the author, in review."""
     return (Permission.RULES_REVIEW in principal.permissions
-            and version.author != (principal.username or principal.actor)
+            and version.author != _actor(principal)
             and version.state == "awaiting_review")

@@ -144,6 +144,17 @@ class PackUpgradeConflict(PackError):
                    "请逐个选择保留您的版本或采用模板包的版本。")
 
 
+class PackRuleTestsFailed(PackError):
+    """A pack's own rule tests fail against its rule set; nothing was installed."""
+
+    code = "pack.rule_tests_failed"
+    http_status = 422
+    template_en = ("{pack}: {failed} of {total} rule tests of {rule_set} fail "
+                   "(first: {test}: {reason}); nothing was installed.")
+    template_zh = ("{pack}：规则集 {rule_set} 的 {total} 个规则测试中有 {failed} 个未通过"
+                   "（首个：{test}：{reason}），未安装任何内容。")
+
+
 class PackIdReserved(PackError):
     """A pack from a file may not take the id of a pack shipped with jxcflow."""
 

@@ -1,7 +1,9 @@
 """Install, upgrade and uninstall a pack in one tenant, in one transaction each.
 
-A pack's rule sets arrive as new versions in ``sandbox`` (never in production): they
-pass rule tests, shadow and review like any other version. Its schema extensions and
+A pack's rule sets arrive as governance versions: created as drafts by the pack (its
+author), tested with the pack's own rule tests (a failing test refuses the whole install),
+then moved to ``sandbox`` — never into production: shadow and review follow like for any
+other version. Its schema extensions and
 settings are applied in the same transaction. Upgrades never overwrite a rule set the
 tenant edited: they list the conflict and wait for a choice. Uninstalling retires the
 pack's rules and keeps every document and ledger row.
@@ -16,16 +18,18 @@ from typing import Any, Literal
 
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.governance.versions import advance, create_version, run_tests, set_state
 from engine.models import RuleSetVersion
-from engine.rulesets import save_version
+from engine.rulesets import PlanCache
 from engine.schema_store import SchemaExtension, tenant_registry
 from templates_marketplace.errors import (
     PackAlreadyInstalled,
     PackDependencyMissing,
     PackNotInstalled,
+    PackRuleTestsFailed,
     PackSchemaClash,
     PackUpgradeConflict,
 )
@@ -34,6 +38,8 @@ from templates_marketplace.pack import Pack
 from templates_marketplace.parts import schema_declarations
 
 Choice = Literal["mine", "pack"]
+#: Plans compiled to run packs' rule tests (a version's plan never changes).
+_PLANS = PlanCache(size=64)
 
 
 def rule_set_name(pack_id: str, name: str) -> str:
@@ -155,7 +161,7 @@ def upgrade(session: Session, tenant_id: int, pack: Pack, *, trust: str, actor: 
             saved = _save(session, tenant_id, pack, change.name, text, now)
             kept[change.name] = {"hash": saved.version_hash, "source": text}
         elif change.status == "removed":
-            _retire(session, full)
+            _retire(session, full, actor, now)
             kept.pop(change.name, None)
         elif change.status == "conflict":  # the tenant keeps theirs; the base moves on
             kept[change.name] = {"hash": kept[change.name]["hash"],
@@ -172,7 +178,7 @@ def uninstall(session: Session, pack_id: str, *, actor: str, now: datetime) -> I
     """Retire the pack's rule sets; documents, ledger rows and schema stay."""
     row = _installed_row(session, pack_id)
     for name in row.contents.get("rule_sets", {}):
-        _retire(session, rule_set_name(pack_id, name))
+        _retire(session, rule_set_name(pack_id, name), actor, now)
     row.state, row.installed_by, row.updated_at = "uninstalled", actor, now
     session.flush()
     return row
@@ -211,12 +217,22 @@ def _apply_schema(session: Session, tenant_id: int, pack: Pack, now: datetime) -
 
 def _save(session: Session, tenant_id: int, pack: Pack, name: str, text: str,
           now: datetime) -> RuleSetVersion:
-    version = save_version(session, tenant_id, rule_set_name(pack.manifest.id, name), text,
-                           tenant_registry(session), pack_author(pack), now)
-    if version.state == "draft":
-        version.state = "sandbox"
-        session.flush()
-    return version
+    """Create the version, run the pack's rule tests on it and move it to sandbox.
+
+    Raises:
+        PackRuleTestsFailed: a rule test of the pack fails (the install rolls back).
+    """
+    author = pack_author(pack)
+    version = create_version(session, tenant_id, rule_set_name(pack.manifest.id, name), text,
+                             tenant_registry(session), author, now)
+    if version.state != "draft":  # the same text is already further along (or retired)
+        return version
+    run = run_tests(session, version, pack.parts.tests[name], author, now, _PLANS)
+    if not run.is_passed:
+        first = next(r for r in run.results if not r["is_passed"])
+        raise PackRuleTestsFailed(pack=pack.manifest.id, rule_set=name, failed=run.failed,
+                                  total=run.total, test=first["name"], reason=first["message"])
+    return advance(session, version, "sandbox", author, now)
 
 
 def _latest(session: Session, name: str) -> RuleSetVersion | None:
@@ -225,9 +241,12 @@ def _latest(session: Session, name: str) -> RuleSetVersion | None:
         .order_by(RuleSetVersion.id.desc()).limit(1))
 
 
-def _retire(session: Session, name: str) -> None:
-    session.execute(update(RuleSetVersion).where(RuleSetVersion.name == name)
-                    .values(state="retired").execution_options(synchronize_session=False))
+def _retire(session: Session, name: str, actor: str, now: datetime) -> None:
+    """Retire every live version of ``name``, each with its audit row."""
+    for version in session.scalars(select(RuleSetVersion).where(
+            RuleSetVersion.name == name, RuleSetVersion.state != "retired")):
+        set_state(session, version, "retired", actor, now, comment="pack uninstalled",
+                  act="retire")
 
 
 def _contents(pack: Pack, versions: dict[str, str]) -> dict[str, Any]:

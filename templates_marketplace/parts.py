@@ -5,7 +5,7 @@ A pack folder looks like::
     pack.toml               manifest (see manifest.py)
     schema/*.toml           event types and item attributes it adds (zh/en labels)
     rules/<rule set>.rule   rule sets in the DSL, one file per rule set
-    tests/<rule set>.toml   rule tests for that rule set
+    tests/<rule set>.toml   rule tests for that rule set (governance's TOML form; required)
     settings.toml           document and report settings
     tiles.toml              dashboard tiles
     connectors/*.toml       connector templates (never secrets)
@@ -24,6 +24,8 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dsl import EventType, FieldDef, parse_type
+from engine.governance.errors import BadRuleTests
+from engine.governance.rule_tests import parse_rule_tests
 from templates_marketplace.errors import PartProblem
 from templates_marketplace.manifest import Text, field_message
 
@@ -82,33 +84,6 @@ class SchemaPart(_Strict):
     item_attribute: tuple[ItemAttribute, ...] = ()
 
 
-class ExpectedAction(_Strict):
-    """An action a rule test expects (``kind`` plus the arguments that must match)."""
-
-    model_config = ConfigDict(extra="allow", frozen=True)
-    kind: str
-
-
-class RuleTest(_Strict):
-    """Given an event and facts, these actions (or none) are expected.
-
-    ``event`` is the event type with the payload in ``facts`` (the governance TOML form that
-    ``POST /rule-versions/{id}/tests`` runs), or one table holding ``type`` and the payload.
-    """
-
-    name: str
-    event: str | dict[str, Any]
-    facts: dict[str, Any] = Field(default_factory=dict)
-    expect: tuple[ExpectedAction, ...] = ()
-    blocked: bool = False
-
-
-class TestsPart(_Strict):
-    """One ``tests/<rule set>.toml`` file."""
-
-    test: tuple[RuleTest, ...] = Field(min_length=1)
-
-
 class Tile(_Strict):
     """A dashboard tile."""
 
@@ -159,7 +134,8 @@ class PackParts:
     event_specs: list[EventSpec] = field(default_factory=list)
     item_attributes: list[ItemAttribute] = field(default_factory=list)
     rule_sets: dict[str, str] = field(default_factory=dict)
-    tests: dict[str, list[RuleTest]] = field(default_factory=dict)
+    #: Rule set name → its rule tests, in governance's TOML form (engine.governance.rule_tests).
+    tests: dict[str, str] = field(default_factory=dict)
     settings: SettingsPart = field(default_factory=SettingsPart)
     tiles: list[Tile] = field(default_factory=list)
     connectors: dict[str, ConnectorTemplate] = field(default_factory=dict)
@@ -176,6 +152,7 @@ def read_parts(files: dict[str, bytes]) -> tuple[PackParts, list[PartProblem]]:
     """Validate every part in ``files`` (path → content); return what parsed and all problems."""
     parts = PackParts()
     problems: list[PartProblem] = []
+    tested: set[str] = set()
     known = {"pack.toml", "settings.toml", "tiles.toml", "SIGNATURE.json", "README.md"}
     for path in sorted(files):
         folder, _, name = path.rpartition("/")
@@ -191,9 +168,10 @@ def read_parts(files: dict[str, bytes]) -> tuple[PackParts, list[PartProblem]]:
             if text is not None:
                 parts.rule_sets[name.removesuffix(".rule")] = text
         elif folder == "tests" and name.endswith(".toml"):
-            tests = _model(path, data, TestsPart, problems)
-            if tests:
-                parts.tests[name.removesuffix(".toml")] = list(tests.test)
+            tested.add(name.removesuffix(".toml"))
+            text = _text(path, data, problems)
+            if text is not None and _rule_tests(path, text, problems):
+                parts.tests[name.removesuffix(".toml")] = text
         elif folder == "connectors" and name.endswith(".toml"):
             connector = _model(path, data, ConnectorTemplate, problems)
             if connector:
@@ -211,6 +189,10 @@ def read_parts(files: dict[str, bytes]) -> tuple[PackParts, list[PartProblem]]:
             problems.append(PartProblem(path, "pack.unknown_part",
                                         "this file is not a known pack part",
                                         "不是模板包认识的组成部分"))
+    for name in sorted(set(parts.rule_sets) - tested):
+        problems.append(PartProblem(f"rules/{name}.rule", "pack.rules_without_tests",
+                                    f"add tests/{name}.toml: a pack's rules arrive with tests",
+                                    f"请添加 tests/{name}.toml：模板包的规则必须带测试"))
     for name in sorted(set(parts.tests) - set(parts.rule_sets)):
         problems.append(PartProblem(f"tests/{name}.toml", "pack.tests_without_rules",
                                     f"there is no rules/{name}.rule for these tests",
@@ -224,6 +206,16 @@ def _text(path: str, data: bytes, problems: list[PartProblem]) -> str | None:
     except UnicodeDecodeError:
         problems.append(PartProblem(path, "pack.not_utf8", "not UTF-8 text", "不是 UTF-8 文本"))
         return None
+
+
+def _rule_tests(path: str, text: str, problems: list[PartProblem]) -> bool:
+    try:
+        parse_rule_tests(text)
+    except BadRuleTests as exc:
+        problems.append(PartProblem(path, "pack.bad_rule_tests", exc.render("en"),
+                                    exc.render("zh")))
+        return False
+    return True
 
 
 def _toml(path: str, data: bytes, problems: list[PartProblem]) -> dict[str, Any] | None:

@@ -163,7 +163,7 @@ def try_it(request: Request, principal: PagePrincipal, db: DbDep, clock: ClockDe
 def submit(request: Request, principal: PagePrincipal, db: DbDep, clock: ClockDep,
            _csrf: CsrfChecked, name: Annotated[str, Form(min_length=1, max_length=80)],
            text: Annotated[str, Form(max_length=200_000)]) -> Response:
-    """Store the text as a version and put it in the review queue."""
+    """Store the text as a draft version; its page shows the governance steps."""
     try:
         _need(principal, Permission.RULES_WRITE)
         with db.write(principal.tenant_id) as session:
@@ -190,12 +190,12 @@ def version_page(request: Request, version_id: VersionId, principal: PagePrincip
 
 @router.post("/rules/versions/{version_id}/approve")
 def approve(request: Request, version_id: VersionId, principal: PagePrincipal, db: DbDep,
-            _csrf: CsrfChecked) -> Response:
+            clock: ClockDep, _csrf: CsrfChecked) -> Response:
     """Approve the version: it goes into production."""
     try:
         _need(principal, Permission.RULES_REVIEW)
         with db.write(principal.tenant_id) as session:
-            rule_versions.approve(session, principal, version_id)
+            rule_versions.approve(session, principal, version_id, clock.now())
     except DomainError as exc:
         return version_page(request, version_id, principal, db,
                             error=exc.render(locale_of(request)))

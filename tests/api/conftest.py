@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -276,3 +277,25 @@ def module_api(database: Database) -> Iterator[TestClient]:
     app = create_app(db=database, clock=VirtualClock(datetime(2026, 11, 23, 8, 0, tzinfo=UTC)))
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
+
+
+RULES_DIR = Path(__file__).parents[2] / "examples" / "rules"
+
+
+def walk_to_review(tenant: ApiTenant, version_id: int, role: str = "author",
+                   tests: str | None = None) -> None:
+    """Take a draft version to awaiting review the way an author does over the API:
+    green rule tests, sandbox, shadow, a finished 72 h replay, then request review."""
+    text = tests if tests is not None else (
+        RULES_DIR / "deposit_locks_stock.tests.toml").read_text("utf-8")
+    base = f"/rule-versions/{version_id}"
+    steps = [tenant.post(f"{base}/tests", {"source": text}, role)]
+    assert steps[0].status_code == 200 and steps[0].json()["is_passed"], steps[0].text
+    for target in ("sandbox", "shadow"):
+        step = tenant.post(f"{base}/transitions", {"to": target}, role)
+        assert step.status_code == 200, step.text
+    job = tenant.post(f"{base}/replays", {"hours": 72}, role)
+    assert job.status_code == 202, job.text
+    assert tenant.get(f"/replays/{job.json()['id']}", role).json()["status"] == "done"
+    step = tenant.post(f"{base}/transitions", {"to": "awaiting_review"}, role)
+    assert step.status_code == 200, step.text

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from tests.api.conftest import API, assert_problem
+from tests.api.conftest import API, assert_problem, walk_to_review
 
 ROOT = Path(__file__).parents[2]
 RULES = (ROOT / "examples/rules/deposit_locks_stock.rule").read_text("utf-8")
@@ -18,15 +18,6 @@ TESTS = (ROOT / "examples/rules/deposit_locks_stock.tests.toml").read_text("utf-
 def ok(response, status: int = 200):
     assert response.status_code == status, response.text
     return response.json()
-
-
-def to_review(tenant, version_id: int, role: str = "author") -> None:
-    ok(tenant.post(f"/rule-versions/{version_id}/tests", {"source": TESTS}, role))
-    for target in ("sandbox", "shadow"):
-        ok(tenant.post(f"/rule-versions/{version_id}/transitions", {"to": target}, role))
-    job = ok(tenant.post(f"/rule-versions/{version_id}/replays", {"hours": 72}, role), 202)
-    assert ok(tenant.get(f"/replays/{job['id']}", role))["status"] == "done"
-    ok(tenant.post(f"/rule-versions/{version_id}/transitions", {"to": "awaiting_review"}, role))
 
 
 def test_author_writes_reviewer_approves_and_roles_are_checked(make_tenant):
@@ -44,7 +35,7 @@ def test_author_writes_reviewer_approves_and_roles_are_checked(make_tenant):
     assert "sandbox, retired" in refused["message"]["en"]
     assert_problem(t.post(f"/rule-versions/{version['id']}/transitions", {"to": "sandbox"},
                           "author"), 409, "governance.rule_tests_not_passed")
-    to_review(t, version["id"])
+    walk_to_review(t, version["id"])
     assert_problem(t.post(f"/rule-versions/{version['id']}/approve", {}, "author"), 403,
                    "auth.forbidden")
     approved = ok(t.post(f"/rule-versions/{version['id']}/approve", {"comment": "好"},
@@ -61,7 +52,7 @@ def test_author_writes_reviewer_approves_and_roles_are_checked(make_tenant):
 def test_an_author_cannot_approve_their_own_version_even_as_admin(make_tenant):
     t = make_tenant()
     version = ok(t.post("/rule-versions", {"name": "deposit", "source": RULES}, "admin"), 201)
-    to_review(t, version["id"], "admin")
+    walk_to_review(t, version["id"], "admin")
     assert_problem(t.post(f"/rule-versions/{version['id']}/approve", {}, "admin"), 403,
                    "governance.self_approval")
     assert ok(t.get(f"/rule-versions/{version['id']}", "admin"))["state"] == "awaiting_review"
@@ -84,7 +75,7 @@ def test_commands_repeat_under_an_idempotency_key(make_tenant):
 def test_rollback_diff_and_conflicts_over_the_api(make_tenant):
     t = make_tenant()
     v1 = ok(t.post("/rule-versions", {"name": "deposit", "source": RULES}, "author"), 201)
-    to_review(t, v1["id"])
+    walk_to_review(t, v1["id"])
     ok(t.post(f"/rule-versions/{v1['id']}/approve", {}, "reviewer"))
     extra = ('\nrule shipped_note "发货提醒"\n  when shipment.shipped\n  then\n'
              '    notify role:sales_manager "已发货 {shipment.no}"\nend\n')
@@ -93,7 +84,7 @@ def test_rollback_diff_and_conflicts_over_the_api(make_tenant):
     diff = ok(t.get(f"/rule-versions/{v2['id']}/diff", "reviewer"))
     assert diff["from_version_id"] == v1["id"] and diff["added"] == ["shipped_note"]
     assert diff["changed"] == [] and "+rule shipped_note" in diff["text"]
-    to_review(t, v2["id"])
+    walk_to_review(t, v2["id"])
     ok(t.post(f"/rule-versions/{v2['id']}/approve", {"rollout": {"percent": 30}}, "reviewer"))
     assert ok(t.get(f"/rule-versions/{v1['id']}", "author"))["state"] == "production"
     widened = ok(t.post(f"/rule-versions/{v2['id']}/rollout", {"percent": 100}, "reviewer"))

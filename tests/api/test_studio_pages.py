@@ -5,7 +5,14 @@ from __future__ import annotations
 import html
 import re
 
-from tests.api.conftest import PASSWORD, ApiTenant, TenantFactory, assert_problem
+from tests.api.conftest import (
+    PASSWORD,
+    RULES_DIR,
+    ApiTenant,
+    TenantFactory,
+    assert_problem,
+    walk_to_review,
+)
 
 RULES = """rule deposit_alert
   when sales_order.confirmed
@@ -14,6 +21,7 @@ RULES = """rule deposit_alert
     alert role:sales_manager "{order.no}"
 end
 """
+LOCKING_RULES = (RULES_DIR / "deposit_locks_stock.rule").read_text("utf-8")
 
 
 def csrf(html: str) -> str:
@@ -67,27 +75,37 @@ def test_menus_and_buttons_follow_the_role(make_tenant: TenantFactory):
 
 def test_an_author_never_approves_their_own_version(make_tenant: TenantFactory):
     tenant = make_tenant(roles=("admin", "author", "reviewer"))
-    mine = tenant.post("/rule-versions", {"name": "deposit", "source": RULES}, role="admin")
-    assert mine.status_code == 201 and mine.json()["state"] == "awaiting_review"
+    mine = tenant.post("/rule-versions", {"name": "deposit", "source": LOCKING_RULES},
+                       role="admin")
+    assert mine.status_code == 201 and mine.json()["state"] == "draft"
     version_id = mine.json()["id"]
+    walk_to_review(tenant, version_id, role="admin")
     # The admin may review, but wrote this version: refused, and nothing changes.
-    assert_problem(tenant.post(f"/rule-versions/{version_id}/approve", None, role="admin"),
-                   403)
+    assert_problem(tenant.post(f"/rule-versions/{version_id}/approve", {}, role="admin"),
+                   403, "governance.self_approval")
     # An author may not review at all.
-    assert_problem(tenant.post(f"/rule-versions/{version_id}/approve", None, role="author"),
-                   403)
-    assert tenant.get("/rule-versions", role="admin").json()[0]["state"] == "awaiting_review"
+    assert_problem(tenant.post(f"/rule-versions/{version_id}/approve", {}, role="author"),
+                   403, "auth.forbidden")
+    assert tenant.get(f"/rule-versions/{version_id}", role="admin").json()["state"] \
+        == "awaiting_review"
     # The page shows the reviewer an approve button, and the author none.
-    sign_in_page(tenant, "admin")
+    token = sign_in_page(tenant, "admin")
     page = tenant.client.get(f"/rules/versions/{version_id}").text
     assert 'data-testid="approve"' not in page
+    # Posting the page's form anyway is refused by governance and shown on the page.
+    refused = tenant.client.post(f"/rules/versions/{version_id}/approve",
+                                 data={"csrf_token": token}, follow_redirects=False)
+    assert 'role="alert"' in refused.text
+    assert tenant.get(f"/rule-versions/{version_id}", role="admin").json()["state"] \
+        == "awaiting_review"
     token = sign_in_page(tenant, "reviewer")
     assert 'data-testid="approve"' in tenant.client.get(f"/rules/versions/{version_id}").text
     r = tenant.client.post(f"/rules/versions/{version_id}/approve",
                            data={"csrf_token": token}, follow_redirects=False)
     assert r.status_code == 303
-    assert tenant.get("/rule-versions", role="admin").json()[0]["state"] == "production"
-    again = tenant.post(f"/rule-versions/{version_id}/approve", None, role="reviewer")
+    assert tenant.get(f"/rule-versions/{version_id}", role="admin").json()["state"] \
+        == "production"
+    again = tenant.post(f"/rule-versions/{version_id}/approve", {}, role="reviewer")
     assert_problem(again, 409)
 
 
@@ -97,7 +115,7 @@ def test_bad_rule_text_is_refused_with_its_line(make_tenant: TenantFactory):
                     role="author")
     body = assert_problem(r, 422)
     assert body["code"].startswith("dsl.")
-    assert tenant.get("/rule-versions", role="author").json() == []
+    assert tenant.get("/rule-versions", role="author").json()["items"] == []
 
 
 def test_document_page_shows_only_the_transitions_its_state_allows(make_tenant: TenantFactory):

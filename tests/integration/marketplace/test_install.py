@@ -30,6 +30,7 @@ from templates_marketplace.catalogue import BUILTIN_DIR
 from templates_marketplace.errors import (
     PackAlreadyInstalled,
     PackDependencyMissing,
+    PackRuleTestsFailed,
     PackUpgradeConflict,
 )
 from templates_marketplace.installer import install, plan_upgrade, uninstall, upgrade
@@ -46,7 +47,22 @@ end
 """
 
 
-def cold_pack(root: Path, version: str = "1.0.0", rule: str = COLD_RULE) -> Path:
+COLD_TESTS = """[[test]]
+name = "a warm probe alerts"
+event = "probe.reading_taken"
+facts = { probe = { id = "P1", celsius = -10 } }
+expect = [{ kind = "alert", rule = "probe_warm" }]
+
+[[test]]
+name = "a cold probe is quiet"
+event = "probe.reading_taken"
+facts = { probe = { id = "P1", celsius = -20 } }
+expect = []
+"""
+
+
+def cold_pack(root: Path, version: str = "1.0.0", rule: str = COLD_RULE,
+              tests: str = COLD_TESTS) -> Path:
     """A small pack that adds an event type and a rule reading it."""
     folder = root / f"cold-{version}"
     (folder / "schema").mkdir(parents=True)
@@ -65,6 +81,8 @@ def cold_pack(root: Path, version: str = "1.0.0", rule: str = COLD_RULE) -> Path
         '[[item_attribute]]\nname = "shelf_life_days"\ntype = "int"\n'
         'label = { zh = "保质期天数", en = "Shelf life (days)" }\n', encoding="utf-8")
     (folder / "rules" / "cold.rule").write_text(rule, encoding="utf-8")
+    (folder / "tests").mkdir()
+    (folder / "tests" / "cold.toml").write_text(tests, encoding="utf-8")
     return folder
 
 
@@ -117,6 +135,22 @@ def test_schema_extension_lets_the_tenants_rules_read_the_new_event(
         mine = save_version(session, world.tenant_id, "my_probe", COLD_RULE, registry,
                             "author", world.clock.now())
         assert mine.state == "draft"
+
+
+def test_a_pack_whose_rule_tests_fail_installs_nothing(world: TenantWorld,
+                                                      tmp_path: Path) -> None:
+    broken = validate(read_folder(cold_pack(tmp_path, tests=COLD_TESTS.replace(
+        'celsius = -20 } }\nexpect = []', 'celsius = -20 } }\nexpect = [{ kind = "alert" }]'))))
+    with world.db.write(world.tenant_id) as session:
+        install(session, world.tenant_id, builtin("jxc.standard"), trust="builtin",
+                actor="admin", now=world.clock.now())
+    before = tenant_rows(world)
+    with pytest.raises(PackRuleTestsFailed) as refused, \
+            world.db.write(world.tenant_id) as session:
+        install(session, world.tenant_id, broken, trust="builtin", actor="admin",
+                now=world.clock.now())
+    assert "a cold probe is quiet" in refused.value.render("en")
+    assert tenant_rows(world) == before
 
 
 def test_an_upgrade_over_a_tenant_edit_waits_for_a_choice(world: TenantWorld,

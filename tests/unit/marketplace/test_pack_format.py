@@ -103,10 +103,10 @@ def test_added_and_removed_files_are_refused(folder: Path, key: bytes) -> None:
     from templates_marketplace import verify
 
     _, data = build(folder, key)
-    with pytest.raises(PackTampered, match="added: rules/extra.rule"):
-        verify(load(rezip(data, {"rules/extra.rule": b"# nothing\n"})), trusted(key))
-    with pytest.raises(PackTampered, match="removed: rules/duplicate_scan.rule"):
-        verify(load(rezip(data, {"rules/duplicate_scan.rule": None})), trusted(key))
+    with pytest.raises(PackTampered, match="added: demo/extra.toml"):
+        verify(load(rezip(data, {"demo/extra.toml": b"x = 1\n"})), trusted(key))
+    with pytest.raises(PackTampered, match="removed: tiles.toml"):
+        verify(load(rezip(data, {"tiles.toml": None})), trusted(key))
 
 
 def test_a_pack_signed_by_an_unknown_key_is_refused(folder: Path, key: bytes) -> None:
@@ -146,15 +146,17 @@ def test_every_broken_part_is_listed_at_once(folder: Path) -> None:
         "rule r \"x\"\n  when sales_order.confirmed\n  if order.deposit_amont > 0\n"
         "  then\n    alert role:sales_manager \"x\"\nend\n")
     (folder / "notes.bin").write_bytes(b"\x00")
-    (folder / "tests" / "ghost.toml").write_text('[[test]]\nname = "t"\nevent = {type = "x"}\n')
+    (folder / "tests" / "ghost.toml").write_text('[[test]]\nname = "t"\nevent = "x"\n')
+    (folder / "tests" / "deposit_hold.toml").write_text('[[test]]\nname = "t"\n')
     with pytest.raises(PackInvalid) as caught:
         build(folder)
     parts = {p.part.split(" ")[0].split(":")[0] for p in caught.value.problems}
-    assert parts == {"pack.toml", "rules/unshipped_48h.rule", "notes.bin", "tests/ghost.toml"}
+    assert parts == {"pack.toml", "rules/unshipped_48h.rule", "notes.bin", "tests/ghost.toml",
+                     "tests/deposit_hold.toml"}
     rule_problem = next(p for p in caught.value.problems if p.part.startswith("rules/"))
     assert rule_problem.part == "rules/unshipped_48h.rule:3:6"
     assert "deposit_amount" in rule_problem.message_en
-    assert caught.value.render("zh-CN").startswith("模板包 jxc.standard 有 4 处错误")
+    assert caught.value.render("zh-CN").startswith("模板包 jxc.standard 有 5 处错误")
 
 
 def test_a_connector_template_must_not_carry_a_secret(folder: Path) -> None:
