@@ -246,3 +246,31 @@ def test_the_catering_pack_consumes_by_recipe_and_makes_the_0400_purchase_list(
     # Another tenant: nothing changed, and the module is not on for it.
     assert tenant_rows(other) == other_before  # type: ignore[arg-type]
     assert_problem(other.get("/recipes/purchase-lists"), 404, "module.not_installed")
+
+
+def test_a_refused_sale_says_why_in_both_languages_and_changes_nothing(
+        make_tenant: TenantFactory) -> None:
+    t = make_tenant(roles=("admin",))
+    ok(t.post("/packs/jxc.catering/install", {}), 200)
+    load_demo(t, date(2026, 11, 23))
+    share_one_pool(t)
+    ok(t.client.put("/api/v1/channels/HOTPOT/pools/CD-CHUNXI/BEEF-TRIPE",
+                    json={"target_qty": "1", "threshold_qty": "0"}, headers=t.headers()), 200)
+    ok(t.post("/channel-pools/rebalance", {}))  # the shared pool holds 1 kg of tripe
+    before = t.snapshot()
+
+    def sale(store: str, dish: str, portions: int) -> Any:
+        return t.post("/recipes/sales", {"store": store, "channel": "delivery", "covers": 1,
+                                         "lines": [{"dish": dish, "portions": portions}]})
+
+    assert_problem(sale(STORE, "NO-SUCH-DISH", 1), 404, "recipes.unknown_dish")
+    assert_problem(sale(KITCHEN, "TRIPE", 1), 404, "recipes.unknown_store")
+    short = assert_problem(sale(STORE, "TRIPE", 10), 409, "planning.pool_short")
+    assert "BEEF-TRIPE" in short["message"]["en"] and "1.500" in short["message"]["en"]
+    stock = assert_problem(sale(STORE, "BEEF", 100), 409, "inventory.insufficient_stock")
+    assert "BEEF-SLICE" in stock["message"]["zh-CN"]
+    assert_problem(t.post("/recipes/sales", {"store": STORE, "channel": "drive_through",
+                                             "covers": 1, "lines": [{"dish": "TRIPE",
+                                                                     "portions": 1}]}), 422)
+    assert t.snapshot() == before
+    assert ok(t.get("/recipes/sales"), 200)["count"] == 0
