@@ -81,6 +81,40 @@ def record_temperature(session: Session, tenant_id: int, store_code: str, foreca
             "recorded_at": now.isoformat()}
 
 
+def bookings_page(session: Session, store: str | None, booking_date: date | None,
+                  offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """Bookings, by day then id, optionally of one store or day."""
+    query = select(TableBooking, Warehouse.code).join(
+        Warehouse, Warehouse.id == TableBooking.warehouse_id)
+    if store is not None:
+        query = query.where(Warehouse.code == store)
+    if booking_date is not None:
+        query = query.where(TableBooking.booking_date == booking_date)
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(TableBooking.booking_date, TableBooking.id)
+                           .offset(offset).limit(limit))
+    return [{"id": r.id, "warehouse": code, "booking_date": r.booking_date.isoformat(),
+             "covers": r.covers, "guest": r.guest} for r, code in rows], count
+
+
+def temperatures_page(session: Session, store: str | None, forecast_date: date | None,
+                      offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """Recorded forecasts, newest first, optionally of one store or day."""
+    query = select(TemperatureForecast, Warehouse.code).join(
+        Warehouse, Warehouse.id == TemperatureForecast.warehouse_id)
+    if store is not None:
+        query = query.where(Warehouse.code == store)
+    if forecast_date is not None:
+        query = query.where(TemperatureForecast.forecast_date == forecast_date)
+    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(TemperatureForecast.recorded_at.desc(),
+                                          TemperatureForecast.id.desc())
+                           .offset(offset).limit(limit))
+    return [{"id": r.id, "warehouse": code, "forecast_date": r.forecast_date.isoformat(),
+             "temperature_c": str(r.temperature_c), "source": r.source,
+             "recorded_at": r.recorded_at.isoformat()} for r, code in rows], count
+
+
 def latest_due(store: CateringStore, now: datetime) -> datetime:
     """The latest scheduled instant of the store's list at or before ``now`` (aware UTC)."""
     local = now.astimezone(ZoneInfo(store.timezone))
@@ -222,5 +256,5 @@ def lists_page(session: Session, store: str | None, business_date: date | None, 
     return [list_view(session, r) for r in rows], count
 
 
-__all__ = ["add_booking", "generate_due_purchase_lists", "latest_due",
-           "lists_page", "record_temperature"]
+__all__ = ["add_booking", "bookings_page", "generate_due_purchase_lists", "latest_due",
+           "lists_page", "record_temperature", "temperatures_page"]

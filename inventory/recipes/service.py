@@ -105,6 +105,18 @@ class RecipeService:
             lambda s, now: purchase_lists.add_booking(s, ctx.tenant_id, store, booking_date,
                                                       covers, guest, now))
 
+    def bookings(self, tenant_id: int, store: str | None, booking_date: date | None,
+                 offset: int, limit: int) -> Page:
+        """Bookings by day."""
+        return self.runner.read(tenant_id, lambda s: purchase_lists.bookings_page(
+            s, store, booking_date, offset, limit))
+
+    def temperatures(self, tenant_id: int, store: str | None, forecast_date: date | None,
+                     offset: int, limit: int) -> Page:
+        """Recorded forecasts, newest first."""
+        return self.runner.read(tenant_id, lambda s: purchase_lists.temperatures_page(
+            s, store, forecast_date, offset, limit))
+
     def record_temperature(self, ctx: CommandContext, store: str, forecast_date: date,
                            temperature_c: Decimal, source: str) -> dict[str, Any]:
         """Record a forecast temperature (see purchase_lists.record_temperature)."""

@@ -165,6 +165,14 @@ def add_booking(body: BookingIn, principal: StockWriter, recipes: Recipes,
                                body.covers, body.guest)
 
 
+@router.get("/recipes/bookings", response_model=Page[BookingOut])
+def list_bookings(principal: StockReader, recipes: Recipes, paging: PagingDep,
+                  store: Filter = None, booking_date: date | None = None) -> dict[str, Any]:
+    """Bookings by day, optionally of one store or day."""
+    return page_of(recipes.bookings(principal.tenant_id, store, booking_date, paging.offset,
+                                    paging.limit), paging)
+
+
 @router.post("/recipes/temperature-forecasts", response_model=TemperatureOut,
              status_code=status.HTTP_201_CREATED)
 def record_temperature(body: TemperatureIn, principal: StockWriter, recipes: Recipes,
@@ -172,6 +180,15 @@ def record_temperature(body: TemperatureIn, principal: StockWriter, recipes: Rec
     """Record a forecast temperature for a store's day (the latest one counts)."""
     return recipes.record_temperature(context(principal, key), body.store, body.forecast_date,
                                       body.temperature_c, body.source)
+
+
+@router.get("/recipes/temperature-forecasts", response_model=Page[TemperatureOut])
+def list_temperatures(principal: StockReader, recipes: Recipes, paging: PagingDep,
+                      store: Filter = None, forecast_date: date | None = None
+                      ) -> dict[str, Any]:
+    """Recorded forecast temperatures, newest first."""
+    return page_of(recipes.temperatures(principal.tenant_id, store, forecast_date,
+                                        paging.offset, paging.limit), paging)
 
 
 @router.post("/recipes/requisitions", response_model=TransferOut,

@@ -136,6 +136,13 @@ def test_the_catering_pack_consumes_by_recipe_and_makes_the_0400_purchase_list(
     load_demo(t, first_day)
     share_one_pool(t)
     opening = balances(t, STORE)
+    booked_day = (first_day + timedelta(days=2)).isoformat()
+    assert [b["covers"] for b in ok(t.get("/recipes/bookings", store=STORE,
+                                          booking_date=booked_day), 200)["items"]] == [
+        b["covers"] for b in DEMO["booking"]]
+    assert [D(x["temperature_c"]) for x in ok(t.get("/recipes/temperature-forecasts",
+                                                    store=STORE), 200)["items"]] == [
+        D(x["temperature_c"]) for x in DEMO["temperature"]]
 
     # A requisition from the central kitchen is a transfer kitchen → store.
     req = ok(t.post("/recipes/requisitions", {"store": STORE, "no": "REQ-1", "lines": [
