@@ -210,6 +210,40 @@ WORK_ORDER_ISSUED = (f("work_order.lines", "list(line)", "Components issued", "�
 WORK_ORDER_RECEIVED = (f("work_order.lot_no", "text", "Finished-goods lot", "成品批次",
                          source="lot_no"),)
 
+# Catering stores (the recipes module, issue #11): a dish sale consumes by recipe, waste is
+# recorded against the day's consumption, and the 04:00 job makes tomorrow's purchase list.
+DISH_SALE = (
+    f("sale.id", "id", "Sale id", "编号", source="no"),
+    f("sale.no", "text", "Sale number", "单号", source="no"),
+    f("sale.warehouse", "text", "Store", "门店", source="warehouse"),
+    f("sale.channel", "enum(dine_in,delivery,group_meal)", "Channel", "渠道", source="channel"),
+    f("sale.covers", "number", "Covers", "就餐人数", source="covers"),
+    f("sale.business_date", "date", "Business date", "营业日", source="business_date"),
+    f("sale.lines", "list(line)", "Dishes", "菜品明细", source="lines"),
+    f("sale.ingredients", "list(line)", "Ingredients consumed", "消耗配料",
+      source="ingredients"),
+    *ACTOR,
+)
+WASTE = (
+    f("waste.id", "id", "Waste record id", "编号", source="no"),
+    f("waste.no", "text", "Waste record number", "单号", source="no"),
+    f("waste.warehouse", "text", "Store", "门店", source="warehouse"),
+    f("waste.business_date", "date", "Business date", "营业日", source="business_date"),
+    f("waste.reason", "text", "Reason", "原因", source="reason"),
+    f("waste.lines", "list(line)", "Wasted lines", "报损明细", source="lines"),
+    f("waste.max_loss_rate", "percent", "Highest loss rate today", "当日最高损耗率",
+      source="max_loss_rate"),
+    *ACTOR,
+)
+PURCHASE_LIST = (
+    f("purchase_list.id", "id", "List id", "编号", source="no"),
+    f("purchase_list.no", "text", "List number", "单号", source="no"),
+    f("purchase_list.warehouse", "text", "Store", "门店", source="warehouse"),
+    f("purchase_list.business_date", "date", "For the day", "采购日", source="business_date"),
+    f("purchase_list.expected_covers", "number", "Expected covers", "预计就餐人数",
+      source="expected_covers"),
+    f("purchase_list.lines", "list(line)", "Lines", "明细", source="lines"),
+)
 
 def _ev(name: str, en: str, zh: str, *groups: tuple[FieldDef, ...], key: str) -> EventType:
     entity = name.partition(".")[0]
@@ -217,7 +251,9 @@ def _ev(name: str, en: str, zh: str, *groups: tuple[FieldDef, ...], key: str) ->
                    "shipment": "出库单", "sales_return": "退货单", "channel": "渠道",
                    "channel_pool": "渠道池", "supplier_invoice": "供应商发票",
                    "stock": "库存", "work_order": "生产工单", "transfer": "调拨单",
-                   "adjustment": "库存调整单", "stocktake": "盘点单"}[entity]
+                   "adjustment": "库存调整单", "stocktake": "盘点单",
+                   "dish_sale": "点单", "waste_record": "报损单",
+                   "purchase_list": "采购清单"}[entity]
     return EventType(name=name, label_en=en, label_zh=f"{document_zh}{zh}",
                      aliases=(f"{document_zh}.{zh}",),
                      fields=tuple(x for g in groups for x in g), key=key)
@@ -303,6 +339,10 @@ DOCUMENT_EVENTS: Final[tuple[EventType, ...]] = (
         key="stocktake.id"),
     _ev("stocktake.cancelled", "Stocktake cancelled", "已取消", STOCKTAKE,
         key="stocktake.id"),
+    _ev("dish_sale.recorded", "Dish sale recorded", "已记录", DISH_SALE, key="sale.id"),
+    _ev("waste_record.recorded", "Waste recorded", "已记录", WASTE, key="waste.id"),
+    _ev("purchase_list.generated", "Purchase list generated", "已生成", PURCHASE_LIST,
+        key="purchase_list.id"),
     _ev("stock.received", "Stock received", "已入库", STOCK, key="stock.document_ref"),
     _ev("stock.shipped", "Stock shipped", "已出库", STOCK, (
         f("reservation.id", "id", "Reservation", "编号", source="reservation_id"),),

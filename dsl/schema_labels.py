@@ -20,6 +20,7 @@ ENTITY_ZH: Final[dict[str, str]] = {
     "invoice": "发票", "rebalance": "再平衡", "stock": "库存", "event": "事件",
     "work_order": "生产工单",
     "transfer": "调拨单", "adjustment": "调整单", "stocktake": "盘点单",
+    "sale": "点单", "waste": "报损", "purchase_list": "采购清单",  # catering (issue #11)
 }
 
 

@@ -52,6 +52,7 @@ from engine.dispatch import EventHandler, Outcome, RetryPolicy, process_event
 from inventory import StockService
 from inventory.documents import take_due_snapshots
 from inventory.planning import PoolService
+from inventory.recipes import generate_due_purchase_lists
 from kernel.clock import Clock, tenant_now
 from kernel.db import Database
 from kernel.models import OutboxEvent, OutboxRetry
@@ -277,6 +278,13 @@ def build_app(url: str, db: Database, handler: EventHandler, clock: Clock,
     def take_shift_snapshots(timestamp: int) -> int:
         return take_due_snapshots(db, clock.now())
 
+    # Catering stores' 04:00 purchase lists (each store's local time, its tenant's clock).
+    @app.periodic(cron=_cron_every(sweep_seconds))
+    @app.task(name="jxcflow.generate_purchase_lists", queue=PERIODIC_QUEUE,
+              **_housekeeping("jxcflow.generate_purchase_lists"))
+    def generate_purchase_lists(timestamp: int) -> int:
+        return generate_due_purchase_lists(db, clock)
+
     pools = PoolService(db, clock)
 
     # Channel pools every 15 minutes (渠道库存池); the lock keeps two workers from racing.
@@ -311,7 +319,7 @@ def build_app(url: str, db: Database, handler: EventHandler, clock: Clock,
         return len(stalled)
 
     _ = (handle_event, sweep_reservations, take_shift_snapshots, rebalance_pools, fire_timers,
-         recover_keys)
+         recover_keys, generate_purchase_lists)
     return app
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from engine import timers
 from engine.errors import NotSandboxTenant
 from inventory import StockService
+from inventory.recipes import generate_due_purchase_lists
 from kernel.clock import Clock
 from kernel.db import Database
 from kernel.errors import InvalidInput
@@ -66,9 +67,11 @@ def advance(db: Database, clocks: TenantClocks, tenant_id: int, by: timedelta) -
 
 
 def catch_up_tenant(db: Database, clocks: TenantClocks, tenant_id: int) -> tuple[int, int]:
-    """Fire the tenant's due timers and release its expired holds on its own time."""
+    """Fire the tenant's due timers, release its expired holds and make its due purchase
+    lists (catering stores' 04:00 job), all on its own time."""
     fired = timers.fire_due(db, clocks.for_tenant(tenant_id), tenant_id=tenant_id)
     expired = StockService(db, clocks).sweep_expired(tenant_id)
+    generate_due_purchase_lists(db, clocks, tenant_id)
     return fired, expired
 
 

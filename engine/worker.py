@@ -42,6 +42,7 @@ from engine.dispatch import (
 from inventory import StockService
 from inventory.documents import take_due_snapshots
 from inventory.planning import REBALANCE_INTERVAL_SECONDS, PoolService
+from inventory.recipes import generate_due_purchase_lists
 from kernel.clock import Clock, tenant_now
 from kernel.db import Database
 
@@ -83,16 +84,18 @@ class Worker:
         self._thread: threading.Thread | None = None
 
     def run_once(self) -> dict[str, int]:
-        """One of everything: sweep expired holds, take due shift snapshots, rebalance pools
-        when due, fire due timers, drain the outbox."""
+        """One of everything: sweep expired holds, take due shift snapshots, make due purchase
+        lists, rebalance pools when due, fire due timers, drain the outbox."""
         released = self.stock.sweep_expired()
         snapshots = take_due_snapshots(self.db, self.clock.now())
+        purchase_lists = generate_due_purchase_lists(self.db, self.clock)
         rebalanced = self.rebalance_if_due()
         fired = timers.fire_due(self.db, self.clock)
         sandbox_fired, sandbox_released = sandbox_clock.catch_up(self.db, self.clock)
         fired, released = fired + sandbox_fired, released + sandbox_released
         outcomes = self.drain()
         return {"released": released, "snapshots": snapshots, "rebalanced": rebalanced,
+                "purchase_lists": purchase_lists,
                 "fired": fired,
                 "drained": outcomes[Outcome.DONE],
                 "retried": outcomes[Outcome.RETRY], "parked": outcomes[Outcome.PARKED]}
@@ -157,6 +160,7 @@ class Worker:
                 if next_sweep is None or now >= next_sweep:
                     released = self.stock.sweep_expired()
                     take_due_snapshots(self.db, now)
+                    generate_due_purchase_lists(self.db, self.clock)
                     next_sweep = _next_deadline(next_sweep, now, self.interval)
                     if released:
                         log.info("released %d expired holds", released)

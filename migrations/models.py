@@ -16,6 +16,7 @@ import inventory.documents.warehouse_models  # noqa: F401  (registers the tables
 import inventory.manufacturing.models  # noqa: F401  (registers the tables)
 import inventory.models  # noqa: F401  (registers the tables)
 import inventory.planning.models  # noqa: F401  (registers the tables)
+import inventory.recipes.models  # noqa: F401  (registers the tables)
 import kernel.models
 import templates_marketplace.models  # noqa: F401  (registers the tables)
 from kernel.models import Base

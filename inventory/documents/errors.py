@@ -43,6 +43,7 @@ DOCUMENT_NAMES_ZH: dict[str, str] = {
     "shipment": "出库单", "sales_return": "退货单", "transfer": "调拨单",
     "adjustment": "库存调整单", "stocktake": "盘点单", "supplier_invoice": "供应商发票",
     "work_order": "生产工单",
+    "dish_sale": "点单", "waste_record": "报损单", "purchase_list": "采购清单",
 }
 
 

@@ -1,7 +1,7 @@
 """manufacturing: bills of materials, emission factors, work orders
 
 Revision ID: 0018
-Revises: 0013
+Revises: 0017
 Create Date: 2026-11-23
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0018'
-down_revision: str | None = "0013"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -20,6 +20,7 @@ from studio.routes import (
     manufacturing,
     packs,
     parties,
+    recipes,
     replenishment,
     reservations,
     rule_review,
@@ -37,7 +38,8 @@ for module in (auth, catalog, stock, reservations, ledger, events, documents, tr
                adjustments, stocktakes, parties, inbox, channel_pools, supplier_invoices,
                replenishment, packs, rule_versions, rule_review, lineage, sandbox, connectors,
                connector_deliveries, hooks,
-               manufacturing, work_orders):  # the manufacturing module (issue #11)
+               manufacturing, work_orders,  # the manufacturing module (issue #11)
+               recipes):  # the catering pack's module (issue #11)
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]

@@ -47,6 +47,7 @@ PATH_PARAMETERS: dict[str, str] = {
     "customer": "customer",  # /customers/{customer}/freeze, /customers/{customer}/unfreeze
     "supplier": "supplier",  # /suppliers/{supplier}, /suppliers/{supplier}/qualifications
     "snapshot_id": "snapshot_id",  # /shift-snapshots/{snapshot_id}
+    "dish": "dish",  # /recipes/dishes/{dish} (the catering pack's recipes module)
 }
 
 #: Routes authenticated by a signature instead of the bearer token: anyone's token (A's or
@@ -94,6 +95,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "BomBody": {"lines": [{"sku": "PART-COMMON", "qty": "2"}]},  # PUT /boms/{sku}
     # POST /work-orders/{no}/energy-readings
     "EnergyReadingIn": {"operation": "assemble", "qty": "1.5"},
+    # The catering pack's recipes module: PUT /recipes/dishes/{dish}, PUT /recipes/stores/{code}
+    "DishUpdate": {"name_zh": "改名", "recipe": [{"sku": "B-SKU-1", "qty_per_portion": "1"}]},
+    "StoreIn": {},
 }
 
 #: Rule text every tenant stores as a version (it has one conflict, acknowledged above).
@@ -126,6 +130,7 @@ class Owned:
     version_id: int
     job_id: int
     rule_set: str
+    dish: str
 
     def value(self, kind: str) -> str:
         """The value of ``kind`` as it goes into a URL."""
@@ -212,7 +217,21 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
                  version_id=version["id"], job_id=job.json()["id"],
                  rule_set=f"{tag}-pricing", customer=f"{tag}-C", supplier=f"{tag}-SUP",
                  snapshot_id=snapshot_id, connector=connector, delivery_id=delivery_id,
-                 public_id=hook["inbound_path"].rsplit("/", 1)[1])
+                 public_id=hook["inbound_path"].rsplit("/", 1)[1], dish=catering(tenant, tag))
+
+
+def catering(tenant: ApiTenant, tag: str) -> str:
+    """The catering pack installed: a store, a dish and a dish sale numbered like the rest."""
+    assert tenant.post("/packs/jxc.catering/install", {}).status_code == 200
+    sku, warehouse, dish = f"{tag}-SKU-1", f"{tag}-WH-1", f"{tag}-DISH"
+    assert tenant.client.put(f"{API}/recipes/stores/{warehouse}", json={},
+                             headers=tenant.headers()).status_code == 200
+    tenant._created("/recipes/dishes", {"code": dish, "name_zh": "菜品", "recipe": [
+        {"sku": sku, "qty_per_portion": "1"}]})
+    tenant._created("/recipes/sales", {"store": warehouse, "channel": "dine_in", "covers": 2,
+                                       "no": f"{tag}-DOC-1", "lines": [
+                                           {"dish": dish, "portions": 1}]})
+    return dish
 
 
 def add_private_pack(tenant: ApiTenant, tag: str) -> str:

@@ -58,6 +58,15 @@ from inventory.planning import (
     PoolService,
     PoolSetting,
 )
+from inventory.recipes import (
+    Ingredient,
+    NewDishSale,
+    RecipeService,
+    SaleChannel,
+    SaleLine,
+    StoreSetting,
+    WasteLine,
+)
 
 CODE = "4711"
 D = Decimal
@@ -165,6 +174,18 @@ def tour(world: Any) -> None:
         orders.act(ctx, "WO-1", action)
     orders.create(ctx, NewWorkOrder(sku="T-KIT", qty=D(1), warehouse="WH-A", no="WO-2"))
     orders.act(ctx, "WO-2", WorkOrderAction.CANCEL)
+
+    # Catering stores (the recipes module, issue #11): a dish sale consumes by recipe, waste
+    # against it, and the next morning's 04:00 purchase list.
+    recipes = RecipeService(world.db, world.clock)
+    recipes.put_store(ctx, StoreSetting(warehouse="WH-A", timezone="UTC"))
+    recipes.put_dish(ctx, "T-DISH", "测试菜", "Test dish",
+                     [Ingredient(sku="T-1", qty_per_portion=D("0.5"))], is_new=True)
+    recipes.record_sale(ctx, NewDishSale(store="WH-A", channel=SaleChannel.DINE_IN, covers=2,
+                                         no="DS-1", lines=[SaleLine(dish="T-DISH", portions=2)]))
+    recipes.record_waste(ctx, "WH-A", "spoiled", [WasteLine(sku="T-1", qty=D("0.1"))], "WS-1")
+    world.clock.advance(timedelta(days=1))
+    assert recipes.generate_due(world.tenant_id) == 1
 
     warehouse_documents(world, docs)
 

@@ -9,6 +9,7 @@ import inventory.errors  # noqa: F401  (registers the subclasses)
 import inventory.manufacturing.errors  # noqa: F401  (registers the subclasses)
 import inventory.movements  # noqa: F401
 import inventory.planning.errors  # noqa: F401  (registers the subclasses)
+import inventory.recipes.errors  # noqa: F401  (registers the subclasses)
 from kernel.errors import DomainError
 
 
