@@ -98,10 +98,10 @@ def test_rules_may_read_the_events_a_pack_declared_in_that_tenant_only(
     files = dict(builtin("jxc.standard").files)
     files["pack.toml"] = files["pack.toml"].replace(b'"jxc.standard"', b'"acme.probe"')
     files["schema/probe.toml"] = (
-        b'[[event]]\nname = "probe.reading_taken"\nkey = "probe.id"\n'
-        b'label = { zh = "\xe6\x8e\xa2\xe5\xa4\xb4\xe8\xaf\xbb\xe6\x95\xb0", en = "Probe reading" }\n'
-        b'[[event.field]]\npath = "probe.celsius"\ntype = "number"\n'
-        b'label = { zh = "\xe6\xb8\xa9\xe5\xba\xa6", en = "Celsius" }\n')
+        '[[event]]\nname = "probe.reading_taken"\nkey = "probe.id"\n'
+        'label = { zh = "探头读数", en = "Probe reading" }\n'
+        '[[event.field]]\npath = "probe.celsius"\ntype = "number"\n'
+        'label = { zh = "温度", en = "Celsius" }\n').encode()
     rule = ('rule warm\n  when probe.reading_taken\n  if probe.celsius > -15\n  then\n'
             '    alert role:quality_manager "warm"\nend\n')
     t, other = make_tenant(), make_tenant()
