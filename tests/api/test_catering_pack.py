@@ -56,8 +56,7 @@ def load_demo(t: ApiTenant, first_day: date) -> None:
         ok(t.post("/recipes/dishes", dish, **{"Idempotency-Key": f"dish-{dish['code']}"}))
     for stock in DEMO["stock"]:
         for line in stock["lines"]:
-            t.receive(line["sku"], stock["warehouse"], line["qty"],
-                      document={"type": "opening_balance", "ref": f"OB-{stock['warehouse']}"})
+            t.receive(line["sku"], stock["warehouse"], line["qty"])
     for booking in DEMO["booking"]:
         ok(t.post("/recipes/bookings", {
             "store": booking["store"], "covers": booking["covers"], "guest": booking["guest"],

@@ -50,8 +50,7 @@ def load_demo(tenant: ApiTenant) -> None:
     for bom in DEMO["bom"]:
         ok(tenant.post("/boms", bom, "admin", **{"Idempotency-Key": f"bom-{bom['sku']}"}), 201)
     for line in DEMO["stock"]:
-        tenant.receive(line["sku"], WH, line["qty"],
-                       document={"type": "opening_balance", "ref": "OB-DEMO"})
+        tenant.receive(line["sku"], WH, line["qty"])
 
 
 def on_hand(tenant: ApiTenant) -> dict[str, Decimal]:
