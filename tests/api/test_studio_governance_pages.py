@@ -42,7 +42,7 @@ def audit_count(tenant: ApiTenant, version_id: int) -> int:
     return int(tenant.get(f"/rule-versions/{version_id}/audit", role="admin").json()["count"])
 
 
-def testids(page: str) -> set[str]:
+def ids_in(page: str) -> set[str]:
     return set(re.findall(r'data-testid="([\w-]+)"', page))
 
 
@@ -71,7 +71,7 @@ def test_the_author_walks_a_version_through_its_lifecycle(make_tenant: TenantFac
     version_id = submit(tenant, token, "holds", HOLD)
     base = f"/rules/versions/{version_id}"
     page = tenant.client.get(base).text
-    assert {"lifecycle", "tests-text", "run-tests", "to-sandbox", "to-retired"} <= testids(page)
+    assert {"lifecycle", "tests-text", "run-tests", "to-sandbox", "to-retired"} <= ids_in(page)
     assert 'data-state="draft"' in page and 'class="now" data-state="draft"' in page
     # The skeleton offered before any run names the event the rules listen to.
     assert 'event = &#34;stock.received&#34;' in page or 'event = "stock.received"' in page
@@ -80,7 +80,7 @@ def test_the_author_walks_a_version_through_its_lifecycle(make_tenant: TenantFac
     r = post(tenant, f"{base}/tests", token, tests=RED)
     assert r.status_code == 303
     page = tenant.client.get(base).text
-    assert page.count('data-testid="test-row"') == 2 and "tests-red" in testids(page)
+    assert page.count('data-testid="test-row"') == 2 and "tests-red" in ids_in(page)
     assert "expected [&#39;alert&#39;], got []" in page
     assert "an adjustment holds nothing" in page  # the textarea keeps the last run's text
     before = audit_count(tenant, version_id)
@@ -97,18 +97,18 @@ def test_the_author_walks_a_version_through_its_lifecycle(make_tenant: TenantFac
 
     # Green tests, sandbox, shadow, a replay with its progress, then review.
     assert post(tenant, f"{base}/tests", token, tests=GREEN).status_code == 303
-    assert "tests-red" not in testids(tenant.client.get(base).text)
+    assert "tests-red" not in ids_in(tenant.client.get(base).text)
     for target in ("sandbox", "shadow"):
         assert post(tenant, f"{base}/transition", token, to=target).status_code == 303
         assert state(tenant, version_id) == target
     page = tenant.client.get(base).text
-    assert {"start-replay", "to-awaiting_review", "to-draft"} <= testids(page)
-    assert "run-tests" not in testids(page)
+    assert {"start-replay", "to-awaiting_review", "to-draft"} <= ids_in(page)
+    assert "run-tests" not in ids_in(page)
     assert post(tenant, f"{base}/replays", token, hours="72").status_code == 303
     page = tenant.client.get(base).text
     job_id = re.search(r'hx-get="/rules/replays/(\d+)/progress"', page) or re.search(
         r"#(\d+) ·", page)
-    assert 'data-status="done"' in page and "divergence-summary" in testids(page)
+    assert 'data-status="done"' in page and "divergence-summary" in ids_in(page)
     assert job_id is not None
     progress = f"/rules/replays/{job_id.group(1)}/progress"
     assert 'data-testid="replay-bar"' in tenant.client.get(progress).text
@@ -117,13 +117,13 @@ def test_the_author_walks_a_version_through_its_lifecycle(make_tenant: TenantFac
     assert done.headers.get("HX-Refresh") == "true"
     assert post(tenant, f"{base}/transition", token, to="awaiting_review").status_code == 303
     page = tenant.client.get(base).text
-    assert "review-note" in testids(page) and "go-review" not in testids(page)
+    assert "review-note" in ids_in(page) and "go-review" not in ids_in(page)
 
     # The reviewer sees no author steps; a viewer sees no version page at all.
     sign_in_page(tenant, "reviewer")
     page = tenant.client.get(base).text
-    assert "go-review" in testids(page)
-    assert not {"to-draft", "to-retired", "run-tests", "start-replay"} & testids(page)
+    assert "go-review" in ids_in(page)
+    assert not {"to-draft", "to-retired", "run-tests", "start-replay"} & ids_in(page)
     sign_in_page(tenant, "viewer")
     assert tenant.client.get(base).status_code == 403
     assert tenant.client.get(f"{base}/review").status_code == 403
@@ -141,17 +141,17 @@ def test_the_reviewer_reads_the_review_and_approves(make_tenant: TenantFactory):
     # The author's review page: everything to read, no decision to take.
     token = sign_in_page(tenant, "author")
     page = tenant.client.get(f"{base}/review").text
-    assert {"diff-text", "passport", "divergence-chart", "audit"} <= testids(page)
-    assert not {"approve", "reject", "acknowledge"} & testids(page)
+    assert {"diff-text", "passport", "divergence-chart", "audit"} <= ids_in(page)
+    assert not {"approve", "reject", "acknowledge"} & ids_in(page)
     assert "balance:reserved" in page or "reserved" in page
     refused = post(tenant, f"{base}/approve", token)
     assert refused.status_code == 403 and state(tenant, version_id) == "awaiting_review"
 
     token = sign_in_page(tenant, "reviewer")
     page = tenant.client.get(f"{base}/review").text
-    assert {"approve", "reject", "rollout-percent"} <= testids(page)
+    assert {"approve", "reject", "rollout-percent"} <= ids_in(page)
     # A first version has no production: the whole text is new, and no override is asked.
-    assert "+  when stock.received" in page and "override-reason" not in testids(page)
+    assert "+  when stock.received" in page and "override-reason" not in ids_in(page)
     # The replay saw the receipt: the candidate alone holds SKU-G (an unbounded bar).
     assert re.search(r'data-sku="SKU-G"', page) and "∞" in page
     assert 'data-testid="limit-line"' in page
@@ -166,7 +166,7 @@ def test_the_reviewer_reads_the_review_and_approves(make_tenant: TenantFactory):
     r = post(tenant, f"{base}/approve", token, comment="看过差异", percent="30")
     assert r.status_code == 303 and state(tenant, version_id) == "production"
     page = tenant.client.get(f"{base}/review").text
-    assert {"rollout-now", "widen-all", "rollback"} <= testids(page)
+    assert {"rollout-now", "widen-all", "rollback"} <= ids_in(page)
     assert "看过差异" in page and page.count('data-testid="audit-row"') >= 7
     assert post(tenant, f"{base}/rollout", token, percent="100").status_code == 303
     rollout = tenant.get(f"/rule-versions/{version_id}", role="admin").json()["rollout"]
@@ -197,7 +197,7 @@ def test_divergence_above_the_limit_needs_an_override_and_rollback_restores(
     base = f"/rules/versions/{second}"
     token = sign_in_page(tenant, "reviewer")
     page = tenant.client.get(f"{base}/review").text
-    assert "override-reason" in testids(page)
+    assert "override-reason" in ids_in(page)
     assert '- if stock.document_type == &#34;receipt&#34;' in page \
         or '-  if stock.document_type == &#34;receipt&#34;' in page
     assert re.search(r'data-testid="divergence-overall">100\.00 %<', page)
@@ -220,15 +220,19 @@ def test_divergence_above_the_limit_needs_an_override_and_rollback_restores(
 def test_conflicts_are_acknowledged_on_the_review_page(make_tenant: TenantFactory):
     tenant = make_tenant(roles=("admin", "author", "reviewer"))
     pricing = (ROOT / "examples/governance/promotion_and_rebate.rule").read_text("utf-8")
-    tests = (ROOT / "examples/governance/promotion_and_rebate.tests.toml")
+    tests = """[[test]]
+name = "a toy at list price 100 is on promotion"
+event = "price.change_requested"
+facts = { item = { category = "toys" }, price = { list_price = 100, final_price = 100, rebate_rate = 0 } }
+expect = [{ kind = "set", rule = "double11_toy_promotion" }]
+"""
     version_id = tenant.post("/rule-versions", {"name": "pricing", "source": pricing},
                              role="author").json()["id"]
-    walk_to_review(tenant, version_id,
-                   tests=tests.read_text("utf-8") if tests.exists() else None)
+    walk_to_review(tenant, version_id, tests=tests)
     base = f"/rules/versions/{version_id}"
     token = sign_in_page(tenant, "reviewer")
     page = tenant.client.get(f"{base}/review").text
-    assert page.count('data-testid="conflict"') >= 1 and "acknowledge" in testids(page)
+    assert page.count('data-testid="conflict"') >= 1 and "acknowledge" in ids_in(page)
     assert "低于成本" in page
     refused = post(tenant, f"{base}/approve", token)
     assert refused.status_code == 409 and state(tenant, version_id) == "awaiting_review"
@@ -238,6 +242,6 @@ def test_conflicts_are_acknowledged_on_the_review_page(make_tenant: TenantFactor
         r = post(tenant, f"{base}/acknowledge", token, key=conflict["key"], comment="叠加可接受")
         assert r.status_code == 303
     page = tenant.client.get(f"{base}/review").text
-    assert "acknowledge" not in testids(page) and "叠加可接受" in page
+    assert "acknowledge" not in ids_in(page) and "叠加可接受" in page
     assert post(tenant, f"{base}/approve", token).status_code == 303
     assert state(tenant, version_id) == "production"
