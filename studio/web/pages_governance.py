@@ -86,11 +86,10 @@ def _view(v: dict[str, Any]) -> rule_versions.VersionView:
 
 @router.get("/rules/versions/{version_id}", response_class=HTMLResponse)
 def version_page(request: Request, version_id: VersionId, principal: PagePrincipal,
-                 db: DbDep, gov: Gov, error: str | None = None,
-                 status_code: int = 200) -> HTMLResponse:
+                 db: DbDep, gov: Gov, error: str | None = None) -> HTMLResponse:
     """A version's lifecycle: the state strip, rule tests, the next steps, replay."""
     _reader(principal)
-    return render(request, "version.html", principal, status_code=status_code, error=error,
+    return render(request, "version.html", principal, error=error,
                   **_version_context(principal, db, gov, version_id))
 
 
@@ -103,8 +102,10 @@ def _done_or_refused(request: Request, principal: Principal, db: DbDep, gov: Gov
         act()
     except DomainError as exc:
         show = version_page if page == "version" else review_page
+        # Shown with 200, as the document pages do: the browser logs no failed load, and
+        # the page says what was refused and why.
         return show(request, version_id, principal, db, gov,
-                    error=exc.render(locale_of(request)), status_code=exc.http_status)
+                    error=exc.render(locale_of(request)))
     suffix = "" if page == "version" else "/review"
     return RedirectResponse(f"/rules/versions/{version_id}{suffix}", status_code=303)
 
@@ -188,11 +189,10 @@ def _diff_lines(diff: dict[str, Any] | None) -> list[tuple[str, str]]:
 
 @router.get("/rules/versions/{version_id}/review", response_class=HTMLResponse)
 def review_page(request: Request, version_id: VersionId, principal: PagePrincipal,
-                db: DbDep, gov: Gov, error: str | None = None,
-                status_code: int = 200) -> HTMLResponse:
+                db: DbDep, gov: Gov, error: str | None = None) -> HTMLResponse:
     """What a reviewer needs: diff, passport, conflicts, divergence, and the decision."""
     _reader(principal)
-    return render(request, "review.html", principal, status_code=status_code, error=error,
+    return render(request, "review.html", principal, error=error,
                   **_review_context(principal, db, gov, version_id))
 
 

@@ -15,8 +15,8 @@ from engine.models import RuleSetVersion
 from engine.rulesets import list_inbox
 from inventory import queries
 from kernel.errors import Forbidden, NotFound
-from kernel.security import Permission
 from kernel.models import OutboxEvent
+from kernel.security import Permission
 from studio.deps import DbDep
 from studio.routes.lineage import Lin
 from studio.web.paging import PAGE_SIZE, PageInfo, query_base
