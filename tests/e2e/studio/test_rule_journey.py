@@ -15,6 +15,9 @@ from playwright.sync_api import expect
 from tests.e2e.studio.conftest import ConsoleErrors, login, shot
 
 API = "/api/v1"
+#: Assertions wait for the server's answers (text ⇄ canvas sync, replay) up to this long: the
+#: machine running the suite may be shared and slow; a passing step never waits this long.
+expect.set_options(timeout=20_000)
 
 
 def token(url: str, username: str) -> dict[str, str]:
@@ -190,14 +193,19 @@ def test_author_builds_reviewer_approves_command_triggers_lineage_shows(browser,
                     headers=admin).json()["items"][0]["sku"]
     receipt = {"sku": sku, "warehouse": "WH-HZ", "qty": "5",
                "document": {"type": "receipt", "ref": "RC-E2E"}}
-    httpx.post(f"{studio_url}{API}/stock/receipts", json=receipt,
-               headers={**admin, "Idempotency-Key": "e2e-receipt"}).raise_for_status()
+    received = httpx.post(f"{studio_url}{API}/stock/receipts", json=receipt,
+                          headers={**admin, "Idempotency-Key": "e2e-receipt"})
+    received.raise_for_status()
+    cause = received.json()["event_id"]
     entry = None
-    deadline = time.monotonic() + 20
-    while entry is None and time.monotonic() < deadline:  # the worker is another thread
-        rows = httpx.get(f"{studio_url}{API}/ledger?sku={sku}&limit=20",
+    # The embedded worker is another thread, and may still be working through the demo's
+    # recorded events on a busy machine: wait for the row the receipt's event caused.
+    deadline = time.monotonic() + 90
+    while entry is None and time.monotonic() < deadline:
+        rows = httpx.get(f"{studio_url}{API}/ledger?sku={sku}&limit=50",
                          headers=admin).json()["items"]
-        entry = next((r for r in rows if r["rule_node"] == "rule_1/then/0"), None)
+        entry = next((r for r in rows if r["cause_event_id"] == cause
+                      and r["rule_node"] == "rule_1/then/0"), None)
         if entry is None:
             time.sleep(0.2)
     assert entry is not None, "the approved rule did not hold the received stock"
