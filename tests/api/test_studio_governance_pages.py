@@ -250,3 +250,32 @@ expect = [{ kind = "set", rule = "double11_toy_promotion" }]
     assert "acknowledge" not in ids_in(page) and "叠加可接受" in page
     assert post(tenant, f"{base}/approve", token).status_code == 303
     assert state(tenant, version_id) == "production"
+
+
+def test_another_tenants_version_and_replay_are_not_found_and_stay_as_they_were(
+        make_tenant: TenantFactory):
+    a = make_tenant(roles=("admin", "author"))
+    b = make_tenant(roles=("admin", "author", "reviewer"))
+    version_id = a.post("/rule-versions", {"name": "holds", "source": HOLD},
+                        role="author").json()["id"]
+    a.post(f"/rule-versions/{version_id}/tests", {"source": GREEN}, "author")
+    a.post(f"/rule-versions/{version_id}/transitions", {"to": "sandbox"}, "author")
+    job_id = a.post(f"/rule-versions/{version_id}/replays", {"hours": 72},
+                    "author").json()["id"]
+    before = audit_count(a, version_id)
+    token = sign_in_page(b, "author")
+    base = f"/rules/versions/{version_id}"
+    for path in (base, f"{base}/review", f"/rules/replays/{job_id}/progress"):
+        found = b.client.get(path)
+        assert found.status_code == 404 and 'data-testid="page-error"' in found.text, path
+    for path, fields in ((f"{base}/transition", {"to": "shadow"}),
+                         (f"{base}/tests", {"tests": GREEN}),
+                         (f"{base}/replays", {"hours": "72"})):
+        refused = post(b, path, token, **fields)
+        assert refused.status_code == 404, path
+    token = sign_in_page(b, "reviewer")
+    assert post(b, f"{base}/approve", token).status_code == 404
+    assert state(a, version_id) == "sandbox" and audit_count(a, version_id) == before
+    assert a.get(f"/rule-versions/{version_id}/tests", role="admin").json()[0]["actor"] \
+        == "user:author"
+    assert len(a.get(f"/rule-versions/{version_id}/tests", role="admin").json()) == 1
