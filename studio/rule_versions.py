@@ -104,6 +104,11 @@ def last_test_source(session: Session, version_id: int) -> str | None:
     return run.source if run else None
 
 
+def events_of(session: Session, version_id: int) -> list[str]:
+    """The events the version's rules listen to, in order."""
+    return sorted({rule.trigger for rule in versions.rule_set_of(_row(session, version_id)).rules})
+
+
 def latest_replay(session: Session, version_id: int) -> dict[str, Any] | None:
     """The version's newest replay job, whatever its status (None before the first)."""
     job = session.scalar(select(ReplayJob).where(ReplayJob.version_id == version_id)

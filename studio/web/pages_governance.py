@@ -61,9 +61,9 @@ def _version_context(principal: Principal, db: DbDep, gov: GovernanceService,
     v = gov.get(tenant, version_id)
     with db.read(tenant) as session:
         tests_text = rule_versions.last_test_source(session, version_id)
+        if tests_text is None:
+            tests_text = _starter_tests(rule_versions.events_of(session, version_id))
         replay = rule_versions.latest_replay(session, version_id)
-    if tests_text is None:
-        tests_text = _starter_tests(gov.passport(tenant, version_id)["events"])
     writer = Permission.RULES_WRITE in principal.permissions
     steps = [(s, AUTHOR_STEPS[s]) for s in v["allowed_next"] if s in AUTHOR_STEPS and writer]
     return {"v": v, "tests_text": tests_text, "replay": replay, "steps": steps,
