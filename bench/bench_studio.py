@@ -12,8 +12,10 @@ targets. The app runs in-process (Starlette's test client: no network, no browse
 in as ``admin`` through the login form, so the time measured is the server's: routing,
 session, queries and template rendering. Each page is requested ``--requests`` times after
 two warm-up requests (the dashboard's movement chart is a fragment it loads after the
-page, measured as its own row); the table shows p50 and p95 per page and, as the floor of the same
-stack, ``/healthz`` (no session, no database), with each page's p95 ÷ the floor's p95.
+page, measured as its own row; the version and review pages are those of a draft of
+``examples/rules/deposit_locks_stock.rule`` submitted through the editor's form); the
+table shows p50 and p95 per page and, as the floor of the same stack, ``/healthz`` (no
+session, no database), with each page's p95 ÷ the floor's p95.
 The goal is p95 < 150 ms for every page. Two more rows time the rule editor's round trips
 (text → IR → canvas and canvas → IR → text) over every ``examples/rules`` file: the editor
 promises the other view within a second.
@@ -98,7 +100,16 @@ def measure(requests: int) -> dict[str, list[float]]:
         r = client.post("/login", data={"csrf_token": token.group(1), "tenant": "demo",
                                         "username": "admin", "password": "admin-demo-2026"})
         assert r.status_code == 200, r.text
-        for path in ["/healthz", *PAGES]:
+        # The governance pages of a version (a draft of an example rule file, submitted
+        # through the editor's form) over the grown data.
+        source = Path("examples/rules/deposit_locks_stock.rule").read_text(encoding="utf-8")
+        submitted = client.post("/rules/submit", follow_redirects=False, data={
+            "csrf_token": csrf_of(client.get("/rules/edit").text) or "", "name": "bench",
+            "text": source})
+        assert submitted.status_code == 303, submitted.text
+        version = submitted.headers["location"]
+        version_pages = [version, f"{version}/review"]
+        for path in ["/healthz", *PAGES, *version_pages]:
             for _ in range(2):
                 assert client.get(path).status_code == 200, path
             samples = []

@@ -1,4 +1,5 @@
-"""Rule-set versions as the studio sees them: list, submit for review, approve.
+"""Rule-set versions as the studio sees them: list, submit, and what the governance pages
+read beside the governance service (last test text, newest replay, production version).
 
 This is the one seam between the studio pages and version governance
 (``engine.governance``): a submitted text becomes a draft version, which then walks
@@ -10,12 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsl import SchemaRegistry
-from engine.governance import review, versions
+from engine.governance import versions
+from engine.governance.models import ReplayJob
+from engine.governance.replay import baseline_of
+from engine.governance.views import replay_view
 from engine.models import RuleSetVersion
 from kernel.security import Permission, Principal
 from studio.errors import RuleVersionNotFound
@@ -81,22 +86,6 @@ def submit(session: Session, principal: Principal, name: str, source: str,
                                          _actor(principal), now))
 
 
-def approve(session: Session, principal: Principal, version_id: int, now: datetime,
-            comment: str = "", override_reason: str | None = None) -> VersionView:
-    """Approve a version waiting for review; the last required approval promotes it.
-
-    Raises:
-        RuleVersionNotFound: no such version in the tenant.
-        SelfApproval: the caller wrote this version (governance's, 403).
-        InvalidVersionTransition: the version is not in the review queue.
-        ConflictsNotAcknowledged, DivergenceTooHigh: a promotion gate is closed.
-    """
-    row = _row(session, version_id)
-    review.approve(session, row, _actor(principal), comment, now,
-                   override_reason=override_reason)
-    return _view(row)
-
-
 def _actor(principal: Principal) -> str:
     """The one name governance compares authors and reviewers by (``user:…``/``token:…``)."""
     return principal.actor
@@ -107,3 +96,28 @@ def can_approve(principal: Principal, version: VersionView) -> bool:
     return (Permission.RULES_REVIEW in principal.permissions
             and version.author != _actor(principal)
             and version.state == "awaiting_review")
+
+
+def last_test_source(session: Session, version_id: int) -> str | None:
+    """The TOML text of the version's latest rule-test run (None before the first run)."""
+    run = versions.latest_test_run(session, _row(session, version_id))
+    return run.source if run else None
+
+
+def events_of(session: Session, version_id: int) -> list[str]:
+    """The events the version's rules listen to, in order."""
+    return sorted({rule.trigger for rule in versions.rule_set_of(_row(session, version_id)).rules})
+
+
+def latest_replay(session: Session, version_id: int) -> dict[str, Any] | None:
+    """The version's newest replay job, whatever its status (None before the first)."""
+    job = session.scalar(select(ReplayJob).where(ReplayJob.version_id == version_id)
+                         .order_by(ReplayJob.id.desc()).limit(1))
+    return replay_view(job) if job else None
+
+
+def production_of(session: Session, version_id: int) -> VersionView | None:
+    """The production version (for everyone) of the rule set ``version_id`` belongs to,
+    when it is another version: what a review compares against."""
+    baseline = baseline_of(session, _row(session, version_id))
+    return _view(baseline) if baseline else None

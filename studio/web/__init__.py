@@ -16,6 +16,7 @@ from studio.web import (
     pages_connectors,
     pages_core,
     pages_documents,
+    pages_governance,
     pages_packs,
     pages_rules,
     pages_stock,
@@ -25,8 +26,8 @@ from studio.web.render import gettext_for, locale_of, render
 from studio.web.session import COOKIE, CsrfRefused, LoginRequired
 
 router = APIRouter(include_in_schema=False)
-for module in (pages_core, pages_stock, pages_documents, pages_rules, pages_trace,
-               pages_packs, pages_connectors):
+for module in (pages_core, pages_stock, pages_documents, pages_rules, pages_governance,
+               pages_trace, pages_packs, pages_connectors):
     router.include_router(module.router)
 
 

@@ -1,5 +1,5 @@
-"""Rule pages: the list by rule set and state, the editor (canvas and text), try it,
-submit, and a version page with the reviewer's approve button."""
+"""Rule pages: the list by rule set and state, the editor (canvas and text), try it, and
+submit (a draft version; its lifecycle and review pages are in ``pages_governance``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from html import escape
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Form, Path, Query, Request
+from fastapi import APIRouter, Body, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -26,7 +26,6 @@ from studio.web.render import locale_of, render
 from studio.web.session import CsrfChecked, PagePrincipal
 
 router = APIRouter(include_in_schema=False)
-VersionId = Annotated[int, Path(ge=1, le=2**62)]
 STARTER = ""
 
 
@@ -176,27 +175,3 @@ def submit(request: Request, principal: PagePrincipal, db: DbDep, clock: ClockDe
     if request.headers.get("HX-Request"):
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
-
-
-@router.get("/rules/versions/{version_id}", response_class=HTMLResponse)
-def version_page(request: Request, version_id: VersionId, principal: PagePrincipal,
-                 db: DbDep, error: str | None = None) -> HTMLResponse:
-    """One version: its text, state, author, and approve for a reviewer who did not write it."""
-    with db.read(principal.tenant_id) as session:
-        v = rule_versions.get_version(session, version_id)
-    return render(request, "version.html", principal, v=v, error=error,
-                  can_approve=rule_versions.can_approve(principal, v))
-
-
-@router.post("/rules/versions/{version_id}/approve")
-def approve(request: Request, version_id: VersionId, principal: PagePrincipal, db: DbDep,
-            clock: ClockDep, _csrf: CsrfChecked) -> Response:
-    """Approve the version: it goes into production."""
-    try:
-        _need(principal, Permission.RULES_REVIEW)
-        with db.write(principal.tenant_id) as session:
-            rule_versions.approve(session, principal, version_id, clock.now())
-    except DomainError as exc:
-        return version_page(request, version_id, principal, db,
-                            error=exc.render(locale_of(request)))
-    return RedirectResponse(f"/rules/versions/{version_id}", status_code=303)

@@ -1,8 +1,6 @@
-"""The inbox page and the lineage of a ledger row (what the row itself carries).
-
-Full lineage (events before the cause, versions' review records, click-to-walk) comes with
-the governance issue; this page draws what a ledger row already records: the cause event,
-the rule version and node that acted, and the event of the movement itself.
+"""The inbox page and the lineage of a ledger row: the graph of what the row carries (cause
+event, rule version and node, the event of the movement), the chain back to the original
+business event (``engine.lineage``), and the PDF audit report to download.
 """
 
 from __future__ import annotations
@@ -10,15 +8,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from engine.models import RuleSetVersion
 from engine.rulesets import list_inbox
 from inventory import queries
-from kernel.errors import NotFound
+from kernel.errors import Forbidden, NotFound
 from kernel.models import OutboxEvent
+from kernel.security import Permission
 from studio.deps import DbDep
+from studio.routes.lineage import Lin
 from studio.web.paging import PAGE_SIZE, PageInfo, query_base
 from studio.web.render import gettext_for, render
 from studio.web.session import PagePrincipal
@@ -40,7 +40,7 @@ def inbox(request: Request, principal: PagePrincipal, db: DbDep,
 
 @router.get("/lineage/ledger/{entry_id}", response_class=HTMLResponse)
 def ledger_lineage(request: Request, entry_id: Annotated[int, Path(ge=1, le=2**62)],
-                   principal: PagePrincipal, db: DbDep) -> HTMLResponse:
+                   principal: PagePrincipal, db: DbDep, lin: Lin) -> HTMLResponse:
     """The chain behind one ledger row: cause event → rule version → node → this row."""
     _ = gettext_for(request)
     with db.read(principal.tenant_id) as session:
@@ -74,8 +74,20 @@ def ledger_lineage(request: Request, entry_id: Annotated[int, Path(ge=1, le=2**6
     if own is not None:
         nodes.append({"id": "own", "label": f"{_('Event')}\n{own['type']}", "kind": "event"})
         edges.append({"source": "ledger", "target": "own"})
+    chain = lin.ledger(principal.tenant_id, entry_id)["chain"]
     return render(request, "lineage.html", principal, row=row, cause=cause, own=own,
-                  version=version, graph={"nodes": nodes, "edges": edges})
+                  version=version, graph={"nodes": nodes, "edges": edges}, chain=chain)
+
+
+@router.get("/lineage/ledger/{entry_id}/report.pdf", response_class=Response)
+def ledger_report(entry_id: Annotated[int, Path(ge=1, le=2**62)], principal: PagePrincipal,
+                  lin: Lin) -> Response:
+    """The PDF audit report of a ledger row, for the signed-in user (the download button)."""
+    if Permission.STOCK_READ not in principal.permissions:
+        raise Forbidden(permission=Permission.STOCK_READ.value)
+    pdf = lin.ledger_report(principal.tenant_id, principal.tenant_code, entry_id)
+    return Response(content=pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="ledger-{entry_id}-audit.pdf"'})
 
 
 def _event(session: Any, event_id: str | None) -> dict[str, Any] | None:

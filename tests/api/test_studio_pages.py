@@ -90,7 +90,7 @@ def test_an_author_never_approves_their_own_version(make_tenant: TenantFactory):
         == "awaiting_review"
     # The page shows the reviewer an approve button, and the author none.
     token = sign_in_page(tenant, "admin")
-    page = tenant.client.get(f"/rules/versions/{version_id}").text
+    page = tenant.client.get(f"/rules/versions/{version_id}/review").text
     assert 'data-testid="approve"' not in page
     # Posting the page's form anyway is refused by governance and shown on the page.
     refused = tenant.client.post(f"/rules/versions/{version_id}/approve",
@@ -99,7 +99,8 @@ def test_an_author_never_approves_their_own_version(make_tenant: TenantFactory):
     assert tenant.get(f"/rule-versions/{version_id}", role="admin").json()["state"] \
         == "awaiting_review"
     token = sign_in_page(tenant, "reviewer")
-    assert 'data-testid="approve"' in tenant.client.get(f"/rules/versions/{version_id}").text
+    assert 'data-testid="approve"' in tenant.client.get(
+        f"/rules/versions/{version_id}/review").text
     r = tenant.client.post(f"/rules/versions/{version_id}/approve",
                            data={"csrf_token": token}, follow_redirects=False)
     assert r.status_code == 303
