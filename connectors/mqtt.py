@@ -45,6 +45,8 @@ class LinkSpec:
     endpoint: str
     config: dict[str, Any]
     password: str | None
+    #: The address the allow-list check approved (DNS pinning); ``None``: use the name.
+    address: str | None = None
 
     def __repr__(self) -> str:  # never print the password
         return f"LinkSpec(connector_id={self.connector_id}, endpoint={self.endpoint!r})"
@@ -77,6 +79,10 @@ class MqttLink:
             self.client.username_pw_set(str(username), spec.password)
         host, self.port = egress.host_and_port(spec.endpoint)
         self.host = host
+        # Plain MQTT connects to the pinned address (reconnects too); TLS keeps the name,
+        # which the broker's certificate must match.
+        self.connect_host = host if spec.endpoint.startswith("mqtts://") or not spec.address \
+            else spec.address
         if spec.endpoint.startswith("mqtts://"):
             self.client.tls_set(ca_certs=spec.config.get("ca_file"),
                                 cert_reqs=ssl.CERT_REQUIRED)
@@ -89,7 +95,7 @@ class MqttLink:
 
     def start(self) -> None:
         """Connect in the background; paho keeps reconnecting until :meth:`stop`."""
-        self.client.connect_async(self.host, self.port, keepalive=int(
+        self.client.connect_async(self.connect_host, self.port, keepalive=int(
             self.spec.config.get("keepalive", 30)))
         self.client.loop_start()
 

@@ -45,13 +45,40 @@ class ConnectorPublic(BaseModel):
     #: Where the other system posts (inbound webhooks only).
     inbound_path: str | None
     created_at: datetime
+    #: When the secret was last replaced (``null``: still the first one).
+    secret_rotated_at: datetime | None = None
+    #: Set on the answer to a deletion.
+    deleted_at: datetime | None = None
 
 
 class ConnectorCreated(ConnectorPublic):
-    """The answer to a creation: the only response that ever holds the secret."""
+    """The answer to a creation or a secret rotation: the only responses that ever hold the
+    secret (a replay of the same ``Idempotency-Key`` answers without it)."""
 
     secret: str | None
     replayed: bool
+
+
+class AllowEndpointHost(Strict):
+    """Put the connector's endpoint host on the tenant's allow-list."""
+
+    allow_private: bool = False
+
+
+class ConnectorUpdate(Strict):
+    """What to change; omitted parts stay. ``rotate_secret`` makes a fresh webhook secret,
+    ``secret`` sets one of yours; either is shown once, in this answer."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=80,
+                             pattern=r"^[A-Za-z0-9_.-]+$")
+    endpoint: str | None = Field(default=None, max_length=500)
+    mapping: dict[str, Any] | None = None
+    #: Other options (MQTT subscriptions, HTTP method, headers, timeout …); ``null`` removes one.
+    options: dict[str, Any] | None = None
+    max_attempts: int | None = Field(default=None, ge=1, le=50)
+    secret: str | None = Field(default=None, min_length=1, max_length=500)
+    rotate_secret: bool = False
+    allow_endpoint_host: AllowEndpointHost | None = None
 
 
 class MappingSample(Strict):
@@ -118,6 +145,31 @@ def get_connector(connector: ConnectorName, principal: Admin, db: DbDep) -> dict
     """One connector (without its secret)."""
     with db.read(principal.tenant_id) as session:
         return definitions.public(definitions.get(session, connector))
+
+
+@router.patch("/connectors/{connector}", response_model=ConnectorCreated)
+def update_connector(connector: ConnectorName, body: ConnectorUpdate, principal: Admin,
+                     db: DbDep, clock: ClockDep, request: Request,
+                     key: IdempotencyKey = None) -> dict[str, Any]:
+    """Change a connector's name, endpoint, mapping, options or secret (a new secret is shown
+    once, here); optionally allow its endpoint's host in the same transaction."""
+    allow = body.allow_endpoint_host
+    change = definitions.ConnectorChange(
+        **body.model_dump(exclude={"allow_endpoint_host"}),
+        allow_endpoint_host=None if allow is None else allow.allow_private)
+    with db.write(principal.tenant_id) as session:
+        return definitions.update_once(session, principal.tenant_id, _box(request), connector,
+                                       change, clock.now(), key)
+
+
+@router.delete("/connectors/{connector}", response_model=ConnectorPublic)
+def delete_connector(connector: ConnectorName, principal: Admin, db: DbDep, clock: ClockDep,
+                     key: IdempotencyKey = None) -> dict[str, Any]:
+    """Delete a connector: it stops receiving and sending at once; its delivery log stays
+    (pending deliveries become dead letters naming the deletion)."""
+    with db.write(principal.tenant_id) as session:
+        return definitions.delete_once(session, principal.tenant_id, connector, clock.now(),
+                                       key)
 
 
 @router.post("/connectors/{connector}/test-mapping", response_model=dict[str, Any])

@@ -75,6 +75,7 @@ BODIES: dict[str, dict[str, Any]] = {
                         "2030-01-01"},
     "MappingSample": {"sample": {"body": {}}},  # POST /connectors/{connector}/test-mapping
     "SubscriptionIn": {"event_type": "stock.received"},  # POST /connectors/{connector}/subscr…
+    "ConnectorUpdate": {"options": {"note": "x"}},  # PATCH /connectors/{connector}
     # POST /rule-versions/{version_id}/tests
     "RuleTestsIn": {"source": '[[test]]\nname = "n"\nevent = "price.changed"\nexpect = []'},
     "TransitionIn": {"to": "retired"},  # POST /rule-versions/{version_id}/transitions
@@ -333,8 +334,9 @@ def test_no_route_reaches_another_tenants_row_through_its_path(api, two_tenants)
     assert [t["revoked_at"] for t in tokens if t["id"] == a_owns.token_id] == [None]
 
     # Control: the same calls with B's own values succeed, so each 404 above was the
-    # tenant boundary speaking, not a malformed request.
-    for op in operations:
+    # tenant boundary speaking, not a malformed request. Deletions go last (a deleted
+    # connector would make the calls after it 404).
+    for op in sorted(operations, key=lambda o: o.method == "delete"):
         response = call(api, b, op, b_owns)
         if op.path in SIGNED_PATHS:  # B's own hook, B's token: still no signature
             assert_problem(response, 401, "connector.signature_rejected")
