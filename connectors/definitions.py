@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from connectors import egress, mapping
+from connectors import egress, mapping, payload_schema
 from connectors.errors import ConnectorExists, ConnectorNotFound, InvalidConnector
 from connectors.models import AllowedHost, Connector, Delivery, Subscription
 from connectors.secrets import SecretBox, new_webhook_secret
@@ -61,6 +61,8 @@ def _check_mqtt(config: Mapping[str, Any]) -> None:
             raise _invalid("each subscription needs a topic and a mapping",
                            "每个订阅需要 topic 与 mapping")
         mapping.check_inbound(sub.get("mapping"))
+        if sub.get("schema"):
+            payload_schema.check_schema(sub["schema"])
 
 
 def validate(new: NewConnector) -> None:
@@ -72,6 +74,11 @@ def validate(new: NewConnector) -> None:
     config = new.config
     if new.kind == "webhook_in":
         mapping.check_inbound(config.get("mapping"))
+        if config.get("schema"):
+            payload_schema.check_schema(config["schema"])
+        if config.get("creates") not in (None, "sales_order"):
+            raise _invalid("creates must be sales_order (or absent)",
+                           "creates 只能是 sales_order（或不填）")
     elif new.kind == "webhook_out":
         _check_url(new.endpoint, {"http", "https"})
         mapping.check_outbound(config.get("mapping"))

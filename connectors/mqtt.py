@@ -25,7 +25,7 @@ from typing import Any
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
-from connectors import egress
+from connectors import egress, payload_schema
 from connectors.inbound import commit_event, record_rejection
 from connectors.mapping import InboundMap
 from kernel.clock import Clock
@@ -56,6 +56,8 @@ class LinkSpec:
 class _Route:
     topic_filter: str
     mapping: InboundMap
+    #: The JSON Schema its payloads must meet (``None``: any payload).
+    schema: payload_schema.PayloadSchema | None = None
 
 
 class MqttLink:
@@ -65,12 +67,13 @@ class MqttLink:
         self.db, self.clock, self.spec = db, clock, spec
         self.routes = [
             _Route(str(sub["topic"]).replace("{tenant}", spec.tenant_code),
-                   InboundMap(sub["mapping"]))
+                   InboundMap(sub["mapping"]), payload_schema.optional(sub.get("schema")))
             for sub in spec.config.get("subscriptions", [])]
         self.connected = threading.Event()
         #: Set once the broker acknowledged our subscriptions (SUBACK) on this connection.
         self.subscribed = threading.Event()
         self.received = 0  # messages committed as events (for tests and the bench)
+        self.rejected = 0  # messages refused by their subscription's JSON Schema
         self.client = paho.Client(CallbackAPIVersion.VERSION2,
                                   client_id=f"jxcflow-{spec.public_id}", clean_session=False,
                                   protocol=paho.MQTTv311, manual_ack=True)
@@ -154,6 +157,15 @@ class MqttLink:
                 body: Any = json.loads(text)
             except ValueError:
                 body = text
+            violation = route.schema.violation(body) if route.schema else None
+            if violation is not None:  # dead-lettered with the reason, never retried
+                record_rejection(self.db, spec.tenant_id, spec.connector_id, None,
+                                 "schema_violation", now, f"{message.topic}: {violation}")
+                log.warning("MQTT message on %s refused by its schema: %s", message.topic,
+                            violation)
+                self.rejected += 1
+                client.ack(message.mid, message.qos)
+                return
             event = route.mapping.apply({"body": body, "topic": message.topic,
                                          "levels": message.topic.split("/")}, message.topic)
         except ValueError as exc:  # not UTF-8, or the mapping does not apply: never will

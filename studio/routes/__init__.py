@@ -25,6 +25,7 @@ from studio.routes import (
     rule_versions,
     sandbox,
     stock,
+    stock_board,
     stocktakes,
     supplier_invoices,
     transfers,
@@ -34,7 +35,7 @@ api_router = APIRouter(prefix="/api/v1")
 for module in (auth, catalog, stock, reservations, ledger, events, documents, transfers,
                adjustments, stocktakes, parties, inbox, channel_pools, supplier_invoices,
                replenishment, packs, rule_versions, rule_review, lineage, sandbox, connectors,
-               connector_deliveries, hooks):
+               connector_deliveries, hooks, stock_board):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]

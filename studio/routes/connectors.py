@@ -7,10 +7,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Request, status
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from connectors import SecretBox, definitions
+from inventory.shop_orders import MODULE as SHOP_ORDERS
 from studio.deps import Admin, ClockDep, DbDep, IdempotencyKey, PagingDep
 from studio.schemas import Page, Strict
+from templates_marketplace import connector_templates
+from templates_marketplace.modules import require_module
 
 router = APIRouter(tags=["connectors"])
 ConnectorName = Annotated[str, Path(min_length=1, max_length=80)]
@@ -81,6 +85,23 @@ class ConnectorUpdate(Strict):
     allow_endpoint_host: AllowEndpointHost | None = None
 
 
+class ConnectorFromTemplate(Strict):
+    """A connector made from an installed pack's template, with the tenant's own parts."""
+
+    pack_id: str = Field(min_length=3, max_length=64, pattern=r"^[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*$")
+    template: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
+    #: Defaults to the template's name.
+    name: str | None = Field(default=None, min_length=1, max_length=80,
+                             pattern=r"^[A-Za-z0-9_.-]+$")
+    #: The tenant's URL or broker (outbound webhooks, HTTP, MQTT).
+    endpoint: str | None = Field(default=None, max_length=500)
+    #: The tenant's secret (MQTT password, API key); webhooks get a fresh one when omitted.
+    secret: str | None = Field(default=None, min_length=1, max_length=500)
+    #: Options that win over the template's (e.g. ``username``).
+    options: dict[str, Any] = Field(default_factory=dict)
+    max_attempts: int = Field(default=6, ge=1, le=50)
+
+
 class MappingSample(Strict):
     """A sample payload to run through the connector's mapping."""
 
@@ -126,9 +147,40 @@ def create_connector(body: ConnectorCreate, principal: Admin, db: DbDep, clock: 
                      request: Request, key: IdempotencyKey = None) -> dict[str, Any]:
     """Create a connector; the answer shows its secret once and never again."""
     with db.write(principal.tenant_id) as session:
+        _require_creates_module(session, body.config)
         return definitions.create_once(session, principal.tenant_id, _box(request),
                                        definitions.NewConnector(**body.model_dump()),
                                        clock.now(), key)
+
+
+def _require_creates_module(session: Session, config: dict[str, Any]) -> None:
+    """A webhook that writes sales orders needs the ``shop_orders`` module switched on."""
+    if config.get("creates") == "sales_order":
+        require_module(session, SHOP_ORDERS)
+
+
+@router.post("/connectors/from-template", response_model=ConnectorCreated,
+             status_code=status.HTTP_201_CREATED)
+def create_from_template(body: ConnectorFromTemplate, principal: Admin, db: DbDep,
+                         clock: ClockDep, request: Request,
+                         key: IdempotencyKey = None) -> dict[str, Any]:
+    """Create a connector from a template of an installed pack, adding the tenant's own
+    secret, endpoint and options; an outbound template also subscribes it to its event
+    type. The answer shows the secret once."""
+    now = clock.now()
+    with db.write(principal.tenant_id) as session:
+        made = connector_templates.definition(session, body.pack_id, body.template,
+                                              body.options)
+        _require_creates_module(session, made.config)
+        answer = definitions.create_once(
+            session, principal.tenant_id, _box(request), definitions.NewConnector(
+                name=body.name or body.template, kind=made.kind,  # type: ignore[arg-type]
+                endpoint=body.endpoint, config=made.config, secret=body.secret,
+                max_attempts=body.max_attempts), now, key)
+        if made.subscribe_to and not answer["replayed"]:
+            definitions.subscribe(session, principal.tenant_id, answer["name"],
+                                  made.subscribe_to, now)
+        return answer
 
 
 @router.get("/connectors", response_model=Page[ConnectorPublic])
