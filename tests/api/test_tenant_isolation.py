@@ -430,6 +430,10 @@ def test_lists_never_show_another_tenants_rows(api, two_tenants):
     markers = [a_owns.sku, a_owns.warehouse, a_owns.bin, a_owns.reservation_id,
                a_owns.token_name, "A-LOT-1", "A-DOC-1", a_owns.channel,
                a_owns.connector, a_owns.delivery_id, a_owns.public_id, "a.example.com"]
+    # Module routes (e.g. /stock-board of the General pack) answer only where a pack
+    # switched them on: switch them on in both tenants, so they are walked too.
+    for tenant in (two_tenants.a, b):
+        assert tenant.post("/packs/jxc.general/install", {}).status_code == 200
     openapi = api.app.openapi()
     lists = [path for path, item in openapi["paths"].items()
              if "get" in item and "{" not in path]
@@ -453,6 +457,7 @@ def test_lists_never_show_another_tenants_rows(api, two_tenants):
         ("/replenishment-tasks", {"channel": a_owns.channel}),  # A's channel's tasks
         ("/supplier-invoices", {"purchase_order_no": "A-DOC-1"}),  # A's order's invoices
         ("/replenishment/policies", {"sku": a_owns.sku}),  # A's SKU's policy
+        ("/stock-board", {"sku": a_owns.sku}),  # A's SKU across locations
     ]:
         response = api.get(API + path, params=params, headers=b.headers())
         assert response.status_code in (200, 404), (path, params, response.text)
