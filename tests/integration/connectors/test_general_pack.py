@@ -15,10 +15,8 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import threading
 import tomllib
 from collections.abc import Iterator
 from decimal import Decimal
@@ -26,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy import select
 
+from bench.bench_connectors import Served
 from connectors import ConnectorRuntime
 from kernel.clock import VirtualClock
 from kernel.db import Database
@@ -45,27 +43,6 @@ DEMO = tomllib.loads((PACK / "demo" / "general.toml").read_text("utf-8"))
 ROLES = ("admin", "author", "viewer")
 
 
-class Served:
-    """The app on uvicorn in a thread, on a TCP socket bound before it starts."""
-
-    def __init__(self, app: Any) -> None:
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(64)
-        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run,
-                                       kwargs={"sockets": [self.socket]}, daemon=True)
-        self.thread.start()
-        wait_until(lambda: self.server.started)
-
-    def close(self) -> None:
-        """Stop serving."""
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
-        self.socket.close()
-
-
 @pytest.fixture
 def app(database: Database, clock: VirtualClock) -> Any:
     return create_app(db=database, clock=clock)
@@ -79,7 +56,9 @@ def client(app: Any) -> Iterator[TestClient]:
 
 @pytest.fixture
 def served(app: Any) -> Iterator[Served]:
+    """The app on uvicorn in a thread of this process (the benchmark's server)."""
     found = Served(app)
+    wait_until(lambda: found.server.started)
     yield found
     found.close()
 
