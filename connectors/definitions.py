@@ -44,14 +44,23 @@ def _invalid(reason: str, reason_zh: str) -> InvalidConnector:
 
 
 def _check_url(endpoint: str | None, schemes: set[str]) -> None:
-    parts = urlsplit(endpoint or "")
-    if parts.scheme not in schemes or not parts.hostname:
+    try:
+        parts = urlsplit(endpoint or "")
+        hostname = parts.hostname
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+        hostname = None
+    if not hostname or parts.scheme not in schemes:
         allowed = " or ".join(sorted(f"{s}://" for s in schemes))
         raise _invalid(f"the endpoint must be an {allowed} URL",
                        f"endpoint 必须是 {allowed} 地址")
 
 
 def _check_mqtt(config: Mapping[str, Any]) -> None:
+    keepalive = config.get("keepalive", 30)
+    if not isinstance(keepalive, int) or isinstance(keepalive, bool) \
+            or not 5 <= keepalive <= 3600:
+        raise _invalid("keepalive must be whole seconds between 5 and 3600",
+                       "keepalive 必须是 5 到 3600 之间的整数秒")
     subs = config.get("subscriptions", [])
     if not isinstance(subs, list):
         raise _invalid("subscriptions must be a list", "subscriptions 必须是列表")

@@ -35,15 +35,19 @@ def host_and_port(url: str) -> tuple[str, int]:
     Raises:
         EgressRefused: the URL has no host or an unknown scheme.
     """
-    parts = urlsplit(url)
-    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+        hostname = None
+    if not hostname or parts.scheme not in _DEFAULT_PORTS:
         raise EgressRefused(host=url, reason="not an http(s):// or mqtt(s):// URL",
                             reason_zh="不是 http(s):// 或 mqtt(s):// 地址")
     try:
         port = parts.port or _DEFAULT_PORTS[parts.scheme]
     except ValueError as exc:
         raise EgressRefused(host=url, reason="bad port", reason_zh="端口无效") from exc
-    return parts.hostname.lower(), port
+    return hostname.lower(), port
 
 
 def _is_internal(address: str) -> bool:

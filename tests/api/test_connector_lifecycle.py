@@ -55,6 +55,8 @@ def test_a_bad_patch_is_refused_and_changes_nothing(make_tenant):
         ({"name": "other"}, 409, "connector.exists"),
         ({"options": {"mapping": {}}}, 422, "connector.invalid"),
         ({"rotate_secret": True, "secret": "mine"}, 422, "connector.invalid"),
+        ({"options": {"schema": {"type": "nope"}}}, 422, "connector.invalid"),
+        ({"options": {"creates": "invoice"}}, 422, "connector.invalid"),
     ]:
         assert_problem(patch(tenant, "supplier-asn", body), status, code)
     assert tenant.get("/connectors/supplier-asn").json() == before
@@ -81,6 +83,19 @@ def test_a_rotated_secret_is_shown_once_and_the_old_one_stops_working(api, make_
     accepted = api.post(created["inbound_path"], content=body, headers=signed(new, body))
     assert accepted.status_code == 200, accepted.text
     assert len(events(tenant)) == 1
+
+
+def test_a_bad_endpoint_or_keepalive_is_refused_not_a_server_error(make_tenant):
+    tenant = make_tenant(roles=("admin",))
+    tenant.post("/connectors", {"name": "plant", "kind": "mqtt",
+                                "endpoint": "mqtt://broker.example.com"})
+    for body in ({"endpoint": "mqtt://[broken"}, {"options": {"keepalive": "soon"}},
+                 {"options": {"keepalive": 0}}):
+        assert_problem(patch(tenant, "plant", body), 422, "connector.invalid")
+    assert_problem(patch(tenant, "plant", {"endpoint": "mqtt://[broken",
+                                           "allow_endpoint_host": {}}), 422,
+                   "connector.invalid")
+    assert tenant.get("/connector-allowed-hosts").json() == []
 
 
 def test_patch_can_allow_the_new_endpoints_host(make_tenant):
