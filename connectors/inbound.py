@@ -138,7 +138,10 @@ def receive_webhook(db: Database, box: SecretBox, public_id: str,
         raise PayloadRejected(reason=type(exc).__name__) from exc
     try:
         with db.write(tenant_id) as session:
-            accepted = commit_event(session, tenant_id, connector_id, event, message_id, now)
+            # The mapping's message_id (e.g. a shop's order number) names the message when
+            # given: a re-push under a new webhook-id is still the same message.
+            accepted = commit_event(session, tenant_id, connector_id, event,
+                                    event.message_id or message_id, now)
             if config.get("creates") == "sales_order" and not accepted.is_duplicate:
                 sales_order_from_shop(session, tenant_id, event.payload, f"connector:{name}",
                                       now)
