@@ -93,7 +93,12 @@ class Served:
     def __init__(self, app: Any) -> None:
         import uvicorn
 
-        self.socket = socket.socket()
+        # proto=IPPROTO_TCP, as uvicorn's own sockets (getaddrinfo) have: asyncio sets
+        # TCP_NODELAY only on accepted sockets whose proto says TCP. A plain socket.socket()
+        # (proto 0) left Nagle on, and every response written in two parts (headers, then
+        # body) waited ~40 ms for the client's delayed ACK — the 204 raw limit, one part,
+        # did not — which made the ratio 0.05× (see bench/README.md).
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.socket.bind(("127.0.0.1", 0))
         self.socket.listen(512)
         self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"

@@ -13,12 +13,12 @@ from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from connectors import mapping
+from connectors import egress, mapping, payload_schema
 from connectors.errors import ConnectorExists, ConnectorNotFound, InvalidConnector
-from connectors.models import AllowedHost, Connector, Subscription
+from connectors.models import AllowedHost, Connector, Delivery, Subscription
 from connectors.secrets import SecretBox, new_webhook_secret
 from inventory import guarantees
 
@@ -44,14 +44,23 @@ def _invalid(reason: str, reason_zh: str) -> InvalidConnector:
 
 
 def _check_url(endpoint: str | None, schemes: set[str]) -> None:
-    parts = urlsplit(endpoint or "")
-    if parts.scheme not in schemes or not parts.hostname:
+    try:
+        parts = urlsplit(endpoint or "")
+        hostname = parts.hostname
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+        hostname = None
+    if not hostname or parts.scheme not in schemes:
         allowed = " or ".join(sorted(f"{s}://" for s in schemes))
         raise _invalid(f"the endpoint must be an {allowed} URL",
                        f"endpoint 必须是 {allowed} 地址")
 
 
 def _check_mqtt(config: Mapping[str, Any]) -> None:
+    keepalive = config.get("keepalive", 30)
+    if not isinstance(keepalive, int) or isinstance(keepalive, bool) \
+            or not 5 <= keepalive <= 3600:
+        raise _invalid("keepalive must be whole seconds between 5 and 3600",
+                       "keepalive 必须是 5 到 3600 之间的整数秒")
     subs = config.get("subscriptions", [])
     if not isinstance(subs, list):
         raise _invalid("subscriptions must be a list", "subscriptions 必须是列表")
@@ -61,6 +70,8 @@ def _check_mqtt(config: Mapping[str, Any]) -> None:
             raise _invalid("each subscription needs a topic and a mapping",
                            "每个订阅需要 topic 与 mapping")
         mapping.check_inbound(sub.get("mapping"))
+        if sub.get("schema"):
+            payload_schema.check_schema(sub["schema"])
 
 
 def validate(new: NewConnector) -> None:
@@ -72,6 +83,11 @@ def validate(new: NewConnector) -> None:
     config = new.config
     if new.kind == "webhook_in":
         mapping.check_inbound(config.get("mapping"))
+        if config.get("schema"):
+            payload_schema.check_schema(config["schema"])
+        if config.get("creates") not in (None, "sales_order"):
+            raise _invalid("creates must be sales_order (or absent)",
+                           "creates 只能是 sales_order（或不填）")
     elif new.kind == "webhook_out":
         _check_url(new.endpoint, {"http", "https"})
         mapping.check_outbound(config.get("mapping"))
@@ -121,22 +137,23 @@ def create(session: Session, tenant_id: int, box: SecretBox, new: NewConnector,
 
 
 def get(session: Session, name: str) -> Connector:
-    """The connector called ``name`` in the session's tenant.
+    """The (not deleted) connector called ``name`` in the session's tenant.
 
     Raises:
         ConnectorNotFound: no such connector here.
     """
-    row = session.scalar(select(Connector).where(Connector.name == name))
+    row = session.scalar(select(Connector).where(Connector.name == name,
+                                                 Connector.deleted_at.is_(None)))
     if row is None:
         raise ConnectorNotFound(name=name)
     return row
 
 
 def list_connectors(session: Session, offset: int, limit: int) -> tuple[list[Connector], int]:
-    """The tenant's connectors by name."""
-    total = session.scalar(select(func.count()).select_from(Connector)) or 0
-    rows = session.scalars(select(Connector).order_by(Connector.name).offset(offset)
-                           .limit(limit))
+    """The tenant's connectors by name (deleted ones are not listed)."""
+    live = select(Connector).where(Connector.deleted_at.is_(None))
+    total = session.scalar(select(func.count()).select_from(live.subquery())) or 0
+    rows = session.scalars(live.order_by(Connector.name).offset(offset).limit(limit))
     return list(rows), total
 
 
@@ -212,13 +229,125 @@ def try_mapping(connector: Connector, sample: Any) -> dict[str, Any]:
 
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConnectorChange:
+    """What a caller changes in a connector; ``None`` leaves a part as it is."""
+
+    name: str | None = None
+    endpoint: str | None = None
+    #: Replaces the mapping (``config.mapping``).
+    mapping: dict[str, Any] | None = None
+    #: Merged into the other options (``config``); a ``None`` value removes that option.
+    options: dict[str, Any] | None = None
+    max_attempts: int | None = None
+    #: A new secret of the caller's (an MQTT password, an API key) ...
+    secret: str | None = None
+    #: ... or a fresh webhook signing secret made here.
+    rotate_secret: bool = False
+    #: Put the endpoint's host on the tenant's allow-list (value: ``allow_private``).
+    allow_endpoint_host: bool | None = None
+
+
+def _changed_config(row: Connector, change: ConnectorChange) -> dict[str, Any]:
+    config = dict(row.config)
+    for option, value in (change.options or {}).items():
+        if option == "mapping":
+            raise _invalid("change the mapping with mapping, not options",
+                           "请用 mapping 修改映射，而非 options")
+        if value is None:
+            config.pop(option, None)
+        else:
+            config[option] = value
+    if change.mapping is not None:
+        config["mapping"] = change.mapping
+    return config
+
+
+def _replace_secret(row: Connector, box: SecretBox, change: ConnectorChange,
+                    now: datetime) -> str | None:
+    if change.secret is not None and change.rotate_secret:
+        raise _invalid("give a secret or ask to rotate it, not both",
+                       "请提供新密钥或要求轮换，二者选一")
+    secret = change.secret
+    if change.rotate_secret:
+        if row.kind not in ("webhook_in", "webhook_out"):
+            raise _invalid("only webhook secrets are generated; give the new secret",
+                           "仅 webhook 密钥可自动生成，请提供新密钥")
+        secret = new_webhook_secret()
+    if secret is not None:
+        row.secret_encrypted, row.secret_rotated_at = box.seal(secret), now
+    return secret
+
+
+def _allow_host(session: Session, tenant_id: int, endpoint: str | None, allow_private: bool,
+                now: datetime) -> None:
+    if not endpoint:
+        raise _invalid("this connector has no endpoint to allow", "该连接器没有可放行的地址")
+    host, _ = egress.host_and_port(endpoint)
+    entry = session.scalar(select(AllowedHost).where(AllowedHost.host == host))
+    if entry is None:
+        session.add(AllowedHost(tenant_id=tenant_id, host=host, allow_private=allow_private,
+                                created_at=now))
+    else:
+        entry.allow_private = allow_private
+
+
+def update_connector(session: Session, tenant_id: int, box: SecretBox, name: str,
+                     change: ConnectorChange, now: datetime) -> tuple[Connector, str | None]:
+    """Change a connector; returns it and its NEW secret in clear when one was set (the only
+    time that secret is shown). Checked like a new definition; nothing changes on error.
+
+    Raises:
+        ConnectorNotFound, ConnectorExists (the new name is taken), InvalidConnector,
+        InvalidMapping, EgressRefused (``allow_endpoint_host`` on a URL without a host).
+    """
+    row = get(session, name)
+    new_name = change.name if change.name is not None else row.name
+    endpoint = change.endpoint if change.endpoint is not None else row.endpoint
+    config = _changed_config(row, change)
+    validate(NewConnector(name=new_name, kind=row.kind,  # type: ignore[arg-type]
+                          endpoint=endpoint, config=config))
+    if new_name != row.name and session.scalar(
+            select(Connector.id).where(Connector.name == new_name)) is not None:
+        raise ConnectorExists(name=new_name)
+    secret = _replace_secret(row, box, change, now)
+    if change.allow_endpoint_host is not None:
+        _allow_host(session, tenant_id, endpoint, change.allow_endpoint_host, now)
+    row.name, row.endpoint, row.config = new_name, endpoint, config
+    if change.max_attempts is not None:
+        row.max_attempts = change.max_attempts
+    session.flush()
+    return row, secret
+
+
+def delete_connector(session: Session, name: str, now: datetime) -> Connector:
+    """Delete softly: the connector stops (no inbound URL, no new or pending deliveries,
+    no MQTT link) and frees its name; its deliveries, their log and its receipts stay.
+
+    Pending deliveries become dead with the reason, so the dead-letter list shows them.
+
+    Raises:
+        ConnectorNotFound: no such (live) connector.
+    """
+    row = get(session, name)
+    row.deleted_at, row.is_enabled = now, False
+    row.name = f"{row.name[:60]}~deleted-{row.id}"
+    session.execute(update(Delivery).where(Delivery.connector_id == row.id,
+                                           Delivery.status == "pending")
+                    .values(status="dead", last_error="the connector was deleted")
+                    .execution_options(synchronize_session=False))
+    session.flush()
+    return row
+
+
 def public(row: Connector) -> dict[str, Any]:
     """A connector as the API shows it: never its secret, only whether it has one."""
     return {"name": row.name, "kind": row.kind, "endpoint": row.endpoint,
             "config": row.config, "max_attempts": row.max_attempts,
             "is_enabled": row.is_enabled, "has_secret": row.secret_encrypted is not None,
             "inbound_path": f"/api/v1/hooks/{row.public_id}" if row.kind == "webhook_in"
-            else None, "created_at": row.created_at}
+            else None, "created_at": row.created_at,
+            "secret_rotated_at": row.secret_rotated_at, "deleted_at": row.deleted_at}
 
 
 def create_once(session: Session, tenant_id: int, box: SecretBox, new: NewConnector,
@@ -241,11 +370,54 @@ def create_once(session: Session, tenant_id: int, box: SecretBox, new: NewConnec
     row, secret = create(session, tenant_id, box, new, now)
     answer = {**public(row), "secret": None, "replayed": False}
     if key is not None:
-        guarantees.store_response(session, tenant_id, key,
-                                  {**answer, "created_at": row.created_at.isoformat()})
+        guarantees.store_response(session, tenant_id, key, _storable(answer))
     return {**answer, "secret": secret}
 
 
-__all__ = ["Kind", "NewConnector", "allowed_hosts", "create", "create_once", "get",
-           "list_connectors", "public", "set_allowed_hosts", "subscribe", "subscriptions",
-           "try_mapping", "validate"]
+def _storable(answer: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in answer.items()}
+
+
+def update_once(session: Session, tenant_id: int, box: SecretBox, name: str,
+                change: ConnectorChange, now: datetime, key: str | None) -> dict[str, Any]:
+    """:func:`update_connector` under an ``Idempotency-Key``; a repeat returns the first
+    answer WITHOUT the new secret.
+
+    Raises:
+        IdempotencyKeyReused and what :func:`update_connector` raises.
+    """
+    if key is not None:
+        request = {"connector": name, **{f: getattr(change, f) for f in (
+            "name", "endpoint", "mapping", "options", "max_attempts", "rotate_secret",
+            "allow_endpoint_host")}, "has_secret": change.secret is not None}
+        first = guarantees.claim_key(session, tenant_id, key, "connector.update",
+                                     guarantees.request_fingerprint("connector.update",
+                                                                    request), now)
+        if first is not None:
+            return {**first, "secret": None, "replayed": True}
+    row, secret = update_connector(session, tenant_id, box, name, change, now)
+    answer = {**public(row), "secret": None, "replayed": False}
+    if key is not None:
+        guarantees.store_response(session, tenant_id, key, _storable(answer))
+    return {**answer, "secret": secret}
+
+
+def delete_once(session: Session, tenant_id: int, name: str, now: datetime,
+                key: str | None) -> dict[str, Any]:
+    """:func:`delete_connector` under an ``Idempotency-Key`` (a repeat answers the same)."""
+    if key is not None:
+        first = guarantees.claim_key(session, tenant_id, key, "connector.delete",
+                                     guarantees.request_fingerprint("connector.delete",
+                                                                    {"connector": name}), now)
+        if first is not None:
+            return first
+    answer = public(delete_connector(session, name, now))
+    if key is not None:
+        guarantees.store_response(session, tenant_id, key, _storable(answer))
+    return answer
+
+
+__all__ = ["ConnectorChange", "Kind", "NewConnector", "allowed_hosts", "create", "create_once",
+           "delete_connector", "delete_once", "get", "list_connectors", "public",
+           "set_allowed_hosts", "subscribe", "subscriptions", "try_mapping", "update_connector",
+           "update_once", "validate"]

@@ -24,8 +24,8 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
-from connectors.errors import DeliveryNotFound
-from connectors.models import Delivery, DeliveryAttempt
+from connectors.errors import ConnectorDeleted, DeliveryNotFound
+from connectors.models import Connector, Delivery, DeliveryAttempt
 from kernel.db import Database
 
 _delivery = cast(Table, Delivery.__table__)
@@ -128,8 +128,12 @@ def resend(session: Session, delivery_id: str, now: datetime) -> Delivery:
 
     Raises:
         DeliveryNotFound: no such delivery in the session's tenant.
+        ConnectorDeleted: its connector was deleted.
     """
     row = get(session, delivery_id)
+    connector = session.get(Connector, row.connector_id)
+    if connector is not None and connector.deleted_at is not None:
+        raise ConnectorDeleted(name=connector.name)
     row.status, row.next_attempt_at, row.delivered_at = "pending", now, None
     session.flush()
     return row

@@ -4,15 +4,21 @@ A host must be listed by name (exact, case-insensitive). Every address it resolv
 checked as well: a loopback, private, link-local, multicast or reserved address is refused
 unless that host's entry says ``allow_private`` — so a listed public name that someone
 points at 127.0.0.1 or 169.254.169.254 does not open the way to internal services.
-(The check resolves just before sending; a name that changes its address in the
-milliseconds between check and connect is not covered — see docs/connectors.md.)
+
+DNS pinning: the name is resolved ONCE, by :func:`check`, and the connection goes to the
+address that was checked (:class:`Destination`), never to a second answer — so a name
+whose DNS answer changes between check and connect (DNS rebinding) cannot slip an internal
+address past the policy. Resolution goes through a :class:`Resolver` (the system's by
+default), the seam the tests use to make a name's answer change.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,15 +35,19 @@ def host_and_port(url: str) -> tuple[str, int]:
     Raises:
         EgressRefused: the URL has no host or an unknown scheme.
     """
-    parts = urlsplit(url)
-    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+        hostname = None
+    if not hostname or parts.scheme not in _DEFAULT_PORTS:
         raise EgressRefused(host=url, reason="not an http(s):// or mqtt(s):// URL",
                             reason_zh="不是 http(s):// 或 mqtt(s):// 地址")
     try:
         port = parts.port or _DEFAULT_PORTS[parts.scheme]
     except ValueError as exc:
         raise EgressRefused(host=url, reason="bad port", reason_zh="端口无效") from exc
-    return parts.hostname.lower(), port
+    return hostname.lower(), port
 
 
 def _is_internal(address: str) -> bool:
@@ -46,8 +56,54 @@ def _is_internal(address: str) -> bool:
             or ip.is_reserved or ip.is_unspecified)
 
 
-def check(session: Session, url: str) -> tuple[str, int]:
-    """Refuse unless the tenant (the session's) may reach ``url``; return its host and port.
+class Resolver(Protocol):
+    """Turns a host name into the addresses to connect to (in preference order)."""
+
+    def resolve(self, host: str, port: int) -> list[str]:
+        """The addresses of ``host``; raises ``OSError`` when it does not resolve."""
+        ...
+
+
+class SystemResolver:
+    """The operating system's resolver (``getaddrinfo``)."""
+
+    def resolve(self, host: str, port: int) -> list[str]:
+        """The addresses of ``host`` in the system's preference order, without repeats."""
+        found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+        return list(dict.fromkeys(str(info[4][0]) for info in found))
+
+
+SYSTEM_RESOLVER = SystemResolver()
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """A checked destination: the name, its port, and the one address to connect to."""
+
+    host: str
+    port: int
+    #: The address that passed the policy; the connection must go here and nowhere else.
+    address: str
+
+    def pinned_url(self, url: str) -> str:
+        """``url`` with its host replaced by the checked address (the port kept)."""
+        parts: SplitResult = urlsplit(url)
+        address = f"[{self.address}]" if ":" in self.address else self.address
+        userinfo = parts.netloc.rpartition("@")[0]
+        netloc = f"{userinfo + '@' if userinfo else ''}{address}:{self.port}"
+        return urlunsplit(parts._replace(netloc=netloc))
+
+    @staticmethod
+    def host_header(url: str) -> str:
+        """The ``Host`` header the server expects: the URL's own host[:port]."""
+        return urlsplit(url).netloc.rpartition("@")[2]
+
+
+def check(session: Session, url: str,
+          resolver: Resolver = SYSTEM_RESOLVER) -> Destination:
+    """Refuse unless the tenant (the session's) may reach ``url``; return where to connect.
+
+    The name is resolved once; every address is checked; the first one is pinned.
 
     Raises:
         EgressRefused: not on the allow-list, does not resolve, or resolves to an internal
@@ -59,18 +115,25 @@ def check(session: Session, url: str) -> tuple[str, int]:
         raise EgressRefused(host=host, reason="the host is not on this company's allow-list",
                             reason_zh="该主机不在本企业的出站白名单中")
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, port,
-                                                               proto=socket.IPPROTO_TCP)}
+        addresses = resolver.resolve(host, port)
     except OSError as exc:
         raise EgressRefused(host=host, reason="the name does not resolve",
                             reason_zh="域名无法解析") from exc
-    internal = sorted(a for a in addresses if _is_internal(str(a)))
+    if not addresses:
+        raise EgressRefused(host=host, reason="the name does not resolve",
+                            reason_zh="域名无法解析")
+    try:
+        internal = sorted(a for a in addresses if _is_internal(a))
+    except ValueError as exc:
+        raise EgressRefused(host=host, reason="the resolver gave a malformed address",
+                            reason_zh="解析结果不是有效地址") from exc
     if internal and not entry.allow_private:
         raise EgressRefused(host=host,
                             reason=f"it resolves to the internal address {internal[0]} "
                                    "(allow it explicitly with allow_private)",
                             reason_zh=f"解析到内网地址 {internal[0]}（需显式允许内网）")
-    return host, port
+    return Destination(host, port, addresses[0].split("%", 1)[0])
 
 
-__all__ = ["check", "host_and_port"]
+__all__ = ["SYSTEM_RESOLVER", "Destination", "Resolver", "SystemResolver", "check",
+           "host_and_port"]

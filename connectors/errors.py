@@ -74,6 +74,15 @@ class PayloadRejected(ConnectorError):
     template_zh = "消息签名正确，但内容无法使用：{reason}"
 
 
+class ConnectorDeleted(ConnectorError):
+    """The delivery's connector was deleted; nothing is sent through it any more."""
+
+    code = "connector.deleted"
+    http_status = 409
+    template_en = "Connector {name} was deleted; its deliveries are kept but not sent."
+    template_zh = "连接器 {name} 已删除；其投递记录保留，但不再发送。"
+
+
 class EgressRefused(ConnectorError):
     """An outbound call to a host that is not on the tenant's allow-list (or is private)."""
 
@@ -83,6 +92,6 @@ class EgressRefused(ConnectorError):
     template_zh = "拒绝向 {host} 发出请求：{reason_zh}"
 
 
-__all__ = ["ConnectorError", "ConnectorExists", "ConnectorNotFound", "DeliveryNotFound",
-           "EgressRefused", "InvalidConnector", "InvalidMapping", "PayloadRejected",
-           "SignatureRejected"]
+__all__ = ["ConnectorDeleted", "ConnectorError", "ConnectorExists", "ConnectorNotFound",
+           "DeliveryNotFound", "EgressRefused", "InvalidConnector", "InvalidMapping",
+           "PayloadRejected", "SignatureRejected"]

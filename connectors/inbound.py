@@ -23,13 +23,15 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
-from connectors import signing
+from connectors import payload_schema, signing
 from connectors.errors import ConnectorNotFound, PayloadRejected, SignatureRejected
 from connectors.mapping import InboundMap, MappedEvent
 from connectors.models import Connector, Receipt, Rejection
 from connectors.secrets import SecretBox
 from inventory import guarantees
+from inventory.shop_orders import sales_order_from_shop
 from kernel.db import Database, dialect_insert
+from kernel.errors import DomainError
 
 log = logging.getLogger("jxcflow.connectors")
 _receipt = cast(Table, Receipt.__table__)
@@ -50,12 +52,15 @@ class Accepted:
 
 
 def record_rejection(db: Database, tenant_id: int, connector_id: int,
-                     message_id: str | None, reason: str, now: datetime) -> None:
-    """Keep that a message was refused (never its body), in a transaction of its own."""
+                     message_id: str | None, reason: str, now: datetime,
+                     detail: str | None = None) -> None:
+    """Keep that a message was refused and why (never its body), in a transaction of its
+    own; the rejection list is the inbound dead-letter list."""
     with db.write(tenant_id) as session:
         session.add(Rejection(tenant_id=tenant_id, connector_id=connector_id,
                               message_id=(message_id or None) and message_id[:200],
-                              reason=reason[:60], received_at=now))
+                              reason=reason[:60], detail=detail and detail[:2000],
+                              received_at=now))
 
 
 def commit_event(session: Session, tenant_id: int, connector_id: int, event: MappedEvent,
@@ -117,13 +122,40 @@ def receive_webhook(db: Database, box: SecretBox, public_id: str,
     message_id = cast(str, verdict.message_id)
     try:
         document = json.loads(body)
-        event = InboundMap(config.get("mapping")).apply(
-            {"body": document, "webhook_id": message_id}, name)
-    except (ValueError, UnicodeDecodeError) as exc:  # InvalidMapping is a ValueError too
+    except (ValueError, UnicodeDecodeError) as exc:
         record_rejection(db, tenant_id, connector_id, message_id, "bad_payload", now)
         raise PayloadRejected(reason=type(exc).__name__) from exc
-    with db.write(tenant_id) as session:
-        return commit_event(session, tenant_id, connector_id, event, message_id, now)
+    violation = _schema_violation(config, document)
+    if violation is not None:
+        record_rejection(db, tenant_id, connector_id, message_id, "schema_violation", now,
+                         violation)
+        raise PayloadRejected(reason=f"schema: {violation}")
+    try:
+        event = InboundMap(config.get("mapping")).apply(
+            {"body": document, "webhook_id": message_id}, name)
+    except ValueError as exc:  # InvalidMapping is a ValueError too
+        record_rejection(db, tenant_id, connector_id, message_id, "bad_payload", now)
+        raise PayloadRejected(reason=type(exc).__name__) from exc
+    try:
+        with db.write(tenant_id) as session:
+            # The mapping's message_id (e.g. a shop's order number) names the message when
+            # given: a re-push under a new webhook-id is still the same message.
+            accepted = commit_event(session, tenant_id, connector_id, event,
+                                    event.message_id or message_id, now)
+            if config.get("creates") == "sales_order" and not accepted.is_duplicate:
+                sales_order_from_shop(session, tenant_id, event.payload, f"connector:{name}",
+                                      now)
+            return accepted
+    except DomainError as exc:  # the order cannot be written: neither event nor order
+        detail = exc.render("en")
+        record_rejection(db, tenant_id, connector_id, message_id, "document_refused", now,
+                         detail)
+        raise PayloadRejected(reason=detail) from exc
+
+
+def _schema_violation(config: dict[str, Any], document: Any) -> str | None:
+    checker = payload_schema.optional(config.get("schema"))
+    return None if checker is None else checker.violation(document)
 
 
 def list_rejections(session: Session, offset: int,

@@ -48,6 +48,10 @@ class Connector(TenantScoped, Base):
     max_attempts: Mapped[int] = mapped_column(Integer, default=6)
     is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: Set when the connector is deleted (soft: its deliveries and receipts stay).
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    #: When the secret was last replaced (``None``: the one made at creation).
+    secret_rotated_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class AllowedHost(TenantScoped, Base):
@@ -95,6 +99,8 @@ class Rejection(TenantScoped, Base):
     connector_id: Mapped[int] = mapped_column(Id, ForeignKey("connector.id", ondelete="CASCADE"))
     message_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     reason: Mapped[str] = mapped_column(String(60))
+    #: Why, in words (e.g. which JSON Schema rule the payload broke); never the payload.
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

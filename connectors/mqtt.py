@@ -25,7 +25,7 @@ from typing import Any
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
-from connectors import egress
+from connectors import egress, payload_schema
 from connectors.inbound import commit_event, record_rejection
 from connectors.mapping import InboundMap
 from kernel.clock import Clock
@@ -45,6 +45,8 @@ class LinkSpec:
     endpoint: str
     config: dict[str, Any]
     password: str | None
+    #: The address the allow-list check approved (DNS pinning); ``None``: use the name.
+    address: str | None = None
 
     def __repr__(self) -> str:  # never print the password
         return f"LinkSpec(connector_id={self.connector_id}, endpoint={self.endpoint!r})"
@@ -54,6 +56,8 @@ class LinkSpec:
 class _Route:
     topic_filter: str
     mapping: InboundMap
+    #: The JSON Schema its payloads must meet (``None``: any payload).
+    schema: payload_schema.PayloadSchema | None = None
 
 
 class MqttLink:
@@ -63,12 +67,13 @@ class MqttLink:
         self.db, self.clock, self.spec = db, clock, spec
         self.routes = [
             _Route(str(sub["topic"]).replace("{tenant}", spec.tenant_code),
-                   InboundMap(sub["mapping"]))
+                   InboundMap(sub["mapping"]), payload_schema.optional(sub.get("schema")))
             for sub in spec.config.get("subscriptions", [])]
         self.connected = threading.Event()
         #: Set once the broker acknowledged our subscriptions (SUBACK) on this connection.
         self.subscribed = threading.Event()
         self.received = 0  # messages committed as events (for tests and the bench)
+        self.rejected = 0  # messages refused by their subscription's JSON Schema
         self.client = paho.Client(CallbackAPIVersion.VERSION2,
                                   client_id=f"jxcflow-{spec.public_id}", clean_session=False,
                                   protocol=paho.MQTTv311, manual_ack=True)
@@ -77,6 +82,10 @@ class MqttLink:
             self.client.username_pw_set(str(username), spec.password)
         host, self.port = egress.host_and_port(spec.endpoint)
         self.host = host
+        # Plain MQTT connects to the pinned address (reconnects too); TLS keeps the name,
+        # which the broker's certificate must match.
+        self.connect_host = host if spec.endpoint.startswith("mqtts://") or not spec.address \
+            else spec.address
         if spec.endpoint.startswith("mqtts://"):
             self.client.tls_set(ca_certs=spec.config.get("ca_file"),
                                 cert_reqs=ssl.CERT_REQUIRED)
@@ -89,7 +98,7 @@ class MqttLink:
 
     def start(self) -> None:
         """Connect in the background; paho keeps reconnecting until :meth:`stop`."""
-        self.client.connect_async(self.host, self.port, keepalive=int(
+        self.client.connect_async(self.connect_host, self.port, keepalive=int(
             self.spec.config.get("keepalive", 30)))
         self.client.loop_start()
 
@@ -148,6 +157,15 @@ class MqttLink:
                 body: Any = json.loads(text)
             except ValueError:
                 body = text
+            violation = route.schema.violation(body) if route.schema else None
+            if violation is not None:  # dead-lettered with the reason, never retried
+                record_rejection(self.db, spec.tenant_id, spec.connector_id, None,
+                                 "schema_violation", now, f"{message.topic}: {violation}")
+                log.warning("MQTT message on %s refused by its schema: %s", message.topic,
+                            violation)
+                self.rejected += 1
+                client.ack(message.mid, message.qos)
+                return
             event = route.mapping.apply({"body": body, "topic": message.topic,
                                          "levels": message.topic.split("/")}, message.topic)
         except ValueError as exc:  # not UTF-8, or the mapping does not apply: never will

@@ -56,12 +56,17 @@ class ConnectorRuntime:
 
     def __init__(self, db: Database, clock: Clock, box: SecretBox, *,
                  backoff: Backoff | None = None, rng: random.Random | None = None,
-                 poll_seconds: float = 0.2, refresh_seconds: float = 10.0) -> None:
+                 poll_seconds: float = 0.2, refresh_seconds: float = 10.0,
+                 resolver: egress.Resolver = egress.SYSTEM_RESOLVER) -> None:
         self.db, self.clock, self.box = db, clock, box
+        #: Every outbound name is resolved once, through this, and the checked address pinned.
+        self.resolver = resolver
         self.backoff = backoff or Backoff()
         self.rng = rng or random.Random()
         self.poll_seconds, self.refresh_seconds = poll_seconds, refresh_seconds
         self.links: dict[int, MqttLink] = {}
+        #: What each running link was started from; a changed connector restarts its link.
+        self._link_versions: dict[int, tuple[Any, ...]] = {}
         #: Signature timestamps are read by receivers with real clocks: always wall time,
         #: while due times and the log follow ``clock`` (virtual in tests).
         self.wall = SystemClock()
@@ -77,22 +82,24 @@ class ConnectorRuntime:
         for due in deliveries.take_due(self.db, self.clock.now(), limit):
             with self.db.read(due.tenant_id) as session:
                 connector = session.get(Connector, due.connector_id)
-                assert connector is not None  # a delivery's connector is never deleted
+                assert connector is not None  # rows are soft-deleted, never removed
                 kind, config = connector.kind, dict(connector.config)
                 max_attempts = connector.max_attempts
                 sealed = connector.secret_encrypted
+                deleted = connector.deleted_at is not None
+                destination: egress.Destination | None = None
+                refused: str | None = "the connector was deleted" if deleted else None
                 try:
-                    if kind != "mqtt":
-                        egress.check(session, due.target)
-                    refused = None
+                    if kind != "mqtt" and not deleted:
+                        destination = egress.check(session, due.target, self.resolver)
                 except EgressRefused as exc:
-                    refused = exc
+                    refused = exc.render("en")
             secret = self.box.open(sealed) if sealed else None
             started = time.perf_counter()
             if refused is not None:
-                sent = _Sent(is_delivered=False, error=refused.render("en"), is_final=True)
+                sent = _Sent(is_delivered=False, error=refused, is_final=True)
             else:
-                sent = self._send(kind, config, secret, due)
+                sent = self._send(kind, config, secret, due, destination)
             elapsed = int((time.perf_counter() - started) * 1000)
             now = self.clock.now()
             with self.db.write(due.tenant_id) as session:
@@ -105,9 +112,11 @@ class ConnectorRuntime:
             counts[status] += 1
         return counts
 
-    def _send(self, kind: str, config: dict[str, Any], secret: str | None, due: Due) -> _Sent:
+    def _send(self, kind: str, config: dict[str, Any], secret: str | None, due: Due,
+              destination: egress.Destination | None) -> _Sent:
         if kind == "mqtt":
             return self._publish(due)
+        assert destination is not None  # checked by deliver_due for every non-MQTT send
         body = json.dumps(due.payload, ensure_ascii=False).encode()
         timeout = float(config.get("timeout_seconds", 10))
         headers = {"content-type": "application/json", "user-agent": "jxcflow-connectors"}
@@ -119,9 +128,16 @@ class ConnectorRuntime:
             for name, template in config.get("headers", {}).items():
                 headers[name] = template.replace("{secret}", secret or "")
             headers["idempotency-key"] = due.delivery_id
+        # Pinned: connect to the address egress.check approved, never resolve again; the
+        # name still goes in the Host header and the TLS server name (certificate check).
+        headers["host"] = destination.host_header(due.target)
+        extensions = {"sni_hostname": destination.host} if due.target.startswith(
+            "https://") else {}
         try:
-            response = self._http.request(method, due.target, headers=headers, timeout=timeout,
-                                          content=None if method == "GET" else body)
+            response = self._http.request(method, destination.pinned_url(due.target),
+                                          headers=headers, timeout=timeout,
+                                          content=None if method == "GET" else body,
+                                          extensions=extensions)
         except httpx.HTTPError as exc:
             return _Sent(is_delivered=False, error=f"{type(exc).__name__}: {exc}")
         ok = 200 <= response.status_code < 300
@@ -163,11 +179,16 @@ class ConnectorRuntime:
                 .where(Connector.kind == "mqtt", Connector.is_enabled.is_(True))).all()
             wanted = {c.id: (c, code) for c, code in rows}
             for connector_id, (connector, code) in wanted.items():
-                if connector_id in self.links:
+                version = (connector.name, connector.endpoint, repr(connector.config),
+                           connector.secret_encrypted)
+                if self._link_versions.get(connector_id) == version:
                     continue
+                if connector_id in self.links:  # the connector changed: start it afresh
+                    self.links.pop(connector_id).stop()
                 with self.db.read(connector.tenant_id) as scoped:
                     try:
-                        egress.check(scoped, connector.endpoint or "")
+                        destination = egress.check(scoped, connector.endpoint or "",
+                                                   self.resolver)
                     except ConnectorError as exc:
                         log.warning("MQTT connector %s not started: %s", connector_id,
                                     exc.render("en"))
@@ -175,14 +196,16 @@ class ConnectorRuntime:
                 spec = LinkSpec(
                     tenant_id=connector.tenant_id, tenant_code=code, connector_id=connector_id,
                     public_id=connector.public_id, endpoint=connector.endpoint or "",
-                    config=dict(connector.config),
+                    config=dict(connector.config), address=destination.address,
                     password=self.box.open(connector.secret_encrypted)
                     if connector.secret_encrypted else None)
                 link = MqttLink(self.db, self.clock, spec)
                 link.start()
                 self.links[connector_id] = link
+                self._link_versions[connector_id] = version
         for connector_id in set(self.links) - set(wanted):
             self.links.pop(connector_id).stop()
+            self._link_versions.pop(connector_id, None)
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -222,6 +245,7 @@ class ConnectorRuntime:
         for link in self.links.values():
             link.stop()
         self.links.clear()
+        self._link_versions.clear()
         outbound.register(None)
         self._http.close()
 

@@ -172,3 +172,12 @@ class ModuleNotInstalled(PackError, LookupError):
     template_en = ("The {module} module is not installed for this company; "
                    "install a pack that has it.")
     template_zh = "本企业未安装 {module} 模块，请先安装包含该模块的模板包。"
+
+
+class ConnectorTemplateNotFound(PackError, LookupError):
+    """The installed pack has no connector template of this name."""
+
+    code = "pack.connector_template_not_found"
+    http_status = 404
+    template_en = "Pack {pack} has no connector template {template}."
+    template_zh = "模板包 {pack} 中没有连接器模板 {template}。"

@@ -145,6 +145,16 @@ def _create(session: Session, ctx: CommandContext, new: NewSalesOrder, now: date
     return view(session, order)
 
 
+def create_draft(session: Session, ctx: CommandContext, new: NewSalesOrder, now: datetime
+                 ) -> dict[str, Any]:
+    """Write a draft sales order in the caller's transaction (an inbound shop webhook's).
+
+    Raises:
+        the same as :meth:`SalesOrderService.create`.
+    """
+    return _create(session, ctx, new, now)
+
+
 def _confirm(session: Session, ctx: CommandContext, no: str, now: datetime,
              runner: DocumentRunner) -> dict[str, Any]:
     order = find(session, SalesOrder, so.DOCUMENT, no)

@@ -27,6 +27,7 @@ from studio.routes import (
     rule_versions,
     sandbox,
     stock,
+    stock_board,
     stocktakes,
     supplier_invoices,
     transfers,
@@ -37,7 +38,7 @@ api_router = APIRouter(prefix="/api/v1")
 for module in (auth, catalog, stock, reservations, ledger, events, documents, transfers,
                adjustments, stocktakes, parties, inbox, channel_pools, supplier_invoices,
                replenishment, packs, rule_versions, rule_review, lineage, sandbox, connectors,
-               connector_deliveries, hooks,
+               connector_deliveries, hooks, stock_board,
                manufacturing, work_orders,  # the manufacturing module (issue #11)
                recipes):  # the catering pack's module (issue #11)
     api_router.include_router(module.router)

@@ -56,12 +56,14 @@ class RejectionOut(BaseModel):
     connector: str
     message_id: str | None
     reason: str
+    #: Why, in words (e.g. the JSON Schema rule the payload broke), when known.
+    detail: str | None = None
     received_at: datetime
 
 
 def _out(session: Session, row: Delivery, with_log: bool = False) -> DeliveryOut:
     connector = session.get(Connector, row.connector_id)
-    assert connector is not None  # a delivery's connector is never deleted
+    assert connector is not None  # connectors are soft-deleted, never removed
     log = [AttemptOut.model_validate(a) for a in deliveries.attempts(session, row)] \
         if with_log else None
     return DeliveryOut(delivery_id=row.delivery_id, connector=connector.name,
@@ -106,5 +108,5 @@ def list_rejections(principal: Admin, db: DbDep, paging: PagingDep) -> Page[Reje
     with db.read(principal.tenant_id) as session:
         rows, total = inbound.list_rejections(session, paging.offset, paging.limit)
         items = [RejectionOut(connector=name, message_id=r.message_id, reason=r.reason,
-                              received_at=r.received_at) for r, name in rows]
+                              detail=r.detail, received_at=r.received_at) for r, name in rows]
     return Page(items=items, count=total, offset=paging.offset, limit=paging.limit)

@@ -7,10 +7,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Request, status
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from connectors import SecretBox, definitions
+from inventory.shop_orders import MODULE as SHOP_ORDERS
 from studio.deps import Admin, ClockDep, DbDep, IdempotencyKey, PagingDep
 from studio.schemas import Page, Strict
+from templates_marketplace import connector_templates
+from templates_marketplace.modules import require_module
 
 router = APIRouter(tags=["connectors"])
 ConnectorName = Annotated[str, Path(min_length=1, max_length=80)]
@@ -45,13 +49,57 @@ class ConnectorPublic(BaseModel):
     #: Where the other system posts (inbound webhooks only).
     inbound_path: str | None
     created_at: datetime
+    #: When the secret was last replaced (``null``: still the first one).
+    secret_rotated_at: datetime | None = None
+    #: Set on the answer to a deletion.
+    deleted_at: datetime | None = None
 
 
 class ConnectorCreated(ConnectorPublic):
-    """The answer to a creation: the only response that ever holds the secret."""
+    """The answer to a creation or a secret rotation: the only responses that ever hold the
+    secret (a replay of the same ``Idempotency-Key`` answers without it)."""
 
     secret: str | None
     replayed: bool
+
+
+class AllowEndpointHost(Strict):
+    """Put the connector's endpoint host on the tenant's allow-list."""
+
+    allow_private: bool = False
+
+
+class ConnectorUpdate(Strict):
+    """What to change; omitted parts stay. ``rotate_secret`` makes a fresh webhook secret,
+    ``secret`` sets one of yours; either is shown once, in this answer."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=80,
+                             pattern=r"^[A-Za-z0-9_.-]+$")
+    endpoint: str | None = Field(default=None, max_length=500)
+    mapping: dict[str, Any] | None = None
+    #: Other options (MQTT subscriptions, HTTP method, headers, timeout …); ``null`` removes one.
+    options: dict[str, Any] | None = None
+    max_attempts: int | None = Field(default=None, ge=1, le=50)
+    secret: str | None = Field(default=None, min_length=1, max_length=500)
+    rotate_secret: bool = False
+    allow_endpoint_host: AllowEndpointHost | None = None
+
+
+class ConnectorFromTemplate(Strict):
+    """A connector made from an installed pack's template, with the tenant's own parts."""
+
+    pack_id: str = Field(min_length=3, max_length=64, pattern=r"^[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*$")
+    template: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.-]+$")
+    #: Defaults to the template's name.
+    name: str | None = Field(default=None, min_length=1, max_length=80,
+                             pattern=r"^[A-Za-z0-9_.-]+$")
+    #: The tenant's URL or broker (outbound webhooks, HTTP, MQTT).
+    endpoint: str | None = Field(default=None, max_length=500)
+    #: The tenant's secret (MQTT password, API key); webhooks get a fresh one when omitted.
+    secret: str | None = Field(default=None, min_length=1, max_length=500)
+    #: Options that win over the template's (e.g. ``username``).
+    options: dict[str, Any] = Field(default_factory=dict)
+    max_attempts: int = Field(default=6, ge=1, le=50)
 
 
 class MappingSample(Strict):
@@ -99,9 +147,40 @@ def create_connector(body: ConnectorCreate, principal: Admin, db: DbDep, clock: 
                      request: Request, key: IdempotencyKey = None) -> dict[str, Any]:
     """Create a connector; the answer shows its secret once and never again."""
     with db.write(principal.tenant_id) as session:
+        _require_creates_module(session, body.config)
         return definitions.create_once(session, principal.tenant_id, _box(request),
                                        definitions.NewConnector(**body.model_dump()),
                                        clock.now(), key)
+
+
+def _require_creates_module(session: Session, config: dict[str, Any]) -> None:
+    """A webhook that writes sales orders needs the ``shop_orders`` module switched on."""
+    if config.get("creates") == "sales_order":
+        require_module(session, SHOP_ORDERS)
+
+
+@router.post("/connectors/from-template", response_model=ConnectorCreated,
+             status_code=status.HTTP_201_CREATED)
+def create_from_template(body: ConnectorFromTemplate, principal: Admin, db: DbDep,
+                         clock: ClockDep, request: Request,
+                         key: IdempotencyKey = None) -> dict[str, Any]:
+    """Create a connector from a template of an installed pack, adding the tenant's own
+    secret, endpoint and options; an outbound template also subscribes it to its event
+    type. The answer shows the secret once."""
+    now = clock.now()
+    with db.write(principal.tenant_id) as session:
+        made = connector_templates.definition(session, body.pack_id, body.template,
+                                              body.options)
+        _require_creates_module(session, made.config)
+        answer = definitions.create_once(
+            session, principal.tenant_id, _box(request), definitions.NewConnector(
+                name=body.name or body.template, kind=made.kind,  # type: ignore[arg-type]
+                endpoint=body.endpoint, config=made.config, secret=body.secret,
+                max_attempts=body.max_attempts), now, key)
+        if made.subscribe_to and not answer["replayed"]:
+            definitions.subscribe(session, principal.tenant_id, answer["name"],
+                                  made.subscribe_to, now)
+        return answer
 
 
 @router.get("/connectors", response_model=Page[ConnectorPublic])
@@ -118,6 +197,31 @@ def get_connector(connector: ConnectorName, principal: Admin, db: DbDep) -> dict
     """One connector (without its secret)."""
     with db.read(principal.tenant_id) as session:
         return definitions.public(definitions.get(session, connector))
+
+
+@router.patch("/connectors/{connector}", response_model=ConnectorCreated)
+def update_connector(connector: ConnectorName, body: ConnectorUpdate, principal: Admin,
+                     db: DbDep, clock: ClockDep, request: Request,
+                     key: IdempotencyKey = None) -> dict[str, Any]:
+    """Change a connector's name, endpoint, mapping, options or secret (a new secret is shown
+    once, here); optionally allow its endpoint's host in the same transaction."""
+    allow = body.allow_endpoint_host
+    change = definitions.ConnectorChange(
+        **body.model_dump(exclude={"allow_endpoint_host"}),
+        allow_endpoint_host=None if allow is None else allow.allow_private)
+    with db.write(principal.tenant_id) as session:
+        return definitions.update_once(session, principal.tenant_id, _box(request), connector,
+                                       change, clock.now(), key)
+
+
+@router.delete("/connectors/{connector}", response_model=ConnectorPublic)
+def delete_connector(connector: ConnectorName, principal: Admin, db: DbDep, clock: ClockDep,
+                     key: IdempotencyKey = None) -> dict[str, Any]:
+    """Delete a connector: it stops receiving and sending at once; its delivery log stays
+    (pending deliveries become dead letters naming the deletion)."""
+    with db.write(principal.tenant_id) as session:
+        return definitions.delete_once(session, principal.tenant_id, connector, clock.now(),
+                                       key)
 
 
 @router.post("/connectors/{connector}/test-mapping", response_model=dict[str, Any])

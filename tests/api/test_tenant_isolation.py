@@ -76,6 +76,7 @@ BODIES: dict[str, dict[str, Any]] = {
                         "2030-01-01"},
     "MappingSample": {"sample": {"body": {}}},  # POST /connectors/{connector}/test-mapping
     "SubscriptionIn": {"event_type": "stock.received"},  # POST /connectors/{connector}/subscr…
+    "ConnectorUpdate": {"options": {"note": "x"}},  # PATCH /connectors/{connector}
     # POST /rule-versions/{version_id}/tests
     "RuleTestsIn": {"source": '[[test]]\nname = "n"\nevent = "price.changed"\nexpect = []'},
     "TransitionIn": {"to": "retired"},  # POST /rule-versions/{version_id}/transitions
@@ -372,8 +373,9 @@ def test_no_route_reaches_another_tenants_row_through_its_path(api, two_tenants)
     assert [t["revoked_at"] for t in tokens if t["id"] == a_owns.token_id] == [None]
 
     # Control: the same calls with B's own values succeed, so each 404 above was the
-    # tenant boundary speaking, not a malformed request.
-    for op in operations:
+    # tenant boundary speaking, not a malformed request. Deletions go last (a deleted
+    # connector would make the calls after it 404).
+    for op in sorted(operations, key=lambda o: o.method == "delete"):
         response = call(api, b, op, b_owns)
         if op.path in SIGNED_PATHS:  # B's own hook, B's token: still no signature
             assert_problem(response, 401, "connector.signature_rejected")
@@ -471,6 +473,10 @@ def test_lists_never_show_another_tenants_rows(api, two_tenants):
     markers = [a_owns.sku, a_owns.warehouse, a_owns.bin, a_owns.reservation_id,
                a_owns.token_name, "A-LOT-1", "A-DOC-1", a_owns.channel,
                a_owns.connector, a_owns.delivery_id, a_owns.public_id, "a.example.com"]
+    # Module routes (e.g. /stock-board of the General pack) answer only where a pack
+    # switched them on: switch them on in both tenants, so they are walked too.
+    for tenant in (two_tenants.a, b):
+        assert tenant.post("/packs/jxc.general/install", {}).status_code == 200
     openapi = api.app.openapi()
     lists = [path for path, item in openapi["paths"].items()
              if "get" in item and "{" not in path]
@@ -494,6 +500,7 @@ def test_lists_never_show_another_tenants_rows(api, two_tenants):
         ("/replenishment-tasks", {"channel": a_owns.channel}),  # A's channel's tasks
         ("/supplier-invoices", {"purchase_order_no": "A-DOC-1"}),  # A's order's invoices
         ("/replenishment/policies", {"sku": a_owns.sku}),  # A's SKU's policy
+        ("/stock-board", {"sku": a_owns.sku}),  # A's SKU across locations
     ]:
         response = api.get(API + path, params=params, headers=b.headers())
         assert response.status_code in (200, 404), (path, params, response.text)

@@ -52,6 +52,7 @@ def main() -> None:
                     with open(args.log, "a", encoding="utf-8") as log:
                         log.write(json.dumps({"id": headers.get("webhook-id"),
                                               "verified": verified, "status": status,
+                                              "host": headers.get("host"),
                                               "body": json.loads(body or b"null")}) + "\n")
             self._answer(status)
 

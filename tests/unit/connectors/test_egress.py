@@ -33,8 +33,11 @@ def test_refused_destinations_name_the_host_and_why(world, hosts, url, refusal):
 def test_an_explicitly_allowed_private_host_passes(world):
     _allow(world, ("127.0.0.1", True), ("localhost", True))
     with world.db.read(world.tenant_id) as s:
-        assert egress.check(s, "http://127.0.0.1:8080/hook") == ("127.0.0.1", 8080)
-        assert egress.check(s, "mqtt://localhost") == ("localhost", 1883)
+        assert egress.check(s, "http://127.0.0.1:8080/hook") == egress.Destination(
+            "127.0.0.1", 8080, "127.0.0.1")
+        found = egress.check(s, "mqtt://localhost")
+        assert (found.host, found.port) == ("localhost", 1883)
+        assert found.address in ("127.0.0.1", "::1")
 
 
 def test_allow_lists_belong_to_their_tenant(world, world_factory):
