@@ -14,6 +14,7 @@ import engine.schema_store  # noqa: F401  (registers the tables)
 import inventory.documents.models  # noqa: F401  (registers the tables)
 import inventory.documents.warehouse_models  # noqa: F401  (registers the tables)
 import inventory.models  # noqa: F401  (registers the tables)
+import inventory.planning.forecast_models  # noqa: F401  (registers the tables)
 import inventory.planning.models  # noqa: F401  (registers the tables)
 import kernel.models
 import templates_marketplace.models  # noqa: F401  (registers the tables)
