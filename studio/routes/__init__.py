@@ -11,8 +11,10 @@ from studio.routes import (
     channel_pools,
     connector_deliveries,
     connectors,
+    contracts,
     documents,
     events,
+    forecast,
     hooks,
     inbox,
     ledger,
@@ -36,5 +38,8 @@ for module in (auth, catalog, stock, reservations, ledger, events, documents, tr
                replenishment, packs, rule_versions, rule_review, lineage, sandbox, connectors,
                connector_deliveries, hooks):
     api_router.include_router(module.router)
+# Product modules of packs (answer module.not_installed until a pack switches them on).
+for router in (forecast.router, contracts.contracts_router, contracts.metering_router):
+    api_router.include_router(router)
 
 __all__ = ["api_router"]
