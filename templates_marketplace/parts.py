@@ -90,12 +90,17 @@ class ExpectedAction(_Strict):
 
 
 class RuleTest(_Strict):
-    """Given an event and facts, these actions (or none) are expected."""
+    """Given an event and facts, these actions (or none) are expected.
+
+    ``event`` is the event type with its payload under ``facts`` (the governance form that
+    ``POST /rule-versions/{id}/tests`` runs), or a table whose ``type`` names the event.
+    """
 
     name: str
-    event: dict[str, Any]
+    event: str | dict[str, Any]
     facts: dict[str, Any] = Field(default_factory=dict)
     expect: tuple[ExpectedAction, ...] = ()
+    blocked: bool = False
 
 
 class TestsPart(_Strict):

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from inventory import guarantees
 from inventory.commands import CommandContext
 from inventory.documents.runner import DocumentRunner
 from inventory.lookup import item_by_sku, warehouse_by_code
@@ -158,6 +159,18 @@ def _run(session: Session, ctx: CommandContext, req: ForecastRequest, now: datet
         order_up_to=found.order_up_to, actor=ctx.actor, created_at=now)
     session.add(run)
     session.flush()
+    suggested = suggestions[0]["suggested_qty"] if suggestions else "0.000"
+    guarantees.append_event(session, ctx.tenant_id, guarantees.new_event_id(),
+                            "forecast.completed", req.sku, {
+                                "type": "forecast.completed", "forecast": {
+                                    "sku": req.sku, "warehouse": req.warehouse,
+                                    "method": req.method,
+                                    "mape_pct": None if run.mape_pct is None
+                                    else str(run.mape_pct),
+                                    "mae": str(run.mae), "reorder_point": str(run.reorder_point),
+                                    "suggested_qty": suggested,
+                                    "purchase_order_no": orders[0]["no"] if orders else ""}},
+                            now)
     return {**run_view(session, run), "lead_time_demand": str(found.lead_time_demand),
             "review_demand": str(found.review_demand), "z": str(found.z),
             "suggestion": suggestions[0] if suggestions else None,
