@@ -142,11 +142,15 @@ def _run(session: Session, ctx: CommandContext, req: ForecastRequest, now: datet
     except fc.ForecastInputError as exc:
         raise InvalidPlanningInput(field="forecast", reason=exc.reason_en,
                                    reason_zh=exc.reason_zh) from exc
-    _policy(session, ctx, item, warehouse, req, found, now)
+    policy = _policy(session, ctx, item, warehouse, req, found, now)
     suggestions = [s for s in suggest_orders(session, ctx, now)["suggestions"]
                    if (s["sku"], s["warehouse"]) == (req.sku, req.warehouse)]
-    orders = draft_purchase_orders(session, ctx, now)["purchase_orders"] \
-        if req.draft_order and suggestions else []
+    orders: list[dict[str, Any]] = []
+    if req.draft_order and suggestions:
+        orders = draft_purchase_orders(session, ctx, now,
+                                       frozenset({policy.id}))["purchase_orders"]
+        suggestions = [{**s, "status": "ordered", "purchase_order_no": orders[0]["no"]}
+                       for s in suggestions]
     run = ForecastRun(
         tenant_id=ctx.tenant_id, item_id=item.id, warehouse_id=warehouse.id, method=req.method,
         season_length=req.season_length, lookback_days=req.lookback_days,

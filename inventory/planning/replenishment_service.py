@@ -162,15 +162,18 @@ def suggest_orders(session: Session, ctx: CommandContext, now: datetime) -> dict
     return {"suggestions": found}
 
 
-def draft_purchase_orders(session: Session, ctx: CommandContext, now: datetime
-                          ) -> dict[str, Any]:
-    """Turn open suggestions into draft purchase orders, one per supplier × warehouse."""
+def draft_purchase_orders(session: Session, ctx: CommandContext, now: datetime,
+                          policy_ids: frozenset[int] | None = None) -> dict[str, Any]:
+    """Turn open suggestions (of ``policy_ids`` only, if given) into draft purchase orders,
+    one per supplier × warehouse."""
     groups: dict[tuple[str, int], list[tuple[ReplenishmentSuggestion, ReplenishmentPolicy]]] = \
         defaultdict(list)
-    for row, policy in session.execute(
-            select(ReplenishmentSuggestion, ReplenishmentPolicy)
+    stmt = (select(ReplenishmentSuggestion, ReplenishmentPolicy)
             .join(ReplenishmentPolicy, ReplenishmentPolicy.id == ReplenishmentSuggestion.policy_id)
-            .where(ReplenishmentSuggestion.status == "open").order_by(ReplenishmentSuggestion.id)):
+            .where(ReplenishmentSuggestion.status == "open").order_by(ReplenishmentSuggestion.id))
+    if policy_ids is not None:
+        stmt = stmt.where(ReplenishmentPolicy.id.in_(policy_ids))
+    for row, policy in session.execute(stmt):
         groups[(policy.supplier, policy.warehouse_id)].append((row, policy))
     orders = []
     for (supplier, warehouse_id), members in sorted(groups.items()):
