@@ -286,7 +286,7 @@ def _usage_lines(session: Session, contract: Contract, start: datetime, end: dat
     totals: dict[str, Decimal] = {}
     for metric, qty in session.execute(select(UsageRecord.metric, UsageRecord.qty).where(
             UsageRecord.contract_id == contract.id, UsageRecord.occurred_at >= start,
-            UsageRecord.occurred_at < end)).tuples():
+            UsageRecord.occurred_at < end)):
         totals[metric] = totals.get(metric, _ZERO) + qty
     lines: list[tuple[str, str | None, Decimal, str, Decimal]] = []
     for metric in sorted(totals):
