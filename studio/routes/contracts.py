@@ -89,24 +89,27 @@ def list_contracts(principal: StockReader, service: Contracts, paging: PagingDep
                                    paging.limit), paging)
 
 
-@contracts_router.get("/{no}", response_model=ContractOut)
-def get_contract(no: ContractNo, principal: StockReader, service: Contracts) -> dict[str, Any]:
+@contracts_router.get("/{contract_no}", response_model=ContractOut)
+def get_contract(contract_no: ContractNo, principal: StockReader, service: Contracts
+                 ) -> dict[str, Any]:
     """One contract with its deliverables and milestones."""
-    return service.contract(principal.tenant_id, no)
+    return service.contract(principal.tenant_id, contract_no)
 
 
-@contracts_router.post("/{no}/deliverables/{code}/deliver", response_model=ContractOut)
-def deliver(no: ContractNo, code: PartCode, principal: StockWriter, service: Contracts,
-            key: IdempotencyKey = None) -> dict[str, Any]:
+@contracts_router.post("/{contract_no}/deliverables/{deliverable}/deliver",
+                       response_model=ContractOut)
+def deliver(contract_no: ContractNo, deliverable: PartCode, principal: StockWriter,
+            service: Contracts, key: IdempotencyKey = None) -> dict[str, Any]:
     """Mark a deliverable delivered."""
-    return service.deliver(caller(principal, key), no, code)
+    return service.deliver(caller(principal, key), contract_no, deliverable)
 
 
-@contracts_router.post("/{no}/milestones/{code}/reach", response_model=ContractOut)
-def reach(no: ContractNo, code: PartCode, principal: StockWriter, service: Contracts,
-          key: IdempotencyKey = None) -> dict[str, Any]:
+@contracts_router.post("/{contract_no}/milestones/{milestone}/reach",
+                       response_model=ContractOut)
+def reach(contract_no: ContractNo, milestone: PartCode, principal: StockWriter,
+          service: Contracts, key: IdempotencyKey = None) -> dict[str, Any]:
     """Mark a milestone reached; its deliverables must all be delivered."""
-    return service.reach(caller(principal, key), no, code)
+    return service.reach(caller(principal, key), contract_no, milestone)
 
 
 @metering_router.post("/metering/usage", response_model=UsageOut,
@@ -144,7 +147,8 @@ def list_invoices(principal: StockReader, service: Contracts, paging: PagingDep,
                                   paging.limit), paging)
 
 
-@metering_router.get("/invoice-drafts/{no}", response_model=InvoiceOut)
-def get_invoice(no: InvoiceNo, principal: StockReader, service: Contracts) -> dict[str, Any]:
+@metering_router.get("/invoice-drafts/{invoice_no}", response_model=InvoiceOut)
+def get_invoice(invoice_no: InvoiceNo, principal: StockReader, service: Contracts
+                ) -> dict[str, Any]:
     """One invoice draft with its lines."""
-    return service.invoice(principal.tenant_id, no)
+    return service.invoice(principal.tenant_id, invoice_no)

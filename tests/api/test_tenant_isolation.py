@@ -47,6 +47,11 @@ PATH_PARAMETERS: dict[str, str] = {
     "customer": "customer",  # /customers/{customer}/freeze, /customers/{customer}/unfreeze
     "supplier": "supplier",  # /suppliers/{supplier}, /suppliers/{supplier}/qualifications
     "snapshot_id": "snapshot_id",  # /shift-snapshots/{snapshot_id}
+    # Product modules of the services pack (contracts, metering).
+    "contract_no": "contract_no",  # /contracts/{contract_no}, …/deliverables/…, …/milestones/…
+    "deliverable": "deliverable",  # /contracts/{contract_no}/deliverables/{deliverable}/deliver
+    "milestone": "milestone",  # /contracts/{contract_no}/milestones/{milestone}/reach
+    "invoice_no": "invoice_no",  # /invoice-drafts/{invoice_no}
 }
 
 #: Routes authenticated by a signature instead of the bearer token: anyone's token (A's or
@@ -122,6 +127,10 @@ class Owned:
     version_id: int
     job_id: int
     rule_set: str
+    contract_no: str
+    deliverable: str
+    milestone: str
+    invoice_no: str
 
     def value(self, kind: str) -> str:
         """The value of ``kind`` as it goes into a URL."""
@@ -201,6 +210,7 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
         delivery = deliveries.enqueue(session, tenant.tenant_id, connector_id, "https://x",
                                       {"n": 1}, received["event_id"], datetime.now(UTC))
         delivery_id = delivery.delivery_id
+    contract_no, invoice_no = add_packs_with_modules(tenant, tag, sku, warehouse)
     return Owned(channel=channel, run_id=run["id"], sku=sku, warehouse=warehouse, bin=bin_code,
                  reservation_id=reservation["id"], pack_id=pack_id,
                  entry_id=received["entries"][0]["id"], token_id=token["id"],
@@ -208,7 +218,31 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
                  version_id=version["id"], job_id=job.json()["id"],
                  rule_set=f"{tag}-pricing", customer=f"{tag}-C", supplier=f"{tag}-SUP",
                  snapshot_id=snapshot_id, connector=connector, delivery_id=delivery_id,
-                 public_id=hook["inbound_path"].rsplit("/", 1)[1])
+                 public_id=hook["inbound_path"].rsplit("/", 1)[1],
+                 contract_no=contract_no, deliverable=f"{tag}-DLV", milestone=f"{tag}-MS",
+                 invoice_no=invoice_no)
+
+
+def add_packs_with_modules(tenant: ApiTenant, tag: str, sku: str, warehouse: str
+                           ) -> tuple[str, str]:
+    """The production and services packs with a day of demand, a contract with a
+    deliverable and a milestone, metered usage and an invoice draft (contract and invoice
+    numbers returned)."""
+    for pack in ("jxc.production", "jxc.services"):
+        assert tenant.post(f"/packs/{pack}/install", {}).status_code == 200
+    tenant._created("/forecast/demand", {"records": [{"sku": sku, "warehouse": warehouse,
+                                                      "day": "2026-11-01", "qty": "3"}]})
+    contract_no = f"{tag}-SVC-1"
+    tenant._created("/contracts", {
+        "no": contract_no, "customer": f"{tag}-C", "title": "运维", "starts_on": "2026-10-01",
+        "prices": {"api_calls": {"pricing": "per_unit", "tiers": [{"unit_price": "0.01"}]}},
+        "deliverables": [{"code": f"{tag}-DLV", "title": "手册"}],
+        "milestones": [{"code": f"{tag}-MS", "title": "上线", "amount": "100.00"}]})
+    tenant._created("/metering/usage", {"contract": contract_no, "metric": "api_calls",
+                                        "qty": "10", "event_id": f"{tag}-meter-1",
+                                        "occurred_at": "2026-10-05T00:00:00+00:00"})
+    invoice = tenant._created("/invoice-drafts", {"contract": contract_no, "period": "2026-10"})
+    return contract_no, invoice["no"]
 
 
 def add_private_pack(tenant: ApiTenant, tag: str) -> str:
@@ -427,7 +461,8 @@ def test_lists_never_show_another_tenants_rows(api, two_tenants):
     b = two_tenants.b
     markers = [a_owns.sku, a_owns.warehouse, a_owns.bin, a_owns.reservation_id,
                a_owns.token_name, "A-LOT-1", "A-DOC-1", a_owns.channel,
-               a_owns.connector, a_owns.delivery_id, a_owns.public_id, "a.example.com"]
+               a_owns.connector, a_owns.delivery_id, a_owns.public_id, "a.example.com",
+               a_owns.contract_no, a_owns.invoice_no, "A-meter-1"]
     openapi = api.app.openapi()
     lists = [path for path, item in openapi["paths"].items()
              if "get" in item and "{" not in path]
@@ -451,6 +486,11 @@ def test_lists_never_show_another_tenants_rows(api, two_tenants):
         ("/replenishment-tasks", {"channel": a_owns.channel}),  # A's channel's tasks
         ("/supplier-invoices", {"purchase_order_no": "A-DOC-1"}),  # A's order's invoices
         ("/replenishment/policies", {"sku": a_owns.sku}),  # A's SKU's policy
+        ("/forecast/demand", {"sku": a_owns.sku}),  # A's SKU's recorded demand
+        ("/forecast/runs", {"sku": a_owns.sku}),
+        ("/contracts", {"customer": "A-C"}),  # A's customer's contracts
+        ("/metering/usage", {"contract": a_owns.contract_no}),  # A's contract's usage
+        ("/invoice-drafts", {"contract": a_owns.contract_no}),
     ]:
         response = api.get(API + path, params=params, headers=b.headers())
         assert response.status_code in (200, 404), (path, params, response.text)
