@@ -30,6 +30,7 @@ from inventory.planning.forecast_models import DemandRecord, ForecastRun
 from inventory.planning.models import ReplenishmentPolicy
 from inventory.planning.replenishment_service import (
     draft_purchase_orders,
+    policy_of,
     shipped_history,
     suggest_orders,
 )
@@ -108,12 +109,7 @@ def _policy(session: Session, ctx: CommandContext, item: Item, warehouse: Wareho
             req: ForecastRequest, found: fc.DemandForecast, now: datetime) -> ReplenishmentPolicy:
     """The SKU × warehouse's policy, set to the forecast's levels (static: a forecast run,
     not the ledger's plain mean, keeps them up to date)."""
-    policy = session.scalar(select(ReplenishmentPolicy).where(
-        ReplenishmentPolicy.item_id == item.id, ReplenishmentPolicy.warehouse_id == warehouse.id))
-    if policy is None:
-        policy = ReplenishmentPolicy(tenant_id=ctx.tenant_id, item_id=item.id,
-                                     warehouse_id=warehouse.id)
-        session.add(policy)
+    policy = policy_of(session, ctx.tenant_id, item.id, warehouse.id)
     policy.mode, policy.supplier, policy.lead_time_days = "static", req.supplier, \
         req.lead_time_days
     policy.service_level_pct, policy.lookback_days = req.service_level_pct, req.lookback_days

@@ -107,6 +107,18 @@ def _suggestion_view(session: Session, row: ReplenishmentSuggestion) -> dict[str
             "created_at": row.created_at.isoformat()}
 
 
+def policy_of(session: Session, tenant_id: int, item_id: int, warehouse_id: int
+              ) -> ReplenishmentPolicy:
+    """The policy of a SKU × warehouse; a new (unsaved-until-flush) one if it has none."""
+    policy = session.scalar(select(ReplenishmentPolicy).where(
+        ReplenishmentPolicy.item_id == item_id, ReplenishmentPolicy.warehouse_id == warehouse_id))
+    if policy is None:
+        policy = ReplenishmentPolicy(tenant_id=tenant_id, item_id=item_id,
+                                     warehouse_id=warehouse_id)
+        session.add(policy)
+    return policy
+
+
 def _set_policy(session: Session, ctx: CommandContext, new: PolicySetting, now: datetime
                 ) -> dict[str, Any]:
     if new.lead_time_days < 1 or new.lookback_days < 2:
@@ -117,12 +129,7 @@ def _set_policy(session: Session, ctx: CommandContext, new: PolicySetting, now: 
         raise InvalidPlanningInput(field="service_level_pct", reason="must be in (0, 100)",
                                    reason_zh="须在 0 到 100 之间（不含）")
     item, warehouse = item_by_sku(session, new.sku), warehouse_by_code(session, new.warehouse)
-    policy = session.scalar(select(ReplenishmentPolicy).where(
-        ReplenishmentPolicy.item_id == item.id, ReplenishmentPolicy.warehouse_id == warehouse.id))
-    if policy is None:
-        policy = ReplenishmentPolicy(tenant_id=ctx.tenant_id, item_id=item.id,
-                                     warehouse_id=warehouse.id)
-        session.add(policy)
+    policy = policy_of(session, ctx.tenant_id, item.id, warehouse.id)
     for name in ("mode", "supplier", "lead_time_days", "service_level_pct", "lookback_days",
                  "safety_stock", "reorder_point", "order_up_to", "unit_price"):
         setattr(policy, name, getattr(new, name))

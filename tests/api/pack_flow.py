@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from templates_marketplace import builtin
-from tests.api.conftest import ApiTenant
+from tests.api.conftest import ApiTenant, TenantFactory, assert_problem
+from tests.integration.marketplace.test_install import tenant_rows
 
 
 def ok(response: Any, status: int = 200) -> Any:
@@ -31,3 +32,22 @@ def install_with_green_rule_tests(tenant: ApiTenant, pack_id: str) -> dict[str, 
         assert run["is_passed"] and run["failed"] == 0, run
         assert run["total"] == len(pack.parts.tests[name]) >= 1
     return installed  # type: ignore[no-any-return]
+
+
+def install_into_a_fresh_tenant(make_tenant: TenantFactory, pack_id: str,
+                                module_lists: list[str]) -> dict[str, Any]:
+    """Install ``pack_id`` into a fresh tenant with green rule tests in sandbox, and check:
+    its module's ``module_lists`` answer ``module.not_installed`` before and an empty page
+    after; another tenant's rows stay exactly as they were and its lists stay switched off."""
+    other = make_tenant()
+    other.warehouse("WH-OTHER")
+    before = tenant_rows(other)  # type: ignore[arg-type]
+    tenant = make_tenant()
+    for path in module_lists:
+        assert_problem(tenant.get(path), 404, "module.not_installed")
+    installed = install_with_green_rule_tests(tenant, pack_id)
+    for path in module_lists:
+        assert ok(tenant.get(path))["count"] == 0
+        assert_problem(other.get(path), 404, "module.not_installed")
+    assert tenant_rows(other) == before  # type: ignore[arg-type]
+    return installed

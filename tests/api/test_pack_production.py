@@ -19,8 +19,7 @@ from kernel.clock import VirtualClock
 from kernel.models import OutboxEvent
 from templates_marketplace import builtin
 from tests.api.conftest import ApiTenant, TenantFactory, assert_problem
-from tests.api.pack_flow import install_with_green_rule_tests, ok
-from tests.integration.marketplace.test_install import tenant_rows
+from tests.api.pack_flow import install_into_a_fresh_tenant, ok
 
 PACK = "jxc.production"
 MILLI = Decimal("0.001")
@@ -66,16 +65,9 @@ def seed(t: ApiTenant, clock: VirtualClock) -> list[Decimal]:
 
 def test_production_pack_installs_with_green_rule_tests_and_leaves_others_alone(
         make_tenant: TenantFactory) -> None:
-    other = make_tenant()
-    other.warehouse("WH-OTHER")
-    before = tenant_rows(other)  # type: ignore[arg-type]
-    t = make_tenant()
-    assert_problem(t.get("/forecast/runs"), 404, "module.not_installed")
-    installed = install_with_green_rule_tests(t, PACK)
+    installed = install_into_a_fresh_tenant(make_tenant, PACK,
+                                            ["/forecast/runs", "/forecast/demand"])
     assert installed["events"] == ["forecast.completed"]
-    assert ok(t.get("/forecast/runs"))["count"] == 0
-    assert tenant_rows(other) == before  # type: ignore[arg-type]
-    assert_problem(other.get("/forecast/runs"), 404, "module.not_installed")
 
 
 def test_a_forecast_drafts_a_purchase_order_from_statsmodels_forecast(

@@ -16,8 +16,7 @@ from kernel.clock import VirtualClock
 from kernel.models import OutboxEvent
 from templates_marketplace import builtin
 from tests.api.conftest import ApiTenant, TenantFactory, assert_problem
-from tests.api.pack_flow import install_with_green_rule_tests, ok
-from tests.integration.marketplace.test_install import tenant_rows
+from tests.api.pack_flow import install_into_a_fresh_tenant, ok
 
 PACK = "jxc.services"
 
@@ -50,19 +49,10 @@ def rows_of(t: ApiTenant, model: Any) -> int:
 
 def test_services_pack_installs_with_green_rule_tests_and_leaves_others_alone(
         make_tenant: TenantFactory) -> None:
-    other = make_tenant()
-    other.warehouse("WH-OTHER")
-    before = tenant_rows(other)  # type: ignore[arg-type]
-    t = make_tenant()
-    assert_problem(t.get("/contracts"), 404, "module.not_installed")
-    assert_problem(t.get("/invoice-drafts"), 404, "module.not_installed")
-    installed = install_with_green_rule_tests(t, PACK)
+    installed = install_into_a_fresh_tenant(make_tenant, PACK, [
+        "/contracts", "/metering/usage", "/invoice-drafts"])
     assert installed["events"] == ["metering.usage_recorded", "contract.milestone_reached",
                                    "invoice_draft.created"]
-    assert ok(t.get("/contracts"))["count"] == 0
-    assert ok(t.get("/invoice-drafts"))["count"] == 0
-    assert tenant_rows(other) == before  # type: ignore[arg-type]
-    assert_problem(other.get("/metering/usage"), 404, "module.not_installed")
 
 
 def test_a_metered_month_becomes_an_invoice_draft_without_a_stock_row(
