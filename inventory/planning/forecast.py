@@ -106,7 +106,7 @@ def fit(history: Sequence[Decimal], horizon: int, method: Method, season_length:
             result = ExponentialSmoothing(series, trend=None, seasonal="add",
                                           seasonal_periods=season_length,
                                           initialization_method="estimated").fit()
-    predicted = result.forecast(horizon)
+        predicted = result.forecast(horizon)  # warns too, e.g. log(0) on a flat history
     return Fit(daily=tuple(daily_quantity(float(v)) for v in predicted),
                params=_params(result.params),
                warnings=tuple(sorted({str(w.message) for w in caught})))

@@ -69,6 +69,17 @@ def test_too_little_history_or_an_unknown_method_is_refused(history: list[Decima
     assert caught.value.reason_zh
 
 
+def test_a_history_without_any_demand_forecasts_zero_and_keeps_the_warnings() -> None:
+    """Found by schemathesis: statsmodels warns log(0) while forecasting a flat zero series;
+    the warning is reported, never raised."""
+    found = forecast_levels([Decimal(0)] * 28, method="holt_winters", season_length=7,
+                            holdout_days=7, lead_time_days=2, review_days=2,
+                            service_level_pct=Decimal(95))
+    assert set(found.daily) == {Decimal("0.000")} and found.reorder_point == 0
+    assert found.error.mape_pct is None
+    assert any("log" in w for w in found.warnings)
+
+
 def test_minimum_history() -> None:
     assert minimum_history("holt_winters", 7, 7) == 22
     assert minimum_history("ses", 7, 7) == 11
