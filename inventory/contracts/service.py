@@ -408,8 +408,13 @@ class ContractsService:
         Raises:
             UnknownContract, UnknownMetric, UsageOutsideContract, UsageEventReused.
         """
-        return self._write(caller, "metering.usage", {"new": new},
-                           lambda s, now: _record_usage(s, caller, new, now))
+        def work(s: Session, now: datetime) -> dict[str, Any]:
+            return _record_usage(s, caller, new, now)
+
+        try:
+            return self._write(caller, "metering.usage", {"new": new}, work)
+        except IntegrityError:  # the same meter event committed concurrently: answer it
+            return self._write(caller, "metering.usage", {"new": new}, work)
 
     def draft_invoice(self, caller: Caller, no: str, period: str) -> dict[str, Any]:
         """Draft the invoice of a contract for an ended month: usage by tier, milestones.
@@ -417,8 +422,12 @@ class ContractsService:
         Raises:
             UnknownContract, InvalidPeriod, InvoiceAlreadyDrafted.
         """
-        return self._write(caller, "contracts.invoice", {"no": no, "period": period},
-                           lambda s, now: _draft(s, caller, no, period, now))
+        try:
+            return self._write(caller, "contracts.invoice", {"no": no, "period": period},
+                               lambda s, now: _draft(s, caller, no, period, now))
+        except IntegrityError as exc:  # the same month drafted concurrently
+            raise InvoiceAlreadyDrafted(no=no, period=period,
+                                        invoice=f"INV-{no}-{period}") from exc
 
     def contract(self, tenant_id: int, no: str) -> dict[str, Any]:
         """One contract.
