@@ -20,6 +20,7 @@ from kernel.models import OutboxEvent
 from templates_marketplace import builtin
 from tests.api.conftest import ApiTenant, TenantFactory, assert_problem
 from tests.api.pack_flow import install_into_a_fresh_tenant, ok
+from tests.integration.contracts.test_pack_events import decided
 
 PACK = "jxc.production"
 MILLI = Decimal("0.001")
@@ -127,6 +128,9 @@ def test_a_forecast_drafts_a_purchase_order_from_statsmodels_forecast(
             OutboxEvent.tenant_id == t.tenant_id,
             OutboxEvent.type == "forecast.completed")).all()
     assert [e["forecast"]["purchase_order_no"] for e in events] == [order["no"]]
+    # The pack's rule reads that real event: the drafted order notifies purchasing.
+    assert decided(t.db, t.tenant_id, clock.now(), f"{PACK}:forecast_purchase",
+                   "forecast.completed") == [["notify"]]
 
     # A second run while the draft is on its way orders nothing more.
     second = ok(t.post("/forecast/runs", request, "warehouse"), 201)
