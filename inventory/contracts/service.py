@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, Table, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -192,6 +192,18 @@ def _create(session: Session, caller: Caller, new: NewContract, now: datetime
     return contract_view(session, row)
 
 
+def _move(session: Session, model: type[Deliverable] | type[Milestone], row_id: int,
+          expected: str, refusal: AlreadyDone, **values: Any) -> None:
+    """Move a row out of ``expected`` status with one conditional UPDATE, so two concurrent
+    requests never both move it (the loser gets ``refusal``)."""
+    table = cast(Table, model.__table__)
+    moved = session.execute(update(table).where(table.c.id == row_id,
+                                                table.c.status == expected).values(**values))
+    if cast(CursorResult[Any], moved).rowcount != 1:
+        raise refusal
+    session.expire_all()
+
+
 def _deliver(session: Session, caller: Caller, no: str, code: str, now: datetime
              ) -> dict[str, Any]:
     contract = _contract(session, no)
@@ -202,8 +214,9 @@ def _deliver(session: Session, caller: Caller, no: str, code: str, now: datetime
     if row.status == "delivered":
         raise AlreadyDone(no=no, kind="deliverable", kind_zh="交付物", part=code,
                           state="delivered", state_zh="交付")
-    row.status, row.delivered_at, row.delivered_by = "delivered", now, caller.actor
-    session.flush()
+    _move(session, Deliverable, row.id, "open", AlreadyDone(
+        no=no, kind="deliverable", kind_zh="交付物", part=code, state="delivered",
+        state_zh="交付"), status="delivered", delivered_at=now, delivered_by=caller.actor)
     return contract_view(session, contract)
 
 
@@ -222,8 +235,9 @@ def _reach(session: Session, caller: Caller, no: str, code: str, now: datetime
     missing = sorted(set(row.deliverables) - delivered)
     if missing:
         raise MilestoneNotReady(no=no, part=code, missing=", ".join(missing))
-    row.status, row.reached_at = "reached", now
-    session.flush()
+    _move(session, Milestone, row.id, "open", AlreadyDone(
+        no=no, kind="milestone", kind_zh="里程碑", part=code, state="reached",
+        state_zh="达成"), status="reached", reached_at=now)
     _emit(session, caller, "contract.milestone_reached", no, {
         "contract": {"no": no, "customer": contract.customer},
         "milestone": {"code": code, "amount": str(row.amount)}}, now)

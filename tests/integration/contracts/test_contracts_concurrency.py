@@ -11,9 +11,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from inventory.contracts import Caller, ContractsService, NewContract, NewUsage
+from inventory.contracts import Caller, ContractsService, NewContract, NewMilestone, NewUsage
 from inventory.contracts.errors import InvoiceAlreadyDrafted
 from inventory.contracts.models import InvoiceDraft, UsageRecord
+from kernel.models import OutboxEvent
 from tests.conftest import TenantWorld
 
 
@@ -69,3 +70,21 @@ def test_a_meter_event_sent_twice_at_once_is_recorded_once(world: TenantWorld) -
     assert len(made) == 1 and len(refused) == 1, drafts
     assert made[0]["total"] == "0.40"
     assert count(world, InvoiceDraft) == 1
+
+
+def test_a_milestone_reached_twice_at_once_is_reached_and_announced_once(
+        world: TenantWorld) -> None:
+    service = ContractsService(world.db, world.clock)
+    caller = Caller(tenant_id=world.tenant_id, actor="pm")
+    service.create(caller, NewContract(
+        no="SVC-8", customer="ACME", title="上线", starts_on=date(2026, 10, 1), prices={},
+        milestones=(NewMilestone(code="GO", title="上线", amount=Decimal("10.00")),)))
+
+    answers = together(lambda: service.reach(caller, "SVC-8", "GO"))
+
+    assert sorted(type(a).__name__ for a in answers) == ["AlreadyDone", "dict"], answers
+    with world.db.read(None) as session:
+        events = session.scalar(select(func.count()).select_from(OutboxEvent).where(
+            OutboxEvent.tenant_id == world.tenant_id,
+            OutboxEvent.type == "contract.milestone_reached"))
+    assert events == 1
