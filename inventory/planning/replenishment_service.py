@@ -49,8 +49,8 @@ class PolicySetting:
     unit_price: Decimal = Decimal("0.00")
 
 
-def _shipped(session: Session, item_id: int, warehouse_id: int, now: datetime, days: int
-             ) -> list[tuple[datetime, Decimal]]:
+def shipped_history(session: Session, item_id: int, warehouse_id: int, now: datetime,
+                    days: int) -> list[tuple[datetime, Decimal]]:
     """Shipments of the SKU out of the warehouse in the window, from the ledger."""
     rows = session.execute(select(LedgerEntry.created_at, LedgerEntry.qty).where(
         LedgerEntry.item_id == item_id, LedgerEntry.warehouse_id == warehouse_id,
@@ -60,8 +60,9 @@ def _shipped(session: Session, item_id: int, warehouse_id: int, now: datetime, d
 
 
 def _compute(session: Session, policy: ReplenishmentPolicy, now: datetime) -> None:
-    series = rp.daily_series(_shipped(session, policy.item_id, policy.warehouse_id, now,
-                                      policy.lookback_days), now, policy.lookback_days)
+    series = rp.daily_series(shipped_history(session, policy.item_id, policy.warehouse_id,
+                                             now, policy.lookback_days),
+                             now, policy.lookback_days)
     found = rp.levels(series, policy.lead_time_days, policy.service_level_pct)
     policy.safety_stock, policy.reorder_point = found.safety_stock, found.reorder_point
     policy.mean_daily_demand, policy.demand_stdev = found.mean_daily_demand, found.demand_stdev
@@ -106,6 +107,18 @@ def _suggestion_view(session: Session, row: ReplenishmentSuggestion) -> dict[str
             "created_at": row.created_at.isoformat()}
 
 
+def policy_of(session: Session, tenant_id: int, item_id: int, warehouse_id: int
+              ) -> ReplenishmentPolicy:
+    """The policy of a SKU × warehouse; a new (unsaved-until-flush) one if it has none."""
+    policy = session.scalar(select(ReplenishmentPolicy).where(
+        ReplenishmentPolicy.item_id == item_id, ReplenishmentPolicy.warehouse_id == warehouse_id))
+    if policy is None:
+        policy = ReplenishmentPolicy(tenant_id=tenant_id, item_id=item_id,
+                                     warehouse_id=warehouse_id)
+        session.add(policy)
+    return policy
+
+
 def _set_policy(session: Session, ctx: CommandContext, new: PolicySetting, now: datetime
                 ) -> dict[str, Any]:
     if new.lead_time_days < 1 or new.lookback_days < 2:
@@ -116,12 +129,7 @@ def _set_policy(session: Session, ctx: CommandContext, new: PolicySetting, now: 
         raise InvalidPlanningInput(field="service_level_pct", reason="must be in (0, 100)",
                                    reason_zh="须在 0 到 100 之间（不含）")
     item, warehouse = item_by_sku(session, new.sku), warehouse_by_code(session, new.warehouse)
-    policy = session.scalar(select(ReplenishmentPolicy).where(
-        ReplenishmentPolicy.item_id == item.id, ReplenishmentPolicy.warehouse_id == warehouse.id))
-    if policy is None:
-        policy = ReplenishmentPolicy(tenant_id=ctx.tenant_id, item_id=item.id,
-                                     warehouse_id=warehouse.id)
-        session.add(policy)
+    policy = policy_of(session, ctx.tenant_id, item.id, warehouse.id)
     for name in ("mode", "supplier", "lead_time_days", "service_level_pct", "lookback_days",
                  "safety_stock", "reorder_point", "order_up_to", "unit_price"):
         setattr(policy, name, getattr(new, name))
@@ -133,7 +141,8 @@ def _set_policy(session: Session, ctx: CommandContext, new: PolicySetting, now: 
     return _policy_view(session, policy)
 
 
-def _suggest(session: Session, ctx: CommandContext, now: datetime) -> dict[str, Any]:
+def suggest_orders(session: Session, ctx: CommandContext, now: datetime) -> dict[str, Any]:
+    """Suggest an order for every policy whose SKU is at or below its reorder point."""
     found = []
     for policy in session.scalars(select(ReplenishmentPolicy).order_by(ReplenishmentPolicy.id)):
         if policy.mode == "computed":
@@ -160,13 +169,18 @@ def _suggest(session: Session, ctx: CommandContext, now: datetime) -> dict[str, 
     return {"suggestions": found}
 
 
-def _draft_orders(session: Session, ctx: CommandContext, now: datetime) -> dict[str, Any]:
+def draft_purchase_orders(session: Session, ctx: CommandContext, now: datetime,
+                          policy_ids: frozenset[int] | None = None) -> dict[str, Any]:
+    """Turn open suggestions (of ``policy_ids`` only, if given) into draft purchase orders,
+    one per supplier × warehouse."""
     groups: dict[tuple[str, int], list[tuple[ReplenishmentSuggestion, ReplenishmentPolicy]]] = \
         defaultdict(list)
-    for row, policy in session.execute(
-            select(ReplenishmentSuggestion, ReplenishmentPolicy)
+    stmt = (select(ReplenishmentSuggestion, ReplenishmentPolicy)
             .join(ReplenishmentPolicy, ReplenishmentPolicy.id == ReplenishmentSuggestion.policy_id)
-            .where(ReplenishmentSuggestion.status == "open").order_by(ReplenishmentSuggestion.id)):
+            .where(ReplenishmentSuggestion.status == "open").order_by(ReplenishmentSuggestion.id))
+    if policy_ids is not None:
+        stmt = stmt.where(ReplenishmentPolicy.id.in_(policy_ids))
+    for row, policy in session.execute(stmt):
         groups[(policy.supplier, policy.warehouse_id)].append((row, policy))
     orders = []
     for (supplier, warehouse_id), members in sorted(groups.items()):
@@ -201,12 +215,12 @@ class ReplenishmentService:
     def suggest(self, ctx: CommandContext) -> dict[str, Any]:
         """Recompute computed policies and suggest orders for SKUs at or below their ROP."""
         return self.runner.write(ctx, "replenishment.suggest", {},
-                                 lambda s, now: _suggest(s, ctx, now))
+                                 lambda s, now: suggest_orders(s, ctx, now))
 
     def draft_orders(self, ctx: CommandContext) -> dict[str, Any]:
         """Turn open suggestions into draft purchase orders, one per supplier × warehouse."""
         return self.runner.write(ctx, "replenishment.draft_orders", {},
-                                 lambda s, now: _draft_orders(s, ctx, now))
+                                 lambda s, now: draft_purchase_orders(s, ctx, now))
 
     def policies(self, tenant_id: int, warehouse: str | None, sku: str | None, offset: int,
                  limit: int) -> tuple[list[dict[str, Any]], int]:

@@ -11,8 +11,10 @@ from studio.routes import (
     channel_pools,
     connector_deliveries,
     connectors,
+    contracts,
     documents,
     events,
+    forecast,
     hooks,
     inbox,
     ledger,
@@ -42,5 +44,8 @@ for module in (auth, catalog, stock, reservations, ledger, events, documents, tr
                manufacturing, work_orders,  # the manufacturing module (issue #11)
                recipes):  # the catering pack's module (issue #11)
     api_router.include_router(module.router)
+# Product modules of packs (answer module.not_installed until a pack switches them on).
+for router in (forecast.router, contracts.contracts_router, contracts.metering_router):
+    api_router.include_router(router)
 
 __all__ = ["api_router"]

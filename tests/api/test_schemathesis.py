@@ -107,6 +107,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, s
             ]:
                 created = client.post(path, json=body, headers=headers)
                 assert created.status_code in (200, 201), (path, created.text)
+            # Packs that switch product modules on, so their routes are fuzzed too.
+            for pack in ("jxc.production", "jxc.services"):
+                installed = client.post(f"/packs/{pack}/install", json={}, headers=headers)
+                assert installed.status_code == 200, (pack, installed.text)
         yield server, token
 
 

@@ -48,6 +48,11 @@ PATH_PARAMETERS: dict[str, str] = {
     "supplier": "supplier",  # /suppliers/{supplier}, /suppliers/{supplier}/qualifications
     "snapshot_id": "snapshot_id",  # /shift-snapshots/{snapshot_id}
     "dish": "dish",  # /recipes/dishes/{dish} (the catering pack's recipes module)
+    # Product modules of the services pack (contracts, metering).
+    "contract_no": "contract_no",  # /contracts/{contract_no}, …/deliverables/…, …/milestones/…
+    "deliverable": "deliverable",  # /contracts/{contract_no}/deliverables/{deliverable}/deliver
+    "milestone": "milestone",  # /contracts/{contract_no}/milestones/{milestone}/reach
+    "invoice_no": "invoice_no",  # /invoice-drafts/{invoice_no}
 }
 
 #: Routes authenticated by a signature instead of the bearer token: anyone's token (A's or
@@ -132,6 +137,10 @@ class Owned:
     job_id: int
     rule_set: str
     dish: str
+    contract_no: str
+    deliverable: str
+    milestone: str
+    invoice_no: str
 
     def value(self, kind: str) -> str:
         """The value of ``kind`` as it goes into a URL."""
@@ -211,6 +220,7 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
         delivery = deliveries.enqueue(session, tenant.tenant_id, connector_id, "https://x",
                                       {"n": 1}, received["event_id"], datetime.now(UTC))
         delivery_id = delivery.delivery_id
+    contract_no, invoice_no = add_packs_with_modules(tenant, tag, sku, warehouse)
     return Owned(channel=channel, run_id=run["id"], sku=sku, warehouse=warehouse, bin=bin_code,
                  reservation_id=reservation["id"], pack_id=pack_id,
                  entry_id=received["entries"][0]["id"], token_id=token["id"],
@@ -218,7 +228,9 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
                  version_id=version["id"], job_id=job.json()["id"],
                  rule_set=f"{tag}-pricing", customer=f"{tag}-C", supplier=f"{tag}-SUP",
                  snapshot_id=snapshot_id, connector=connector, delivery_id=delivery_id,
-                 public_id=hook["inbound_path"].rsplit("/", 1)[1], dish=catering(tenant, tag))
+                 public_id=hook["inbound_path"].rsplit("/", 1)[1], dish=catering(tenant, tag),
+                 contract_no=contract_no, deliverable=f"{tag}-DLV", milestone=f"{tag}-MS",
+                 invoice_no=invoice_no)
 
 
 def catering(tenant: ApiTenant, tag: str) -> str:
@@ -233,6 +245,28 @@ def catering(tenant: ApiTenant, tag: str) -> str:
                                        "no": f"{tag}-DOC-1", "lines": [
                                            {"dish": dish, "portions": 1}]})
     return dish
+
+
+def add_packs_with_modules(tenant: ApiTenant, tag: str, sku: str, warehouse: str
+                           ) -> tuple[str, str]:
+    """The production and services packs with a day of demand, a contract with a
+    deliverable and a milestone, metered usage and an invoice draft (contract and invoice
+    numbers returned)."""
+    for pack in ("jxc.production", "jxc.services"):
+        assert tenant.post(f"/packs/{pack}/install", {}).status_code == 200
+    tenant._created("/forecast/demand", {"records": [{"sku": sku, "warehouse": warehouse,
+                                                      "day": "2026-11-01", "qty": "3"}]})
+    contract_no = f"{tag}-SVC-1"
+    tenant._created("/contracts", {
+        "no": contract_no, "customer": f"{tag}-C", "title": "运维", "starts_on": "2026-10-01",
+        "prices": {"api_calls": {"pricing": "per_unit", "tiers": [{"unit_price": "0.01"}]}},
+        "deliverables": [{"code": f"{tag}-DLV", "title": "手册"}],
+        "milestones": [{"code": f"{tag}-MS", "title": "上线", "amount": "100.00"}]})
+    tenant._created("/metering/usage", {"contract": contract_no, "metric": "api_calls",
+                                        "qty": "10", "event_id": f"{tag}-meter-1",
+                                        "occurred_at": "2026-10-05T00:00:00+00:00"})
+    invoice = tenant._created("/invoice-drafts", {"contract": contract_no, "period": "2026-10"})
+    return contract_no, invoice["no"]
 
 
 def add_private_pack(tenant: ApiTenant, tag: str) -> str:
@@ -472,7 +506,8 @@ def test_lists_never_show_another_tenants_rows(api, two_tenants):
     b = two_tenants.b
     markers = [a_owns.sku, a_owns.warehouse, a_owns.bin, a_owns.reservation_id,
                a_owns.token_name, "A-LOT-1", "A-DOC-1", a_owns.channel,
-               a_owns.connector, a_owns.delivery_id, a_owns.public_id, "a.example.com"]
+               a_owns.connector, a_owns.delivery_id, a_owns.public_id, "a.example.com",
+               a_owns.contract_no, a_owns.invoice_no, "A-meter-1"]
     # Module routes (e.g. /stock-board of the General pack) answer only where a pack
     # switched them on: switch them on in both tenants, so they are walked too.
     for tenant in (two_tenants.a, b):
@@ -501,6 +536,11 @@ def test_lists_never_show_another_tenants_rows(api, two_tenants):
         ("/supplier-invoices", {"purchase_order_no": "A-DOC-1"}),  # A's order's invoices
         ("/replenishment/policies", {"sku": a_owns.sku}),  # A's SKU's policy
         ("/stock-board", {"sku": a_owns.sku}),  # A's SKU across locations
+        ("/forecast/demand", {"sku": a_owns.sku}),  # A's SKU's recorded demand
+        ("/forecast/runs", {"sku": a_owns.sku}),
+        ("/contracts", {"customer": "A-C"}),  # A's customer's contracts
+        ("/metering/usage", {"contract": a_owns.contract_no}),  # A's contract's usage
+        ("/invoice-drafts", {"contract": a_owns.contract_no}),
     ]:
         response = api.get(API + path, params=params, headers=b.headers())
         assert response.status_code in (200, 404), (path, params, response.text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+import inventory.contracts.errors  # noqa: F401  (registers the subclasses)
 import inventory.documents.errors  # noqa: F401  (registers the subclasses)
 import inventory.errors  # noqa: F401  (registers the subclasses)
 import inventory.manufacturing.errors  # noqa: F401  (registers the subclasses)
