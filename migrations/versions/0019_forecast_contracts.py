@@ -1,7 +1,7 @@
 """forecast and contracts: demand records, forecast runs, service contracts, usage, invoices
 
 Revision ID: 0019
-Revises: 0013
+Revises: 0018
 Create Date: 2026-11-23 15:39:11.789929
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0019'
-down_revision: str | None = "0013"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

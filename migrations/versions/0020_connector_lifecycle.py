@@ -1,7 +1,7 @@
 """connector lifecycle: soft delete, secret rotation time, rejection detail
 
 Revision ID: 0020
-Revises: 0013
+Revises: 0019
 Create Date: 2026-11-23
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | None = "0013"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
