@@ -19,8 +19,9 @@ from tests.api.warehouse_documents import MACHINES, Machine, stocked
 
 CASES = [pytest.param(name, status, id=f"{name}-{status.value}")
          for name, machine in MACHINES.items()
-         for status in {s for moves in machine.table.values() for s in moves.values()}
-         | {machine.initial}]
+         # sorted: every xdist worker must collect the same cases in the same order
+         for status in sorted({s for moves in machine.table.values() for s in moves.values()}
+                              | {machine.initial}, key=lambda s: s.value)]
 
 
 def _refuse_all_but_allowed(machine: Machine, t: ApiTenant, status: StrEnum) -> None:
