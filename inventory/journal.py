@@ -97,7 +97,8 @@ class Journal:
         self.entries.append({
             "id": entry_id, "sku": item.sku, "warehouse": warehouse.code,
             "lot_no": lot.lot_no if lot else None, "bucket": bucket, "qty": str(qty),
-            "reason": reason,
+            "reason": reason, "document_type": doc.type if doc else None,
+            "document_ref": doc.ref if doc else None,
         })
 
     def settled(self, item_id: int, warehouse_id: int, on_hand: Decimal,

@@ -21,8 +21,14 @@ from inventory import DocumentRef, ReleaseReservation, ReserveStock, reservation
 
 
 def _document(line: Mapping[str, Any]) -> DocumentRef | None:
+    """The document a rule's hold belongs to: the order of an order line, or the document
+    of a ledger entry (``stock.entries`` of a receipt, a transfer …)."""
     ref = line.get("order_no") or line.get("order_id")
-    return DocumentRef(type="sales_order", ref=str(ref)) if ref else None
+    if ref:
+        return DocumentRef(type="sales_order", ref=str(ref))
+    if line.get("document_type") and line.get("document_ref"):
+        return DocumentRef(type=str(line["document_type"]), ref=str(line["document_ref"]))
+    return None
 
 
 def reserve(scope: ActionScope, action: PlannedAction) -> None:

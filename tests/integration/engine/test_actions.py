@@ -309,3 +309,22 @@ def test_release_on_cancel_gives_back_a_shop_orders_hold_with_rule_provenance(wo
     assert (release.cause_event_id, release.rule_version, release.rule_node) == (
         cancel_id, version, "release_on_cancel/then/0")
     assert inbox(world) == []
+
+
+def test_a_rule_holding_a_receipts_entries_ties_its_hold_to_that_receipt(world, worker):
+    """Every ledger row names a document: a rule reserving ``stock.entries`` of a receipt
+    writes reservation rows that name the receipt (and carry the rule's provenance)."""
+    world.item("TEA-1")
+    version = install(world, "hold_new_stock", (
+        'rule hold_new_stock\n  when stock.received\n  if stock.document_type == "receipt"\n'
+        '  then\n    reserve stock.entries for 2h\nend\n'))
+    received = world.receive("TEA-1", "WH-A", 5,
+                             document=DocumentRef(type="receipt", ref="RC-7"))
+    worker.run_once()
+    with world.db.read(world.tenant_id) as s:
+        held = s.scalars(select(LedgerEntry).where(LedgerEntry.reason == "reserve")).all()
+        untied = s.scalar(select(func.count()).select_from(LedgerEntry)
+                          .where(LedgerEntry.document_ref.is_(None)))
+    assert [(h.document_type, h.document_ref, h.cause_event_id, h.rule_version)
+            for h in held] == [("receipt", "RC-7", received["event_id"], version)]
+    assert untied == 0
