@@ -11,12 +11,21 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from inventory.documents import adjustment, purchase_order, receipt, sales_order, sales_return
-from inventory.documents import shipment, stocktake, transfer
+from inventory.documents import (
+    adjustment,
+    purchase_order,
+    receipt,
+    sales_order,
+    sales_return,
+    shipment,
+    stocktake,
+    transfer,
+)
 from inventory.documents.warehouse_models import Stocktake, StocktakeLine
 from inventory.health.models import InputOutcome, StockQuerySample
 from inventory.health.scoring import Criterion, Measurement
@@ -33,7 +42,7 @@ _HUNDRED = Decimal(100)
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Window:
-    """The half-open time range ``[since, until)`` a report covers."""
+    """The time range ``[since, until]`` a report covers (``until`` is usually "now")."""
 
     since: datetime
     until: datetime
@@ -54,8 +63,8 @@ def _share(good: int, total: int) -> Decimal | None:
     return (Decimal(good) * _HUNDRED / Decimal(total)).quantize(Decimal("0.0001"))
 
 
-def _between(column: ColumnElement[datetime], window: Window) -> ColumnElement[bool]:
-    return and_(column >= window.since, column < window.until)
+def _between(column: Any, window: Window) -> ColumnElement[bool]:
+    return and_(column >= window.since, column <= window.until)
 
 
 def stock_query_p95(session: Session, window: Window) -> Measurement:
@@ -109,7 +118,7 @@ def count_variance(session: Session, window: Window) -> Measurement:
         .join(Stocktake, Stocktake.id == StocktakeLine.stocktake_id)
         .where(Stocktake.status == "posted", _between(Stocktake.posted_at, window),
                StocktakeLine.counted_qty.is_not(None))).all()
-    pairs = [(system, counted) for system, counted in rows]
+    pairs = [(system, counted) for system, counted in rows if counted is not None]
     rate = stocktake.total_variance_rate(pairs)
     stocktakes = session.scalar(select(func.count()).select_from(Stocktake).where(
         Stocktake.status == "posted", _between(Stocktake.posted_at, window))) or 0

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import CursorResult, delete, insert
 from sqlalchemy.orm import Session
 
 from inventory.health.models import InputOutcome, StockQuerySample
@@ -54,8 +55,9 @@ def store(session: Session, tenant_id: int, samples: Sequence[LatencySample],
 
 def prune(session: Session, before: datetime) -> int:
     """Delete the session's tenant's samples and outcomes older than ``before``."""
-    removed = session.execute(delete(StockQuerySample)
-                              .where(StockQuerySample.measured_at < before)).rowcount
-    removed += session.execute(delete(InputOutcome)
-                               .where(InputOutcome.occurred_at < before)).rowcount
-    return int(removed)
+    removed = 0
+    for stmt in (delete(StockQuerySample).where(StockQuerySample.measured_at < before),
+                 delete(InputOutcome).where(InputOutcome.occurred_at < before)):
+        result: CursorResult[Any] = session.execute(stmt)  # type: ignore[assignment]
+        removed += result.rowcount
+    return removed

@@ -57,7 +57,7 @@ def near_expiry(session: Session, flt: NearExpiryFilter, *, offset: int, limit: 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class VarianceFilter:
-    """Posted stocktakes in ``[since, until)``, optionally of one warehouse or SKU."""
+    """Posted stocktakes in ``[since, until]``, optionally of one warehouse or SKU."""
 
     since: datetime
     until: datetime
@@ -76,7 +76,7 @@ def variance_series(session: Session, flt: VarianceFilter) -> dict[str, Any]:
     """
     conditions: list[ColumnElement[bool]] = [
         Stocktake.status == "posted", Stocktake.posted_at >= flt.since,
-        Stocktake.posted_at < flt.until]
+        Stocktake.posted_at <= flt.until]
     if flt.warehouse:
         conditions.append(Stocktake.warehouse_id == warehouse_by_code(session, flt.warehouse).id)
     item_id = item_by_sku(session, flt.sku).id if flt.sku else None

@@ -13,6 +13,7 @@ from studio.routes import (
     connectors,
     documents,
     events,
+    health,
     hooks,
     inbox,
     ledger,
@@ -34,7 +35,7 @@ api_router = APIRouter(prefix="/api/v1")
 for module in (auth, catalog, stock, reservations, ledger, events, documents, transfers,
                adjustments, stocktakes, parties, inbox, channel_pools, supplier_invoices,
                replenishment, packs, rule_versions, rule_review, lineage, sandbox, connectors,
-               connector_deliveries, hooks):
+               connector_deliveries, hooks, health):
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]
