@@ -37,6 +37,7 @@ log = logging.getLogger("jxcflow.health")
 
 #: The scope key where the principal dependency leaves the caller's tenant.
 TENANT_KEY = "jxcflow.tenant_id"
+API_PREFIX = "/api/v1"
 #: Stock query routes whose latency is sampled.
 STOCK_QUERY_ROUTES = frozenset({"/api/v1/stock", "/api/v1/stock/lots/{sku}"})
 #: Statuses of a refused abnormal input (401/403/404 are access and routing, not input).
@@ -195,8 +196,7 @@ def _note(recorder: HealthRecorder, scope: Scope, seen: dict[str, Any], duration
     # No answer at all: the error went up to the server-error middleware, which says 500.
     status = int(seen["status"]) or 500
     tenant_id = scope.get(TENANT_KEY)
-    route_obj = scope.get("route")
-    route = getattr(route_obj, "path", None) or scope.get("path", "")
+    route = _route_of(scope)
     if (tenant_id is not None and scope.get("method") == "GET" and route in STOCK_QUERY_ROUTES
             and status < 500):
         recorder.sample(tenant_id, route, status, duration_us)
@@ -207,6 +207,14 @@ def _note(recorder: HealthRecorder, scope: Scope, seen: dict[str, Any], duration
     recorder.outcome(tenant_id, None if tenant_id is not None else _bearer(scope),
                      "escaped" if status >= 500 else "refused", code or f"http.{status}",
                      status, route)
+
+
+def _route_of(scope: Scope) -> str:
+    """The matched route's template under the API prefix (the raw path if none matched)."""
+    template = getattr(scope.get("route"), "path", None)
+    if not isinstance(template, str):
+        return str(scope.get("path", ""))
+    return template if template.startswith(API_PREFIX) else API_PREFIX + template
 
 
 def _problem_code(body: bytes) -> str:
