@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
 
 from connectors import health as connector_health
 from inventory import health
@@ -85,6 +87,15 @@ class HealthService:
                 "total": result.total, "benchmark_total": result.benchmark_total,
                 "weights_source": result.weights_source,
                 "criteria": [_criterion(c) for c in result.criteria]}
+
+
+def health_service(request: Request) -> HealthService:
+    """The health reports of this app."""
+    state = request.app.state
+    return HealthService(state.db, state.clock, getattr(state, "health_recorder", None))
+
+
+HealthDep = Annotated[HealthService, Depends(health_service)]
 
 
 def _criterion(c: health.CriterionScore) -> dict[str, Any]:

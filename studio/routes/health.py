@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 
 from studio.deps import PagingDep, StockReader
-from studio.health import HealthService
+from studio.health import HealthDep
 from studio.schemas import Page
 from studio.schemas_health import AssessmentOut, NearExpiryRow, VarianceSeriesOut
 
@@ -17,15 +17,6 @@ CodeQuery = Annotated[str | None, Query(max_length=64)]
 HorizonQuery = Annotated[int, Query(ge=0, le=3650)]
 #: How many days back a report reads (up to two years).
 DaysQuery = Annotated[int, Query(ge=1, le=730)]
-
-
-def health_service(request: Request) -> HealthService:
-    """The health reports of this app."""
-    state = request.app.state
-    return HealthService(state.db, state.clock, getattr(state, "health_recorder", None))
-
-
-HealthDep = Annotated[HealthService, Depends(health_service)]
 
 
 @router.get("/near-expiry", response_model=Page[NearExpiryRow])

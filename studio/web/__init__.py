@@ -12,12 +12,19 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from kernel.settings import Settings
-from studio.web import pages_core, pages_documents, pages_rules, pages_stock, pages_trace
+from studio.web import (
+    pages_core,
+    pages_documents,
+    pages_health,
+    pages_rules,
+    pages_stock,
+    pages_trace,
+)
 from studio.web.render import gettext_for, locale_of, render
 from studio.web.session import COOKIE, CsrfRefused, LoginRequired
 
 router = APIRouter(include_in_schema=False)
-for module in (pages_core, pages_stock, pages_documents, pages_rules, pages_trace):
+for module in (pages_core, pages_stock, pages_documents, pages_rules, pages_trace, pages_health):
     router.include_router(module.router)
 
 

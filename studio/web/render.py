@@ -36,6 +36,7 @@ MENU = (
     MenuItem("/rules", "Rules", Permission.STOCK_READ),
     MenuItem("/rules?state=awaiting_review", "Review queue", Permission.RULES_REVIEW),
     MenuItem("/inbox", "Inbox", Permission.STOCK_READ),
+    MenuItem("/health", "Data health", Permission.STOCK_READ),
 )
 
 
