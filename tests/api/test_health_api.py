@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from fastapi import Depends
@@ -191,7 +191,7 @@ def test_refused_and_escaped_inputs_move_the_intercepted_share(
     assert codes == ["inventory.insufficient_stock", "request.invalid", "request.nul_character"]
 
     # A route that fails as a bug would: its input was not stopped, it escaped.
-    def broken(_principal: Any = Depends(require(Permission.STOCK_READ))) -> None:
+    def broken(_principal: Annotated[Any, Depends(require(Permission.STOCK_READ))]) -> None:
         raise RuntimeError("a bug")
 
     api.app.add_api_route(f"{API}/test-broken", broken, methods=["GET"],
