@@ -30,8 +30,10 @@ class RadarAxis:
 class Radar:
     """Everything the template needs to draw the radar."""
 
-    size: int
-    centre: float
+    width: int
+    height: int
+    centre_x: float
+    centre_y: float
     axes: Sequence[RadarAxis]
     rings: Sequence[str]
     score: str
@@ -42,15 +44,17 @@ def _fraction(part: Decimal, whole: Decimal) -> float:
     return 0.0 if whole <= 0 else max(0.0, min(1.0, float(part / whole)))
 
 
-def radar(spokes: Sequence[tuple[str, Decimal, Decimal, Decimal]], size: int = 360) -> Radar:
+def radar(spokes: Sequence[tuple[str, Decimal, Decimal, Decimal]], width: int = 600,
+          height: int = 340) -> Radar:
     """A radar of ``(key, points, benchmark, weight)`` spokes, clockwise from the top."""
-    centre = size / 2
-    radius = size / 2 - 70  # room for the labels
+    centre_x, centre_y = width / 2, height / 2 + 6
+    radius = height / 2 - 40  # room for the labels above and below; wide for the sides
 
     def at(index: int, fraction: float, stretch: float = 1.0) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * index / len(spokes)
         r = radius * fraction * stretch
-        return round(centre + r * math.cos(angle), 1), round(centre + r * math.sin(angle), 1)
+        return (round(centre_x + r * math.cos(angle), 1),
+                round(centre_y + r * math.sin(angle), 1))
 
     def polygon(fractions: Sequence[float]) -> str:
         return " ".join(f"{x},{y}" for x, y in (at(i, f) for i, f in enumerate(fractions)))
@@ -58,12 +62,12 @@ def radar(spokes: Sequence[tuple[str, Decimal, Decimal, Decimal]], size: int = 3
     axes = []
     for i, (key, _points, _bench, _weight) in enumerate(spokes):
         x, y = at(i, 1.0)
-        label_x, label_y = at(i, 1.0, 1.16)
-        anchor = "middle" if abs(label_x - centre) < 8 else (
-            "start" if label_x > centre else "end")
+        label_x, label_y = at(i, 1.0, 1.12)
+        anchor = "middle" if abs(label_x - centre_x) < 8 else (
+            "start" if label_x > centre_x else "end")
         axes.append(RadarAxis(key=key, x=x, y=y, label_x=label_x, label_y=label_y,
                               anchor=anchor))
-    return Radar(size=size, centre=centre, axes=axes,
+    return Radar(width=width, height=height, centre_x=centre_x, centre_y=centre_y, axes=axes,
                  rings=[polygon([ring] * len(spokes)) for ring in (0.25, 0.5, 0.75, 1.0)],
                  score=polygon([_fraction(p, w) for _k, p, _b, w in spokes]),
                  benchmark=polygon([_fraction(b, w) for _k, _p, b, w in spokes]))
