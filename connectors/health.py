@@ -7,22 +7,20 @@ connectors refused (bad signature, stale, unmappable), kept as rejection records
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from connectors.models import Delivery, Rejection
-from inventory.health import DOCUMENT_TYPES, SyncOutcomes, Window
+from inventory.health import SyncOutcomes, Window, is_document_event
 from kernel.models import OutboxEvent
 
 
 def document_deliveries(session: Session, window: Window) -> SyncOutcomes:
     """Concluded deliveries of document events created in ``window``, by outcome."""
-    is_document = or_(*(OutboxEvent.type.startswith(f"{t}.", autoescape=True)
-                        for t in DOCUMENT_TYPES))
     rows = session.execute(
         select(Delivery.status, func.count())
         .join(OutboxEvent, OutboxEvent.event_id == Delivery.event_id)
-        .where(is_document, Delivery.created_at >= window.since,
+        .where(is_document_event(OutboxEvent.type), Delivery.created_at >= window.since,
                Delivery.created_at <= window.until, Delivery.status.in_(("delivered", "dead")))
         .group_by(Delivery.status)).all()
     by_status = {status: int(n) for status, n in rows}

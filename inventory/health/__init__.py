@@ -16,6 +16,7 @@ from inventory.health.measures import (
     count_variance,
     document_sync,
     input_intercepted,
+    is_document_event,
     movement_traced,
     stock_query_p95,
 )
@@ -46,6 +47,6 @@ __all__ = [
     "Assessment", "Criterion", "CriterionScore", "HealthSettingsInvalid", "InputOutcome",
     "LatencySample", "Measurement", "NearExpiryFilter", "OutcomeRecord", "StockQuerySample",
     "SyncOutcomes", "Target", "VarianceFilter", "Weights", "Window", "assess", "count_variance",
-    "document_sync", "input_intercepted", "movement_traced", "near_expiry", "points", "prune",
-    "stock_query_p95", "store", "variance_series", "weights_from_settings",
+    "document_sync", "input_intercepted", "is_document_event", "movement_traced", "near_expiry",
+    "points", "prune", "stock_query_p95", "store", "variance_series", "weights_from_settings",
 ]

@@ -67,6 +67,11 @@ def _between(column: Any, window: Window) -> ColumnElement[bool]:
     return and_(column >= window.since, column <= window.until)
 
 
+def is_document_event(event_type: Any) -> ColumnElement[bool]:
+    """True for event types of a document (``sales_order.confirmed``, ``stocktake.posted`` …)."""
+    return or_(*(event_type.startswith(f"{t}.", autoescape=True) for t in DOCUMENT_TYPES))
+
+
 def stock_query_p95(session: Session, window: Window) -> Measurement:
     """p95 (nearest rank) of the recorded stock query latencies, in ms."""
     answered = and_(_between(StockQuerySample.measured_at, window), StockQuerySample.status < 500)
@@ -91,10 +96,9 @@ def document_sync(session: Session, window: Window, deliveries: SyncOutcomes) ->
     an outbound connector delivery (``delivered`` or ``dead``). Pending ones are not yet
     concluded and are left out.
     """
-    is_document = or_(*(OutboxEvent.type.startswith(f"{t}.", autoescape=True)
-                        for t in DOCUMENT_TYPES))
     rows = session.execute(select(OutboxEvent.status, func.count())
-                           .where(is_document, _between(OutboxEvent.occurred_at, window),
+                           .where(is_document_event(OutboxEvent.type),
+                                  _between(OutboxEvent.occurred_at, window),
                                   OutboxEvent.status.in_(("done", "parked")))
                            .group_by(OutboxEvent.status)).all()
     by_status = {status: int(n) for status, n in rows}

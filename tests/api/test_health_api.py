@@ -37,7 +37,7 @@ def _criteria(t: ApiTenant, **params: Any) -> dict[str, dict[str, Any]]:
     return {c["criterion"]: c for c in r.json()["criteria"]}
 
 
-def _stocktake(t: ApiTenant, warehouse: str, counts: dict[str, str]) -> dict[str, Any]:
+def posted_stocktake(t: ApiTenant, warehouse: str, counts: dict[str, str]) -> dict[str, Any]:
     created = t.post("/stocktakes", {"warehouse": warehouse, "scope": "selected",
                                      "skus": sorted(counts)})
     assert created.status_code == 201, created.text
@@ -107,9 +107,9 @@ def test_near_expiry_lists_lots_per_warehouse_earliest_expiry_first(shop: ApiTen
 def test_count_variance_series_per_count_and_per_sku(shop: ApiTenant, clock: VirtualClock):
     shop.receive("MILK-1", "WH-A", 100, document=_doc("PO-1"))
     shop.receive("FLOUR-1", "WH-A", 50, document=_doc("PO-1"))
-    first = _stocktake(shop, "WH-A", {"MILK-1": "98", "FLOUR-1": "50"})
+    first = posted_stocktake(shop, "WH-A", {"MILK-1": "98", "FLOUR-1": "50"})
     _later(shop, clock, timedelta(days=1, hours=1))
-    second = _stocktake(shop, "WH-A", {"MILK-1": "93.1"})  # 98 on the books now
+    second = posted_stocktake(shop, "WH-A", {"MILK-1": "93.1"})  # 98 on the books now
 
     series = shop.get("/health/count-variance", role="viewer", days=30).json()
     assert [(c["no"], c["variance_rate"]) for c in series["counts"]] == [
@@ -139,12 +139,12 @@ def test_movement_traced_and_count_variance_move_with_the_data(shop: ApiTenant,
     assert traced["status"] == "below" and Decimal(traced["points"]) == 0  # 66.7 % < 90 %
 
     assert _criteria(shop)["count_variance"]["status"] == "no_data"
-    _stocktake(shop, "WH-A", {"MILK-1": "99", "FLOUR-1": "100"})  # 1 of 200 off: 0.5 %
+    posted_stocktake(shop, "WH-A", {"MILK-1": "99", "FLOUR-1": "100"})  # 1 of 200 off: 0.5 %
     variance = _criteria(shop)["count_variance"]
     assert (Decimal(variance["value"]), variance["status"]) == (Decimal("0.5"), "met")
     assert variance["evidence"] == {"stocktakes": 1, "lines": 2}
     _later(shop, clock, timedelta(hours=1))
-    _stocktake(shop, "WH-A", {"MILK-1": "93"})  # 6 of 99 off: pooled 7 of 299 = 2.34 %
+    posted_stocktake(shop, "WH-A", {"MILK-1": "93"})  # 6 of 99 off: pooled 7 of 299 = 2.34 %
     variance = _criteria(shop)["count_variance"]
     assert variance["status"] == "below"
     assert Decimal(variance["value"]) == Decimal("2.3411")
@@ -223,14 +223,14 @@ def test_document_sync_counts_handled_and_parked_document_events(
         shop: ApiTenant, database: Database, clock: VirtualClock):
     assert _criteria(shop)["document_sync"]["status"] == "no_data"
     shop.receive("MILK-1", "WH-A", 100, document=_doc("PO-1"))
-    _stocktake(shop, "WH-A", {"MILK-1": "100"})  # counted, closed, posted: 3 events
+    posted_stocktake(shop, "WH-A", {"MILK-1": "100"})  # counted, closed, posted: 3 events
     Worker(database, clock, handler=_Acknowledge()).drain()
     sync = _criteria(shop)["document_sync"]
     assert sync["evidence"]["events_parked"] == 0 and sync["evidence"]["events_done"] >= 3
     assert (Decimal(sync["value"]), sync["status"]) == (100, "met")
     done = sync["evidence"]["events_done"]
 
-    _stocktake(shop, "WH-A", {"MILK-1": "100"})
+    posted_stocktake(shop, "WH-A", {"MILK-1": "100"})
     Worker(database, clock, handler=_FailFor(shop.tenant_id),
            policy=RetryPolicy(max_attempts=1)).drain()
     sync = _criteria(shop)["document_sync"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tests.api.conftest import ApiTenant, TenantFactory
+from tests.api.conftest import TenantFactory
+from tests.api.test_health_api import posted_stocktake
 from tests.api.test_studio_pages import csrf, sign_in_page
 
 
@@ -14,15 +15,6 @@ def _polygon(page: str, testid: str) -> list[tuple[float, float]]:
     return [(float(x), float(y)) for x, y in (p.split(",") for p in found.group(1).split())]
 
 
-def _stocktake(t: ApiTenant, counts: dict[str, str]) -> None:
-    no = t.post("/stocktakes", {"warehouse": "WH-A", "scope": "selected",
-                                "skus": sorted(counts)}).json()["no"]
-    t.post(f"/stocktakes/{no}/counts",
-           {"counts": [{"sku": s, "counted_qty": q} for s, q in counts.items()]})
-    t.post(f"/stocktakes/{no}/close", {})
-    assert t.post(f"/stocktakes/{no}/post", {"photo_refs": ["s.jpg"]}).status_code == 200
-
-
 def test_the_page_draws_the_radar_the_trend_and_the_lots_in_both_languages(
         make_tenant: TenantFactory):
     t = make_tenant(roles=("admin", "viewer"))
@@ -30,7 +22,7 @@ def test_the_page_draws_the_radar_the_trend_and_the_lots_in_both_languages(
     t.item("MILK-1", name_en="Fresh milk")
     t.receive("MILK-1", "WH-A", 40, lot_no="M-7", expiry_date="2026-11-28",
               document={"type": "purchase_order", "ref": "PO-9"})
-    _stocktake(t, {"MILK-1": "39"})
+    posted_stocktake(t, "WH-A", {"MILK-1": "39"})
 
     client = t.client
     anonymous = client.get("/health", follow_redirects=False)
