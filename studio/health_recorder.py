@@ -76,7 +76,9 @@ class HealthRecorder:
     def sample(self, tenant_id: int, route: str, status: int, duration_us: int) -> None:
         """Keep one stock query's latency (unless this minute's quota is full)."""
         now = self.clocks.now_for(tenant_id)
-        minute = int(now.timestamp()) // 60
+        # The quota's minute is the product clock's, so sandbox tenants running ahead do not
+        # reset everyone's count.
+        minute = int(self.clocks.now().timestamp()) // 60
         with self._lock:
             if minute != self._minute:
                 self._minute, self._per_minute = minute, {}
