@@ -118,7 +118,12 @@ def load_demo(db: Database, now: datetime, seed: int = 7) -> DemoSummary:
     for i, new in enumerate(items):
         for wh in ("WH-HZ", "WH-SZ"):
             lot = f"L{clock.now():%y%m%d}-{i:03d}" if new.shelf_life_days else None
+            # Opening lots arrive part-way through their shelf life, so a few are near their
+            # date (or past it) by today: the data-health page's near-expiry list.
+            expiry = ((clock.now() + timedelta(days=25 + (i * 7) % 90)).date()
+                      if new.shelf_life_days else None)
             stock.execute(ctx, ReceiveStock(sku=new.sku, warehouse=wh, lot_no=lot,
+                                            expiry_date=expiry,
                                             qty=Decimal(rng.randint(20, 400)),
                                             document=DocumentRef(type="receipt",
                                                                  ref=f"RC-{i:04d}")))

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from inventory import DocumentRef, queries
 from inventory.documents.models import Receipt, SalesOrder, SalesReturn, Shipment
+from inventory.documents.warehouse_models import Stocktake
 from inventory.models import LedgerEntry, StockBalance
 from inventory.planning.models import (
     PayableVoucher,
@@ -50,6 +51,8 @@ def test_three_weeks_of_documents(world):
         assert count(SalesReturn, SalesReturn.status == "posted") >= 1
         assert count(PoolRebalanceRun) == 42
         assert count(ReplenishmentSuggestion) >= 1
+        assert count(Stocktake, Stocktake.status == "posted",
+                     Stocktake.variance_rate_ppm.is_not(None)) == 3  # weekly blind checks
         assert count(LedgerEntry, LedgerEntry.document_ref.is_(None)) == 0
         sums = queries.ledger_sums(s)
         for b in s.scalars(select(StockBalance)):
