@@ -29,6 +29,9 @@ def test_the_page_draws_the_radar_the_trend_and_the_lots_in_both_languages(
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
 
     sign_in_page(t, "viewer")
+    dashboard = client.get("/").text  # the dashboard's variance card lists the count
+    assert re.search(r"<td>ST-[^<]+</td><td>WH-A</td>.*?<td class=\"num\">2\.50 %</td>",
+                     dashboard)
     page = client.get("/health").text
     assert '<a href="/health" class="on">数据健康</a>' in page  # the menu link, current page
     assert "流水关联单据" in page and "账实差异率" in page
