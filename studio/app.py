@@ -20,6 +20,7 @@ from kernel.settings import Settings, get_settings
 from kernel.tenant_clock import TenantClocks
 from studio import pages, problems, web
 from studio.guards import InputGuard
+from studio.health_recorder import HealthRecorder, HealthRecorderMiddleware
 from studio.openapi import openapi_with_problems
 from studio.routes import api_router
 
@@ -51,6 +52,9 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
         if worker and runtime:
             worker.stop()
             runtime.stop()
+        recorder = getattr(_app.state, "health_recorder", None)
+        if recorder is not None:
+            recorder.flush()  # what was measured since the last batch
 
     app = FastAPI(
         title="jxcflow", version="0.1.0", lifespan=lifespan,
@@ -66,6 +70,10 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     app.state.stock = StockService(database, the_clock, guard=app.state.guard)
     problems.install(app, _error_roots())
     app.add_middleware(InputGuard)
+    # Outside the InputGuard, so that its refusals are noted as intercepted input too.
+    app.state.health_recorder = HealthRecorder(database, the_clock)
+    app.add_middleware(HealthRecorderMiddleware,
+                       recorder=lambda: getattr(app.state, "health_recorder", None))
     app.openapi = lambda: openapi_with_problems(app)  # type: ignore[method-assign]
     app.include_router(api_router)
     app.include_router(pages.router)

@@ -50,6 +50,7 @@ from kernel.clock import VirtualClock
 from kernel.db import Database
 from kernel.errors import DomainError
 from studio.demo_warehouse_documents import WarehouseHistory
+from studio.demo_health import blind_check
 
 CONFIRMATION_CODE = "8888"
 CUSTOMERS = [("C-HZ01", "杭州乐童玩具店"), ("C-SH02", "上海米麦烘焙"), ("C-SZ03", "深圳明眸眼镜"),
@@ -227,6 +228,8 @@ def load_document_history(db: Database, clock: VirtualClock, tenant_id: int, sku
             h.invoice(*late.pop(day))
         clock.advance(timedelta(hours=1))
         stores.day(day, days)
+        if day % 7 == 6:  # a weekly blind check: the data-health page's variance trend
+            blind_check(db, h.docs, h.ctx, skus, day)
         end_of_day = begin + timedelta(days=day + 1)
         if clock.now() < end_of_day:
             clock.advance(end_of_day - clock.now())

@@ -79,7 +79,12 @@ class _Week:
             purchase_order_no=f"PO-OPEN-{tag}", no=f"RC-OPEN-{tag}",
             lines=[NewReceiptLine(order_line_no=i + 1, qty=line.qty,
                                   lot_no=(f"L{self.clock.now():%y%m%d}-{i:03d}"
-                                          if n.shelf_life_days else None))
+                                          if n.shelf_life_days else None),
+                                  # Opening lots arrive part-way through their shelf life, so
+                                  # a few are near their date by today (the near-expiry list).
+                                  expiry_date=((self.clock.now() + timedelta(
+                                      days=25 + (i * 7) % 90)).date()
+                                      if n.shelf_life_days else None))
                    for i, (line, n) in enumerate(zip(lines, self.items, strict=True))]))
         self.docs.receipts.inspect(self.ctx, f"RC-OPEN-{tag}",
                                    Inspection(is_scanned=True, photo_count=3))

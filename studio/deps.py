@@ -14,6 +14,7 @@ from kernel.clock import Clock
 from kernel.db import Database
 from kernel.errors import Forbidden, NotAuthenticated
 from kernel.security import Permission, Principal
+from studio.health_recorder import TENANT_KEY
 from templates_marketplace.modules import require_module
 
 _bearer = HTTPBearer(auto_error=False, description="A session token from /api/v1/auth/token "
@@ -47,10 +48,10 @@ StockDep = Annotated[StockService, Depends(get_stock)]
 
 
 def current_principal(
-    db: DbDep, clock: ClockDep,
+    request: Request, db: DbDep, clock: ClockDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The caller behind the bearer token.
+    """The caller behind the bearer token (its tenant is noted for the health recorder).
 
     Raises:
         NotAuthenticated: no, unknown, expired or revoked token.
@@ -58,7 +59,9 @@ def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated()
     with db.read(None) as session:
-        return accounts.resolve_token(session, credentials.credentials, clock.now())
+        principal = accounts.resolve_token(session, credentials.credentials, clock.now())
+    request.scope[TENANT_KEY] = principal.tenant_id
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -15,6 +15,7 @@ from studio.routes import (
     documents,
     events,
     forecast,
+    health,
     hooks,
     inbox,
     ledger,
@@ -42,7 +43,8 @@ for module in (auth, catalog, stock, reservations, ledger, events, documents, tr
                replenishment, packs, rule_versions, rule_review, lineage, sandbox, connectors,
                connector_deliveries, hooks, stock_board,
                manufacturing, work_orders,  # the manufacturing module (issue #11)
-               recipes):  # the catering pack's module (issue #11)
+               recipes,
+               health):  # the catering pack's module (issue #11)
     api_router.include_router(module.router)
 # Product modules of packs (answer module.not_installed until a pack switches them on).
 for router in (forecast.router, contracts.contracts_router, contracts.metering_router):

@@ -18,6 +18,7 @@ from studio.web import (
     pages_documents,
     pages_governance,
     pages_packs,
+    pages_health,
     pages_rules,
     pages_stock,
     pages_trace,
@@ -27,7 +28,7 @@ from studio.web.session import COOKIE, CsrfRefused, LoginRequired
 
 router = APIRouter(include_in_schema=False)
 for module in (pages_core, pages_stock, pages_documents, pages_rules, pages_governance,
-               pages_trace, pages_packs, pages_connectors):
+               pages_trace, pages_packs, pages_connectors, pages_health):
     router.include_router(module.router)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from inventory import health
 from kernel import accounts
 from kernel.errors import NotAuthenticated
 from kernel.settings import get_settings
@@ -80,8 +81,11 @@ def dashboard(request: Request, principal: PagePrincipal, db: DbDep,
         expiring, expiring_total = overview.near_expiry(session, clock.now().date())
         alerts = overview.recent_alerts(session)
         events = overview.recent_events(session)
+        counts = health.variance_series(session, health.VarianceFilter(
+            since=clock.now() - timedelta(days=90), until=clock.now()))["counts"][-5:]
         return render(request, "dashboard.html", principal, expiring=expiring,
-                      expiring_total=expiring_total, alerts=alerts, events=events)
+                      expiring_total=expiring_total, alerts=alerts, events=events,
+                      counts=counts)
 
 
 @router.get("/dashboard/movements", response_class=HTMLResponse)

@@ -38,6 +38,7 @@ MENU = (
     MenuItem("/inbox", "Inbox", Permission.STOCK_READ),
     MenuItem("/packs", "Packs", Permission.STOCK_READ),
     MenuItem("/connectors", "Connectors", Permission.ADMIN),
+    MenuItem("/health", "Data health", Permission.STOCK_READ),
 )
 
 

@@ -55,6 +55,8 @@ def test_three_weeks_of_documents(world):
         assert count(SalesReturn, SalesReturn.status == "posted") >= 1
         assert count(PoolRebalanceRun) == 42
         assert count(ReplenishmentSuggestion) >= 1
+        assert count(Stocktake, Stocktake.status == "posted",
+                     Stocktake.variance_rate_ppm.is_not(None)) == 3  # weekly blind checks
         assert count(LedgerEntry, LedgerEntry.document_ref.is_(None)) == 0
 
         def statuses(model):

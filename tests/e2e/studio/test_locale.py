@@ -11,7 +11,7 @@ from studio.web.i18n import catalogue
 from tests.e2e.studio.conftest import ConsoleErrors, login, shot
 
 PAGES = ["/", "/stock/items", "/stock/balances", "/stock/ledger", "/documents", "/rules",
-         "/rules/edit", "/inbox"]
+         "/rules/edit", "/inbox", "/health"]
 #: The first own text of every label-like element: menus, headings, table heads, buttons…
 LABELS_JS = """() => Array.from(document.querySelectorAll(
   'header nav a, h1, h2, h3, h4, th, button, label, .tabs a, .empty, .pal, .pager a, .note'))
