@@ -206,7 +206,7 @@ class ApiTenant:
         return self._created("/api-tokens", {"name": name, "scopes": list(scopes)})
 
     def receive(self, sku: str, warehouse: str, qty: str | int, lot_no: str | None = None,
-                expiry_date: date | None = None) -> dict[str, Any]:
+                expiry_date: date | str | None = None) -> dict[str, Any]:
         """Receive stock as admin the way goods arrive: a purchase order approved, a receipt
         against it inspected and put away (there is no stock change without a document).
 
@@ -219,7 +219,7 @@ class ApiTenant:
         path = f"/purchase-orders/{order['no']}/approve"
         assert self.post(path, None).status_code == 200
         line = {"order_line_no": 1, "qty": str(qty), "lot_no": lot_no,
-                "expiry_date": expiry_date.isoformat() if expiry_date else None}
+                "expiry_date": str(expiry_date) if expiry_date else None}
         receipt = self._created("/receipts", {"purchase_order_no": order["no"],
                                               "lines": [line]})["no"]
         inspected = self.post(f"/receipts/{receipt}/inspect",
@@ -231,6 +231,25 @@ class ApiTenant:
         assert rows.status_code == 200, rows.text
         entries: list[dict[str, Any]] = rows.json()["items"]
         return {**put.json(), "entries": entries, "event_id": entries[0]["event_id"]}
+
+    def sell_and_ship(self, sku: str, warehouse: str, qty: str | int, no: str) -> None:
+        """Stock leaving the way it does for users: a sales order confirmed, then shipped
+        whole (pick, pack, ship with the warehouse's code and a tracking number)."""
+        code = "8888"
+        made = self.post("/customers", {"code": "C-SHIP", "name": "发货测试客户"})
+        assert made.status_code in (201, 409), made.text  # 409: made by an earlier call
+        assert self.client.put(f"{API}/warehouses/{warehouse}/confirmation-code",
+                               json={"code": code}, headers=self.headers()).status_code == 204
+        self._created("/sales-orders", {"customer": "C-SHIP", "warehouse": warehouse, "no": no,
+                                        "lines": [{"sku": sku, "qty": str(qty)}]})
+        assert self.post(f"/sales-orders/{no}/confirm", None).status_code == 200
+        self._created("/shipments", {"sales_order_no": no, "no": f"SH-{no}"})
+        for step in ("pick", "pack"):
+            assert self.post(f"/shipments/SH-{no}/{step}", None).status_code == 200
+        shipped = self.post(f"/shipments/SH-{no}/ship", {"confirmation_code": code,
+                                                         "tracking_no": f"SF-{no}"})
+        assert shipped.status_code == 200 and shipped.json()["status"] == "shipped", \
+            shipped.text
 
     def reserve(self, sku: str, warehouse: str, qty: str | int, **fields: Any) -> dict[str, Any]:
         """Reserve stock as admin."""

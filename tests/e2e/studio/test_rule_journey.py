@@ -191,12 +191,22 @@ def test_author_builds_reviewer_approves_command_triggers_lineage_shows(browser,
     admin = token(studio_url, "admin")
     sku = httpx.get(f"{studio_url}{API}/stock?warehouse=WH-HZ&limit=1",
                     headers=admin).json()["items"][0]["sku"]
-    receipt = {"sku": sku, "warehouse": "WH-HZ", "qty": "5",
-               "document": {"type": "receipt", "ref": "RC-E2E"}}
-    received = httpx.post(f"{studio_url}{API}/stock/receipts", json=receipt,
-                          headers={**admin, "Idempotency-Key": "e2e-receipt"})
-    received.raise_for_status()
-    cause = received.json()["event_id"]
+    # Goods arrive the way they do for users: a purchase order, a receipt, put away.
+    def call(path: str, body: object, key: str) -> dict:
+        answer = httpx.post(f"{studio_url}{API}{path}", json=body,
+                            headers={**admin, "Idempotency-Key": key})
+        answer.raise_for_status()
+        return answer.json()
+
+    order = call("/purchase-orders", {"supplier": "端到端供应商", "warehouse": "WH-HZ",
+                                      "lines": [{"sku": sku, "qty": "5"}]}, "e2e-po")
+    call(f"/purchase-orders/{order['no']}/approve", None, "e2e-po-approve")
+    receipt = call("/receipts", {"purchase_order_no": order["no"],
+                                 "lines": [{"order_line_no": 1, "qty": "5"}]}, "e2e-rc")["no"]
+    call(f"/receipts/{receipt}/inspect", {"is_scanned": True, "photo_count": 1}, "e2e-inspect")
+    call(f"/receipts/{receipt}/put-away", None, "e2e-put-away")
+    put = httpx.get(f"{studio_url}{API}/ledger?document_ref={receipt}", headers=admin).json()
+    cause = put["items"][0]["event_id"]
     entry = None
     # The embedded worker is another thread, and may still be working through the demo's
     # recorded events on a busy machine: wait for the row the receipt's event caused.
@@ -216,7 +226,7 @@ def test_author_builds_reviewer_approves_command_triggers_lineage_shows(browser,
     expect(page.locator("[data-testid=rule-node]")).to_have_text("rule_1/then/0")
     expect(page.locator("[data-testid=rule-version]")).to_contain_text("hold_e2e")
     chain = page.locator("[data-testid=lineage-chain] li")
-    expect(chain.first).to_contain_text("receipt:RC-E2E")  # the receipt's own ledger row
+    expect(chain.first).to_contain_text(f"receipt:{receipt}")  # the receipt's own ledger row
     expect(chain.nth(1)).to_contain_text("stock.received")
     expect(chain.last).to_contain_text(f"#{entry['id']}")
     page.wait_for_function("window.lineageGraph && window.lineageGraph.nodes().length >= 4"
