@@ -13,6 +13,7 @@ import engine.models  # noqa: F401  (registers the tables)
 import engine.schema_store  # noqa: F401  (registers the tables)
 import inventory.documents.models  # noqa: F401  (registers the tables)
 import inventory.documents.warehouse_models  # noqa: F401  (registers the tables)
+import inventory.lots.models  # noqa: F401  (registers the tables)
 import inventory.models  # noqa: F401  (registers the tables)
 import inventory.planning.models  # noqa: F401  (registers the tables)
 import kernel.models
