@@ -20,6 +20,9 @@ RESERVE_REQUESTED = "stock.reserve_requested"
 CONFIRM_REQUESTED = "sales_order.confirm_requested"
 #: A sales return about to be written.
 RETURN_REQUESTED = "sales_return.requested"
+#: A receipt about to be written (its lines with SKU, lot and expiry); product modules such
+#: as lots check it (perishables need a lot and an expiry date).
+RECEIPT_REQUESTED = "receipt.create_requested"
 
 
 class StockGuard(Protocol):

@@ -13,13 +13,15 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inventory.guards import RECEIPT_REQUESTED
 from inventory.lots.errors import LotRequired
 from inventory.models import Item
 
 #: The item attribute that marks a perishable item.
 PERISHABLE: Final = "perishable"
-#: The request a receipt raises before it is written; ``lines`` carry sku, lot and expiry.
-RECEIPT_REQUESTED: Final = "receipt.create_requested"
+
+
+__all__ = ["PERISHABLE", "RECEIPT_REQUESTED", "check_receipt_lines", "is_perishable"]
 
 
 def is_perishable(item: Item) -> bool:

@@ -17,6 +17,7 @@ from studio.routes import (
     inbox,
     ledger,
     lineage,
+    lots,
     packs,
     parties,
     replenishment,
@@ -34,7 +35,8 @@ api_router = APIRouter(prefix="/api/v1")
 for module in (auth, catalog, stock, reservations, ledger, events, documents, transfers,
                adjustments, stocktakes, parties, inbox, channel_pools, supplier_invoices,
                replenishment, packs, rule_versions, rule_review, lineage, sandbox, connectors,
-               connector_deliveries, hooks):
+               connector_deliveries, hooks,
+               lots):  # the food pack's lots, cold-chain and recall routes (#11)
     api_router.include_router(module.router)
 
 __all__ = ["api_router"]
