@@ -35,7 +35,7 @@ def suggest_picks(session: Session, sku: str, warehouse_code: str, qty: Decimal,
         select(Lot, LotBalance.on_hand).join(LotBalance, LotBalance.lot_id == Lot.id)
         .where(LotBalance.item_id == item.id, LotBalance.warehouse_id == warehouse.id,
                LotBalance.on_hand > 0)
-        .order_by(Lot.expiry_date.is_(None), Lot.expiry_date, Lot.lot_no, Lot.id)).tuples()
+        .order_by(Lot.expiry_date.is_(None), Lot.expiry_date, Lot.lot_no, Lot.id))
     picks: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     left = wanted

@@ -28,7 +28,7 @@ def lots_in_location(session: Session, warehouse: Warehouse) -> list[tuple[Lot, 
         .join(LotBalance, LotBalance.lot_id == Lot.id)
         .join(Item, Item.id == Lot.item_id)
         .where(LotBalance.warehouse_id == warehouse.id, LotBalance.on_hand > 0)
-        .order_by(Item.sku, Lot.lot_no)).tuples()]
+        .order_by(Item.sku, Lot.lot_no))]
 
 
 def frozen_lot_ids(session: Session, warehouse_id: int) -> set[int]:
@@ -110,5 +110,5 @@ def list_freezes(session: Session, status: str | None, offset: int, limit: int
         query = query.where(LotFreeze.status == status)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(query.order_by(LotFreeze.frozen_at.desc(), LotFreeze.id.desc())
-                           .offset(offset).limit(limit)).tuples()
+                           .offset(offset).limit(limit))
     return [freeze_view(*r) for r in rows], total

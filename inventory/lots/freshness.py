@@ -40,7 +40,7 @@ def loss_curve(session: Session, today: date, days: int) -> list[dict[str, Any]]
         .join(Item, Item.id == LedgerEntry.item_id)
         .where(LedgerEntry.bucket == "on_hand", LedgerEntry.created_at >= _day_start(first),
                LedgerEntry.created_at < _day_start(today + timedelta(days=1)),
-               LedgerEntry.reason.in_(("receipt", "adjustment")))).tuples()
+               LedgerEntry.reason.in_(("receipt", "adjustment"))))
     received: dict[tuple[str, date], Decimal] = defaultdict(lambda: _ZERO)
     lost: dict[tuple[str, date], Decimal] = defaultdict(lambda: _ZERO)
     categories: set[str] = set()
@@ -84,7 +84,7 @@ def _best_sellers(session: Session, since: datetime) -> dict[str, list[str]]:
         select(Item.category, Item.sku, shipped).join(Item, Item.id == LedgerEntry.item_id)
         .where(LedgerEntry.reason == "shipment", LedgerEntry.bucket == "on_hand",
                LedgerEntry.created_at >= since)
-        .group_by(Item.category, Item.sku).order_by(shipped.desc(), Item.sku)).tuples()
+        .group_by(Item.category, Item.sku).order_by(shipped.desc(), Item.sku))
     ranked: dict[str, list[str]] = defaultdict(list)
     for category, sku, _qty in rows:
         ranked[category].append(sku)
@@ -100,7 +100,7 @@ def near_expiry_bundles(session: Session, today: date, within_days: int) -> list
         .join(Warehouse, Warehouse.id == LotBalance.warehouse_id)
         .where(LotBalance.on_hand > 0, Lot.expiry_date.is_not(None),
                Lot.expiry_date >= today, Lot.expiry_date <= today + timedelta(days=within_days))
-        .order_by(Lot.expiry_date, Item.sku, Lot.lot_no)).tuples()
+        .order_by(Lot.expiry_date, Item.sku, Lot.lot_no))
     sellers = _best_sellers(session, _day_start(today - timedelta(days=14)))
     frozen: dict[int, set[int]] = {}
     bundles = []

@@ -48,7 +48,7 @@ def lot_receivers(session: Session, sku: str, lot_no: str) -> dict[str, Any]:
                LedgerEntry.document_type == sh.DOCUMENT, LedgerEntry.qty < 0)
         .group_by(Customer.code, Customer.name, SalesOrder.no, Shipment.no, Warehouse.code,
                   Shipment.shipped_at)
-        .order_by(Customer.code, Shipment.no)).tuples()
+        .order_by(Customer.code, Shipment.no))
     receivers = [{"customer": code, "customer_name": name, "sales_order": order,
                   "shipment": shipment, "warehouse": warehouse, "sku": item.sku,
                   "lot_no": lot.lot_no, "qty": str(qty),
