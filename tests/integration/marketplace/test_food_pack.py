@@ -177,8 +177,8 @@ def test_a_warm_freezer_freezes_its_lots_and_the_recall_lists_every_receiver(
 
     # The recall report: every customer who received the lot, from the ledger.
     recall = ok(shop.get("/recall", sku="DUMP-PORK-1KG", lot_no="DP-20261101"))
-    shipped = {s["customer"]: Decimal(l["qty"]) for s in DEMO["sale"] for l in s["lines"]
-               if l["sku"] == "DUMP-PORK-1KG"}
+    shipped = {sale["customer"]: Decimal(line["qty"]) for sale in DEMO["sale"]
+               for line in sale["lines"] if line["sku"] == "DUMP-PORK-1KG"}
     assert recall["customers"] == sorted(shipped)
     assert {r["customer"]: Decimal(r["qty"]) for r in recall["receivers"]} == shipped
     assert Decimal(recall["shipped_qty"]) == sum(shipped.values())
