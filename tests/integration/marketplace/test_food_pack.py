@@ -33,6 +33,7 @@ from migrations.models import target_metadata
 from studio.app import create_app
 from tests.api.conftest import ApiTenant, assert_problem, new_tenant
 from tests.integration.marketplace.food_shop import (
+    CONFIRMATION,
     DEMO,
     load_catalogue,
     load_demo,
@@ -215,6 +216,20 @@ def test_a_lot_frozen_once_is_not_frozen_twice_and_a_quality_user_releases_it(
         rows = s.scalars(select(LotFreeze)).all()
     assert len(rows) == 2 and {r.status for r in rows} == {"frozen"}
 
+    # A frozen lot does not ship: the order is confirmed, the shipment refused by the lot.
+    ok(shop.post("/sales-orders", {"no": "SO-LATE", "customer": "MART-03", "warehouse": "FRZ-1",
+                                   "lines": [{"sku": "DUMP-PORK-1KG", "qty": "5"}]}), 201)
+    ok(shop.post("/sales-orders/SO-LATE/confirm", {}))
+    late = ok(shop.post("/shipments", {"sales_order_no": "SO-LATE"}), 201)
+    for step in ("pick", "pack"):
+        ok(shop.post(f"/shipments/{late['no']}/{step}", {}))
+    ship = {"confirmation_code": CONFIRMATION, "tracking_no": "SF-LATE"}
+    ledger_before = shop.ledger_rows()
+    blocked = assert_problem(shop.post(f"/shipments/{late['no']}/ship", ship), 409,
+                             "inventory.lot_frozen")
+    assert "DP-20261101" in blocked["message"]["en"] and "冻结" in blocked["message"]["zh-CN"]
+    assert shop.ledger_rows() == ledger_before
+
     assert_problem(shop.post("/lots/freezes/release", {
         "sku": "DUMP-PORK-1KG", "lot_no": "DP-20261101", "warehouse": "FRZ-1"},
         role="warehouse"), 403)
@@ -228,6 +243,10 @@ def test_a_lot_frozen_once_is_not_frozen_twice_and_a_quality_user_releases_it(
     assert "DP-20261101" in again["message"]["en"]
     picks = ok(shop.get("/lots/fefo", sku="DUMP-PORK-1KG", warehouse="FRZ-1", qty="10"))
     assert [p["lot_no"] for p in picks["picks"]] == ["DP-20261101"]
+    # Released, the lot ships, and the recall report now names this customer too.
+    ok(shop.post(f"/shipments/{late['no']}/ship", ship))
+    recall = ok(shop.get("/recall", sku="DUMP-PORK-1KG", lot_no="DP-20261101"))
+    assert "MART-03" in recall["customers"]
 
 
 def test_fefo_loss_curve_and_near_expiry_bundles(app_and_client, database, clock):
