@@ -38,6 +38,7 @@ from studio.schemas_lots import (
     RecallOut,
     ReleaseIn,
 )
+from templates_marketplace.pack_settings import installed_setting
 
 router = APIRouter(tags=["lots"])
 LOTS = [Depends(module("lots"))]
@@ -56,6 +57,16 @@ def get_lots(db: DbDep, clock: ClockDep) -> LotService:
 Lots = Annotated[LotService, Depends(get_lots)]
 
 
+def _report_days(db: DbDep, tenant_id: int, key: str, given: int | None, default: int) -> int:
+    """``given``, else the installed pack's ``[reports] key`` (food: settings.toml), else
+    ``default``."""
+    if given is not None:
+        return given
+    with db.read(tenant_id) as session:
+        value = installed_setting(session, "reports", key)
+    return int(value) if isinstance(value, int) else default
+
+
 def _page(items: list[Any], total: int, paging: Any) -> dict[str, Any]:
     return {"items": items, "count": total, "offset": paging.offset, "limit": paging.limit}
 
@@ -69,22 +80,26 @@ def fefo_picks(principal: StockReader, lots: Lots, sku: SkuQuery, warehouse: Cod
 
 
 @router.get("/lots/loss-curve", response_model=Page[LossCurveOut], dependencies=LOTS)
-def loss_curve(principal: StockReader, lots: Lots, paging: PagingDep,
-               days: Annotated[int, Query(ge=1, le=366)] = 14,
+def loss_curve(principal: StockReader, lots: Lots, paging: PagingDep, db: DbDep,
+               days: Annotated[int | None, Query(ge=1, le=366)] = None,
                category: Annotated[str | None, Query(max_length=60)] = None
                ) -> dict[str, Any]:
-    """The fresh-produce loss curve per category over the last ``days`` days."""
+    """The fresh-produce loss curve per category over the last ``days`` days (default: the
+    pack's ``loss_curve_days``)."""
+    days = _report_days(db, principal.tenant_id, "loss_curve_days", days, 30)
     curves = [c for c in lots.loss_curve(principal.tenant_id, days)
               if category is None or c["category"] == category]
     return _page(curves[paging.offset:paging.offset + paging.limit], len(curves), paging)
 
 
 @router.get("/lots/near-expiry-bundles", response_model=Page[BundleOut], dependencies=LOTS)
-def near_expiry_bundles(principal: StockReader, lots: Lots, paging: PagingDep,
-                        within_days: Annotated[int, Query(ge=0, le=60)] = 3,
+def near_expiry_bundles(principal: StockReader, lots: Lots, paging: PagingDep, db: DbDep,
+                        within_days: Annotated[int | None, Query(ge=0, le=60)] = None,
                         category: Annotated[str | None, Query(max_length=60)] = None
                         ) -> dict[str, Any]:
-    """Lots expiring within ``within_days``, each with a partner item and a discount."""
+    """Lots expiring within ``within_days`` (default: the pack's ``near_expiry_days``), each
+    with a partner item and a discount."""
+    within_days = _report_days(db, principal.tenant_id, "near_expiry_days", within_days, 7)
     rows = [b for b in lots.bundles(principal.tenant_id, within_days)
             if category is None or b["category"] == category]
     return _page(rows[paging.offset:paging.offset + paging.limit], len(rows), paging)

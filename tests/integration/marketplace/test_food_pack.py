@@ -280,7 +280,10 @@ def test_fefo_loss_curve_and_near_expiry_bundles(app_and_client, database, clock
         Decimal("0.0001"))
     assert Decimal(curves["frozen"]["lost"]) == 0
 
-    bundles = ok(shop.get("/lots/near-expiry-bundles", within_days=3))["items"]
+    # Without parameters the windows come from the pack's settings.toml (14 and 3 days;
+    # the routes' own defaults without a pack setting are 30 and 7).
+    assert [len(c["points"]) for c in ok(shop.get("/lots/loss-curve"))["items"]] == [14, 14]
+    bundles = ok(shop.get("/lots/near-expiry-bundles"))["items"]
     by_lot = {b["lot_no"]: b for b in bundles}
     assert set(by_lot) == {"TM-EARLY", "BC-20261122"}  # not the expired one, not TM-…21 (5 d)
     assert by_lot["BC-20261122"]["partner_sku"] == "TOMATO-KG"  # the category's best seller
