@@ -20,7 +20,7 @@ from dsl.ast import (
     Template,
 )
 
-FreezeKind = Literal["customer", "receipt", "channel", "lot", "item", "supplier"]
+FreezeKind = Literal["customer", "receipt", "channel", "lot", "item", "supplier", "location"]
 RecipientKind = Literal["role", "user"]
 
 
@@ -73,7 +73,8 @@ class Notify(Node):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Freeze(Node):
-    """Freeze a customer, receipt, channel, lot(s), item or supplier.
+    """Freeze a customer, receipt, channel, lot(s), item or supplier, or every lot on hand
+    in a location (``freeze location freezer.location``: the lots in that freezer).
 
     Without ``target`` the one of that kind in the event is meant (``freeze receipt``).
     """

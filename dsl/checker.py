@@ -177,7 +177,7 @@ class _ItemChecker:
         if a.target is None:
             if self.event is not None and self.registry.field(self.event, f"{a.kind}.id") is None:
                 zh = {"customer": "客户", "receipt": "入库单", "channel": "渠道", "lot": "批次",
-                      "item": "商品", "supplier": "供应商"}[a.kind]
+                      "item": "商品", "supplier": "供应商", "location": "库位"}[a.kind]
                 self.x.diag("dsl.type.no_target", a,
                             (f"Write the id after the kind: `{name} {a.kind} <field>`.",
                              f"请在对象类别后写编号字段：`冻结 {zh} <字段>`。"),

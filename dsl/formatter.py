@@ -56,7 +56,8 @@ from dsl.keywords import Lang, spell
 #: Conditions longer than this break at their top-level ``and``/``or``.
 LINE_WIDTH = 100
 _KIND_CONCEPT = {"customer": "CUSTOMER", "receipt": "RECEIPT", "channel": "CHANNEL",
-                 "lot": "LOT", "item": "ITEM", "supplier": "SUPPLIER"}
+                 "lot": "LOT", "item": "ITEM", "supplier": "SUPPLIER",
+                 "location": "LOCATION"}
 
 
 @dataclass(slots=True)

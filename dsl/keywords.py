@@ -77,6 +77,8 @@ KEYWORDS: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     "LOT": (("lot",), ("批次",)),
     "ITEM": (("item",), ("商品",)),
     "SUPPLIER": (("supplier",), ("供应商",)),
+    # the lots on hand in a location (a freezer, a warehouse), frozen together
+    "LOCATION": (("location",), ("库位",)),
     "ROLE": (("role",), ("角色",)),
     "USER": (("user",), ("用户",)),
 }
@@ -84,7 +86,7 @@ KEYWORDS: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
 #: Freeze/unfreeze targets: keyword concept -> entity name in the schema.
 FREEZE_KINDS: Final[dict[str, str]] = {
     "CUSTOMER": "customer", "RECEIPT": "receipt", "CHANNEL": "channel",
-    "LOT": "lot", "ITEM": "item", "SUPPLIER": "supplier",
+    "LOT": "lot", "ITEM": "item", "SUPPLIER": "supplier", "LOCATION": "location",
 }
 
 #: Action keyword concepts, in the order the docs list them.

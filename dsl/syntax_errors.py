@@ -76,8 +76,8 @@ def expected_words(terminals: Iterable[str]) -> tuple[list[str], list[str]]:
         en.append("an action such as " + ", ".join(describe(a) for a in actions[:3]))
         zh.append("动作，如 " + "、".join(describe(a) for a in actions[:3]))
     if len(kinds) > 1:
-        en.append("what to freeze: customer, receipt, channel, lot, item or supplier")
-        zh.append("冻结对象：客户、入库单、渠道、批次、商品或供应商")
+        en.append("what to freeze: customer, receipt, channel, lot, item, supplier or location")
+        zh.append("冻结对象：客户、入库单、渠道、批次、商品、供应商或库位")
     if names & _VALUE_STARTS and len(names & _VALUE_STARTS) > 2:
         en.append("a value: a field, a number, a text in quotes, a duration …")
         zh.append("值：字段、数字、带引号的文本、时长 …")

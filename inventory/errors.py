@@ -28,6 +28,16 @@ class InsufficientLotStock(InventoryError):
     template_zh = "商品 {sku} 批次 {lot_no} 在 {warehouse}：现存 {on_hand}，请求 {requested}。"
 
 
+class LotFrozen(InventoryError):
+    """The lots that could ship are frozen (a warm freezer, a quality hold)."""
+
+    code = "inventory.lot_frozen"
+    template_en = ("SKU {sku} at {warehouse}: lot(s) {lots} are frozen; the lots free to ship "
+                   "hold {free}, requested {requested}.")
+    template_zh = ("商品 {sku} 在 {warehouse}：批次 {lots} 已冻结；"
+                   "可发批次余 {free}，请求 {requested}。")
+
+
 class InsufficientReservation(InventoryError):
     """A shipment asked to consume more than its reservation holds."""
 

@@ -189,6 +189,10 @@ _TAKE_FIRST_LOT = Sql("""
                 JOIN lot l ON l.id = lb.lot_id AND l.tenant_id = :tenant_id
                 WHERE lb.tenant_id = :tenant_id AND lb.item_id = :item_id
                   AND lb.warehouse_id = :warehouse_id AND lb.on_hand > 0
+                  AND NOT EXISTS (SELECT 1 FROM lot_freeze f
+                                  WHERE f.tenant_id = :tenant_id AND f.lot_id = lb.lot_id
+                                    AND f.warehouse_id = lb.warehouse_id
+                                    AND f.status = 'frozen')
                 ORDER BY l.expiry_date IS NULL, l.expiry_date, l.lot_no, l.id
                 LIMIT 1)
     RETURNING lot_id, (SELECT lot_no FROM lot
@@ -218,7 +222,8 @@ def take_available_by_name(driver: Driver, tenant_id: int, sku: str, warehouse: 
 
 def take_first_lot(driver: Driver, tenant_id: int, item_id: int, warehouse_id: int,
                    qty: Decimal) -> tuple[int, str] | None:
-    """Remove ``qty`` from the first lot in FEFO order if it holds that much.
+    """Remove ``qty`` from the first lot in FEFO order if it holds that much (lots frozen in
+    that warehouse, see :mod:`inventory.lots`, are passed over).
 
     Returns (lot id, lot number), or None (nothing changed) when the first lot holds less.
 

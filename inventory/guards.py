@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from inventory.commands import Command, ReserveStock
+from inventory.commands import Command, ReceiveStock, ReserveStock
 
 #: Request events a guard may block, by command.
 RESERVE_REQUESTED = "stock.reserve_requested"
@@ -20,6 +20,9 @@ RESERVE_REQUESTED = "stock.reserve_requested"
 CONFIRM_REQUESTED = "sales_order.confirm_requested"
 #: A sales return about to be written.
 RETURN_REQUESTED = "sales_return.requested"
+#: A receipt about to be written (its lines with SKU, lot and expiry); product modules such
+#: as lots check it (perishables need a lot and an expiry date).
+RECEIPT_REQUESTED = "receipt.create_requested"
 
 
 class StockGuard(Protocol):
@@ -44,6 +47,13 @@ def check(guard: StockGuard | None, session: Session, tenant_id: int, event_type
 
 def request_event(command: Command) -> tuple[str, dict[str, Any]] | None:
     """The request event a guard sees for ``command``, or None if it is not guarded."""
+    if isinstance(command, ReceiveStock):  # a receipt of one line, outside any document
+        return RECEIPT_REQUESTED, {
+            "receipt": {"warehouse": command.warehouse},
+            "lines": [{"line_no": 1, "sku": command.sku, "qty": str(command.qty),
+                       "lot_no": command.lot_no,
+                       "expiry_date": command.expiry_date.isoformat()
+                       if command.expiry_date else None}]}
     if not isinstance(command, ReserveStock):
         return None
     entities: dict[str, Any] = {

@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 
 from inventory import guarantees
 from inventory.commands import AdjustStock, CommandContext, ReceiveStock, ShipStock, TransferStock
-from inventory.errors import InsufficientLotStock, InventoryError, ReservationMismatch
+from inventory.errors import (
+    InsufficientLotStock,
+    InventoryError,
+    LotFrozen,
+    ReservationMismatch,
+)
 from inventory.journal import Journal, stock_key
 from inventory.lookup import (
     ItemRef,
@@ -23,6 +28,7 @@ from inventory.lookup import (
     lot_for_receipt,
     warehouse_by_code,
 )
+from inventory.lots.freezes import frozen_lot_ids
 from inventory.models import Item, Lot, LotBalance, Warehouse
 from inventory.reservations import consume, load_reservation, refusal, release_expired_holds
 from kernel.db import Driver
@@ -54,10 +60,15 @@ def _pick_lots(session: Session, ctx: CommandContext, journal: Journal, item: It
     """Take ``qty`` out of lots (the named one, else first-expiry-first-out) and journal it.
 
     The caller has already taken ``qty`` off the stock balance, which holds that row's
-    lock until commit, so the lot rows read here cannot change under us.
+    lock until commit, so the lot rows read here cannot change under us. A shipment never
+    takes a lot frozen in that warehouse (:class:`LotFrozen`).
     """
+    frozen = frozen_lot_ids(session, warehouse.id) if reason == "shipment" else set()
     if lot_no is not None:
         lot = existing_lot(session, item, lot_no)
+        if lot.id in frozen:
+            raise LotFrozen(sku=item.sku, warehouse=warehouse.code, lots=lot.lot_no,
+                            free=Decimal("0.000"), requested=qty)
         if not guarantees.take_lot(session, ctx.tenant_id, item.id, warehouse.id, lot.id, qty):
             on_hand = session.scalar(select(LotBalance.on_hand).where(
                 LotBalance.item_id == item.id, LotBalance.warehouse_id == warehouse.id,
@@ -78,12 +89,18 @@ def _pick_lots(session: Session, ctx: CommandContext, journal: Journal, item: It
     for lot, on_hand in rows:
         if left <= 0:
             break
+        if lot.id in frozen:
+            continue
         take = min(left, on_hand)
         if not guarantees.take_lot(session, ctx.tenant_id, item.id, warehouse.id, lot.id, take):
             raise LotBalanceDrift(sku=item.sku, warehouse=warehouse.code, requested=qty)
         journal.record(item, warehouse, -take, reason, lot=lot, note=note)
         picked.append((lot, take))
         left -= take
+    held = [lot.lot_no for lot, _ in rows if lot.id in frozen]
+    if left > 0 and held:
+        raise LotFrozen(sku=item.sku, warehouse=warehouse.code, lots=", ".join(held),
+                        free=qty - left, requested=qty)
     if left > 0:
         raise LotBalanceDrift(sku=item.sku, warehouse=warehouse.code, requested=qty)
     return picked

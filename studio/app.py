@@ -23,6 +23,7 @@ from studio.guards import InputGuard
 from studio.health_recorder import HealthRecorder, HealthRecorderMiddleware
 from studio.openapi import openapi_with_problems
 from studio.routes import api_router
+from templates_marketplace.module_guards import ModuleGuards
 
 
 def create_app(db: Database | None = None, clock: Clock | None = None,
@@ -65,8 +66,9 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     app.state.settings = settings
     app.state.clock = the_clock
     app.state.secret_box = box
-    #: Guard rules, one compiled-plan cache for stock commands and documents alike.
-    app.state.guard = GuardRunner()
+    #: Guard rules, one compiled-plan cache for stock commands and documents alike, behind
+    #: the checks of the product modules a tenant's packs switched on (lots: #11).
+    app.state.guard = ModuleGuards(GuardRunner())
     app.state.stock = StockService(database, the_clock, guard=app.state.guard)
     problems.install(app, _error_roots())
     app.add_middleware(InputGuard)

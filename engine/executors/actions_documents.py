@@ -14,6 +14,7 @@ from typing import Any
 
 from engine.decision import PlannedAction
 from engine.errors import ActionNotApplicable
+from engine.executors.actions_lots import freeze_lots_in
 from engine.executors.writes import ActionScope, json_safe, rule_label
 from inventory.documents import NewPurchaseLine, NewPurchaseOrder, parties
 from inventory.documents import purchase_order_service as purchase_orders
@@ -24,7 +25,7 @@ from inventory.documents.runner import find
 from inventory.lookup import item_by_sku
 
 #: Freeze kinds the production executor applies; others are "not supported yet".
-FREEZE_KINDS = frozenset({"customer", "receipt"})
+FREEZE_KINDS = frozenset({"customer", "receipt", "location"})
 #: Document types ``create document`` can draft: all become a draft purchase order that a
 #: person approves (a rule suggests, it does not buy).
 PURCHASE_DOCUMENTS = frozenset({"purchase_order", "purchase_request"})
@@ -37,7 +38,8 @@ def _not_applicable(action: PlannedAction, reason: str, reason_zh: str) -> Actio
 
 
 def freeze(scope: ActionScope, action: PlannedAction) -> None:
-    """``freeze customer|receipt [id]`` (or ``unfreeze``); without an id, the event's one."""
+    """``freeze customer|receipt|location [id]`` (or ``unfreeze`` a customer); without an id,
+    the event's one. A location's lots, like a receipt, are released by a person."""
     kind, target = action.arg("kind"), action.arg("target")
     if target is None:
         raise _not_applicable(action, f"the event names no {kind}", f"事件中没有{kind}编号")
@@ -56,6 +58,9 @@ def freeze(scope: ActionScope, action: PlannedAction) -> None:
         return
     if kind == "receipt" and frozen:
         _freeze_receipt(scope, action, str(target), reason)
+        return
+    if kind == "location" and frozen:
+        freeze_lots_in(scope, action, target)
         return
     # A frozen receipt is released by a person with a quality role, never by a rule.
     raise _not_applicable(action, f"rules cannot {action.kind} a {kind}",

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inventory import movements
+from inventory import guards, movements
 from inventory.commands import CommandContext, DocumentRef, ReceiveStock, checked_qty
 from inventory.documents import purchase_order as po
 from inventory.documents import receipt as rc
@@ -125,6 +125,18 @@ def _create(session: Session, ctx: CommandContext, new: NewReceipt, now: datetim
                                 lot_no=wanted.lot_no, expiry_date=wanted.expiry_date))
     session.flush()
     return view(session, doc)
+
+
+def _requested(session: Session, new: NewReceipt) -> dict[str, Any]:
+    """The request a guard sees before a receipt is written: its order and lines."""
+    order = find(session, PurchaseOrder, po.DOCUMENT, new.purchase_order_no)
+    skus = {line.line_no: item.sku for line, item in lines_of(session, order)}
+    return {"receipt": {"purchase_order_no": order.no,
+                        "warehouse": session.get_one(Warehouse, order.warehouse_id).code},
+            "lines": [{"line_no": n, "order_line_no": line.order_line_no,
+                       "sku": skus.get(line.order_line_no), "qty": str(line.qty),
+                       "lot_no": line.lot_no, "expiry_date": _t(line.expiry_date)}
+                      for n, line in enumerate(new.lines, start=1)]}
 
 
 def _freeze(session: Session, ctx: CommandContext, doc: Receipt, reason: str, now: datetime
@@ -277,9 +289,13 @@ class ReceiptService:
         Raises:
             UnknownDocument, InvalidTransition: no such order, or it cannot receive.
             UnknownLine, QuantityExceeded, EmptyDocument: lines that do not fit the order.
+            DomainError: the guard's refusal (e.g. a perishable line without its lot).
         """
-        return self.runner.write(ctx, "receipt.create", {"new": new},
-                                 lambda s, now: _create(s, ctx, new, now))
+        def work(s: Session, now: datetime) -> dict[str, Any]:
+            self.runner.check(s, ctx, guards.RECEIPT_REQUESTED, _requested(s, new), now)
+            return _create(s, ctx, new, now)
+
+        return self.runner.write(ctx, "receipt.create", {"new": new}, work)
 
     def inspect(self, ctx: CommandContext, no: str, check: rc.Inspection) -> dict[str, Any]:
         """Record the inspection; a failed one freezes the receipt in the same transaction.

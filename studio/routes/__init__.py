@@ -20,6 +20,7 @@ from studio.routes import (
     inbox,
     ledger,
     lineage,
+    lots,
     manufacturing,
     packs,
     parties,
@@ -41,10 +42,10 @@ api_router = APIRouter(prefix="/api/v1")
 for module in (auth, catalog, stock, reservations, ledger, events, documents, transfers,
                adjustments, stocktakes, parties, inbox, channel_pools, supplier_invoices,
                replenishment, packs, rule_versions, rule_review, lineage, sandbox, connectors,
-               connector_deliveries, hooks, stock_board,
+               connector_deliveries, hooks, stock_board, health,
                manufacturing, work_orders,  # the manufacturing module (issue #11)
-               recipes,
-               health):  # the catering pack's module (issue #11)
+               recipes,  # the catering pack's module (issue #11)
+               lots):  # the food pack's lots, cold-chain and recall routes (#11)
     api_router.include_router(module.router)
 # Product modules of packs (answer module.not_installed until a pack switches them on).
 for router in (forecast.router, contracts.contracts_router, contracts.metering_router):

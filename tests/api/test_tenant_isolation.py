@@ -106,6 +106,13 @@ BODIES: dict[str, dict[str, Any]] = {
     "StoreIn": {},
 }
 
+#: List routes with required query parameters → B's own values for them (``{b.x}``).
+LIST_QUERIES: dict[str, dict[str, str]] = {
+    "/api/v1/lots/fefo": {"sku": "{b.sku}", "warehouse": "{b.warehouse}", "qty": "1"},
+    "/api/v1/recall": {"sku": "{b.sku}", "lot_no": "B-LOT-1"},
+    "/api/v1/recall.csv": {"sku": "{b.sku}", "lot_no": "B-LOT-1"},
+}
+
 #: Rule text every tenant stores as a version (it has one conflict, acknowledged above).
 PRICING = (Path(__file__).parents[2] / "examples/governance/promotion_and_rebate.rule"
            ).read_text("utf-8")
@@ -179,6 +186,8 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
     tenant._created("/sales-returns", {"sales_order_no": no, "no": no, "reason": "other",
                                        "lines": [{"order_line_no": 1, "qty": "1"}]})
     pack_id = add_private_pack(tenant, tag)
+    # The food pack switches the lots, cold-chain and recall routes on (#11).
+    assert tenant.post("/packs/jxc.food/install", {}).status_code == 200
     version = tenant._created("/rule-versions", {"name": f"{tag}-pricing", "source": PRICING})
     job = tenant.post(f"/rule-versions/{version['id']}/replays", {"hours": 72})
     assert job.status_code == 202, job.text
@@ -517,7 +526,10 @@ def test_lists_never_show_another_tenants_rows(api, two_tenants):
              if "get" in item and "{" not in path]
     assert len(lists) >= 6, lists
     for path in lists:
-        response = api.get(path, headers=b.headers())
+        query = {k: v.replace("{b.sku}", two_tenants.b_owns.sku)
+                 .replace("{b.warehouse}", two_tenants.b_owns.warehouse)
+                 for k, v in LIST_QUERIES.get(path, {}).items()}
+        response = api.get(path, params=query, headers=b.headers())
         assert response.status_code == 200, (path, response.text)
         for marker in markers:
             assert marker not in response.text, (path, marker)
@@ -541,6 +553,8 @@ def test_lists_never_show_another_tenants_rows(api, two_tenants):
         ("/contracts", {"customer": "A-C"}),  # A's customer's contracts
         ("/metering/usage", {"contract": a_owns.contract_no}),  # A's contract's usage
         ("/invoice-drafts", {"contract": a_owns.contract_no}),
+        ("/recall", {"sku": a_owns.sku, "lot_no": "A-LOT-1"}),  # receivers of A's lot
+        ("/lots/fefo", {"sku": a_owns.sku, "warehouse": a_owns.warehouse, "qty": "1"}),
     ]:
         response = api.get(API + path, params=params, headers=b.headers())
         assert response.status_code in (200, 404), (path, params, response.text)
@@ -575,3 +589,23 @@ def test_an_idempotency_key_belongs_to_its_tenant(api, two_tenants):
     assert [line["sku"] for line in body["lines"]] == [b_owns.sku]
     assert a_owns.sku not in theirs.text
     assert a.snapshot() == before_a
+
+
+@pytest.mark.parametrize(("path", "body", "code"), [
+    ("/cold-chain/readings", {"freezer": "FZ-1", "location": "{a.warehouse}", "celsius": "-9"},
+     "inventory.unknown_warehouse"),
+    ("/lots/freezes/release", {"sku": "{a.sku}", "lot_no": "A-LOT-1",
+                               "warehouse": "{b.warehouse}"}, "inventory.unknown_item"),
+    ("/lots/freezes/release", {"sku": "{b.sku}", "lot_no": "B-LOT-1",
+                               "warehouse": "{a.warehouse}"}, "inventory.unknown_warehouse"),
+])
+def test_lot_commands_naming_another_tenants_rows_are_404(api, two_tenants, path, body, code):
+    """The food pack's commands (#11) with A's names in B's body: 404, nothing changes."""
+    a, b = two_tenants.a, two_tenants.b
+    names = {"{a.warehouse}": two_tenants.a_owns.warehouse, "{a.sku}": two_tenants.a_owns.sku,
+             "{b.warehouse}": two_tenants.b_owns.warehouse, "{b.sku}": two_tenants.b_owns.sku}
+    filled = {k: names.get(v, v) for k, v in body.items()}
+    before_a, before_b = a.snapshot(), b.snapshot()
+    assert_problem(b.post(path, filled), 404, code)
+    assert a.snapshot() == before_a
+    assert b.snapshot() == before_b
