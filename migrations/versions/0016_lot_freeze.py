@@ -1,7 +1,7 @@
 """lots module: lot freezes by location (cold chain)
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-11-23
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0016'
-down_revision: str | None = "0013"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
