@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.governance.rule_tests import parse_rule_tests
 from templates_marketplace import builtin
 from tests.api.conftest import ApiTenant, TenantFactory, assert_problem
 from tests.integration.marketplace.test_install import tenant_rows
@@ -30,7 +31,7 @@ def install_with_green_rule_tests(tenant: ApiTenant, pack_id: str) -> dict[str, 
         run = ok(tenant.post(f"/rule-versions/{versions['items'][0]['id']}/tests",
                              {"source": source}, "author"))
         assert run["is_passed"] and run["failed"] == 0, run
-        assert run["total"] == len(pack.parts.tests[name]) >= 1
+        assert run["total"] == len(parse_rule_tests(pack.parts.tests[name])) >= 1
     return installed  # type: ignore[no-any-return]
 
 
