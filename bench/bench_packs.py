@@ -16,10 +16,10 @@ type-check every rule, check every part) with no database at all; the ratio says
 storing, compiling and testing add. Aim: under 5 s per pack.
 
 **Demo to first rule.** Wall time of three real processes on a fresh SQLite file, as a new
-user would run them: ``jxcflow demo`` (migrate and load the demo tenant), ``jxcflow pack
-install jxc.standard --tenant demo`` (whose rule tests are the pack's rules evaluated in the
-sandbox), and then a check that the tenant has a green rule-test run of a pack version in
-``sandbox``. Aim: under a minute.
+user would run them: ``jxcflow demo`` (migrate and load the demo tenant, which comes with the
+Standard pack), ``jxcflow pack install jxc.food --tenant demo`` (whose rule tests are the
+pack's rules evaluated in the sandbox), and then a check that the tenant has a green
+rule-test run of a Food pack version in ``sandbox``. Aim: under a minute.
 """
 
 from __future__ import annotations
@@ -114,19 +114,19 @@ def _run(args: list[str], env: dict[str, str]) -> float:
 
 
 def bench_demo_to_first_rule() -> dict[str, Any]:
-    """Fresh SQLite file → demo tenant → Standard pack installed with its rules tested."""
+    """Fresh SQLite file → demo tenant → Food pack installed with its rules tested."""
     with tempfile.TemporaryDirectory(prefix="jxcflow_bench_") as tmp:
         url = f"sqlite:///{Path(tmp) / 'demo.db'}"
         env = {**os.environ, "JXCFLOW_DATABASE_URL": url}
         demo_s = _run(["demo"], env)
-        install_s = _run(["pack", "install", "jxc.standard", "--tenant", "demo"], env)
+        install_s = _run(["pack", "install", "jxc.food", "--tenant", "demo"], env)
         db = Database(make_engine(url, Settings()))
         with db.read(None) as session:
             green = session.scalar(
                 select(RuleTestRun.id).join(RuleSetVersion,
                                             RuleSetVersion.id == RuleTestRun.version_id)
                 .where(RuleTestRun.is_passed, RuleSetVersion.state == "sandbox",
-                       RuleSetVersion.name.like("jxc.standard:%")).limit(1))
+                       RuleSetVersion.name.like("jxc.food:%")).limit(1))
     total = demo_s + install_s
     return {"demo_s": round(demo_s, 2), "pack_install_s": round(install_s, 2),
             "total_s": round(total, 2), "first_rule_ran_in_sandbox": green is not None,

@@ -15,6 +15,7 @@ from kernel.clock import VirtualClock
 from kernel.db import Database
 from studio.demo_documents import DocumentSummary, load_document_history, prepare_parties
 from studio.demo_week import load_first_week
+from templates_marketplace.service import Actor, Marketplace
 
 TENANT_CODE = "demo"
 TENANT_NAME = "示例商贸"
@@ -107,5 +108,9 @@ def load_demo(db: Database, now: datetime, seed: int = 7) -> DemoSummary:
     documents = load_document_history(db, clock, tenant_id,
                                       [n.sku for n in items if n.category == "toys"][::3],
                                       prepared=True)
+    # The Standard pack, as a new company would start: its risk-control rules wait in the
+    # sandbox for review, and its health weights and benchmark line draw the radar.
+    Marketplace(db).install(Actor(tenant_id, "user:admin", True), "jxc.standard", None,
+                            False, now)
     return DemoSummary(items=len(items), movements=week.movements,
                        refused=week.refused + documents.refused, documents=documents)

@@ -11,10 +11,12 @@ from fastapi import APIRouter, Body, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from dsl import DslError, SchemaRegistry, default_registry
+from dsl import DslError, SchemaRegistry
 from engine.dispatch import OutboxRecord
 from engine.event_scope import to_event
+from engine.schema_store import tenant_registry
 from inventory.models import Item, StockBalance, Warehouse
+from kernel.db import Database
 from kernel.errors import DomainError, Forbidden
 from kernel.models import OutboxEvent
 from kernel.security import Permission, Principal
@@ -29,9 +31,10 @@ router = APIRouter(include_in_schema=False)
 STARTER = ""
 
 
-def registry() -> SchemaRegistry:
-    """The schema registry rules are checked against (packs will add tenant fields)."""
-    return default_registry()
+def registry(db: Database, tenant_id: int) -> SchemaRegistry:
+    """The tenant's schema registry: the core's events plus those its packs declared."""
+    with db.read(tenant_id) as session:
+        return tenant_registry(session)
 
 
 def _need(principal: Principal, permission: Permission) -> None:
@@ -39,10 +42,9 @@ def _need(principal: Principal, permission: Permission) -> None:
         raise Forbidden(permission=permission.value)
 
 
-def schema_json(locale: str) -> dict[str, Any]:
+def schema_json(reg: SchemaRegistry, locale: str) -> dict[str, Any]:
     """Events and their fields with labels in the page's language, for the node forms."""
     zh = locale != "en"
-    reg = registry()
     events: list[Any] = list(getattr(reg, "events", lambda: [])())
     return {"events": [{"name": e.name, "label": e.label_zh if zh else e.label_en,
                         "fields": [{"path": f.path, "type": str(f.type),
@@ -75,11 +77,12 @@ def editor(request: Request, principal: PagePrincipal, db: DbDep,
         sample = _sample_line(session)
         recent = recorded_events(session)
     locale = locale_of(request)
-    events = schema_json(locale)["events"]
+    reg = registry(db, principal.tenant_id)
+    schema = schema_json(reg, locale)
     event_type = "sales_order.confirmed"
-    example = sample_event(registry(), event_type, *sample)
+    example = sample_event(reg, event_type, *sample)
     return render(request, "editor.html", principal, name=name, source=source,
-                  schema=schema_json(locale), events=events, event_type=event_type,
+                  schema=schema, events=schema["events"], event_type=event_type,
                   recent=recent, event_id="",
                   example=json.dumps(example, ensure_ascii=False, indent=2))
 
@@ -90,15 +93,16 @@ def try_event(request: Request, principal: PagePrincipal, db: DbDep,
               event_id: Annotated[str, Query(max_length=36)] = "") -> HTMLResponse:
     """The try-it event fields: an example of a type, or a recorded event as rules see it."""
     with db.read(principal.tenant_id) as session:
+        reg = tenant_registry(session)
         recent = recorded_events(session)
         found = next((r for r in recent if r.event_id == event_id), None) if event_id else None
         if found is not None:
             event = to_event(found)
             event_type, payload = event.type, event.payload
         else:
-            payload = sample_event(registry(), event_type, *_sample_line(session))
+            payload = sample_event(reg, event_type, *_sample_line(session))
     return render(request, "try_event.html", principal,
-                  events=schema_json(locale_of(request))["events"], event_type=event_type,
+                  events=schema_json(reg, locale_of(request))["events"], event_type=event_type,
                   recent=recent, event_id=event_id if found else "",
                   example=json.dumps(payload, ensure_ascii=False, indent=2, default=str))
 
@@ -120,19 +124,21 @@ def _sample_line(session: Any) -> tuple[str, str]:
 
 
 @router.post("/rules/sync/text")
-def sync_text(request: Request, principal: PagePrincipal, _csrf: CsrfChecked,
+def sync_text(request: Request, principal: PagePrincipal, db: DbDep, _csrf: CsrfChecked,
               body: Annotated[dict[str, Any], Body()]) -> JSONResponse:
     """Text → IR → canvas JSON, with markers for every problem."""
     text = str(body.get("text", ""))[:200_000]
-    return JSONResponse(text_to_canvas(text, registry(), locale_of(request)).as_json())
+    return JSONResponse(text_to_canvas(text, registry(db, principal.tenant_id),
+                                       locale_of(request)).as_json())
 
 
 @router.post("/rules/sync/canvas")
-def sync_canvas(request: Request, principal: PagePrincipal, _csrf: CsrfChecked,
+def sync_canvas(request: Request, principal: PagePrincipal, db: DbDep, _csrf: CsrfChecked,
                 body: Annotated[dict[str, Any], Body()]) -> JSONResponse:
     """Canvas JSON → IR → formatted text, with markers on the nodes."""
     canvas = body.get("canvas") if isinstance(body.get("canvas"), dict) else {}
-    return JSONResponse(canvas_to_text(canvas or {}, registry(), locale_of(request)).as_json())
+    return JSONResponse(canvas_to_text(canvas or {}, registry(db, principal.tenant_id),
+                                       locale_of(request)).as_json())
 
 
 @router.post("/rules/try", response_class=HTMLResponse)
@@ -150,8 +156,8 @@ def try_it(request: Request, principal: PagePrincipal, db: DbDep, clock: ClockDe
         return render(request, "try_result.html", principal, error="payload", result=None)
     try:
         with db.read(principal.tenant_id) as session:
-            result = try_rules(session, principal.tenant_id, text, registry(), event_type,
-                               data, clock.now())
+            result = try_rules(session, principal.tenant_id, text, tenant_registry(session),
+                               event_type, data, clock.now())
     except DslError as exc:
         return render(request, "try_result.html", principal, error=exc.render(locale),
                       result=None)
@@ -166,8 +172,8 @@ def submit(request: Request, principal: PagePrincipal, db: DbDep, clock: ClockDe
     try:
         _need(principal, Permission.RULES_WRITE)
         with db.write(principal.tenant_id) as session:
-            v = rule_versions.submit(session, principal, name.strip(), text, registry(),
-                                     clock.now())
+            v = rule_versions.submit(session, principal, name.strip(), text,
+                                     tenant_registry(session), clock.now())
     except (DomainError, DslError) as exc:
         message = escape(exc.render(locale_of(request)))
         return HTMLResponse(f'<p class="error" role="alert">{message}</p>', status_code=422)

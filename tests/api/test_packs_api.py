@@ -6,6 +6,7 @@ import base64
 
 from templates_marketplace import builtin, new_private_key, pack_bytes, public_key_of, sign
 from tests.api.conftest import API, ApiTenant, TenantFactory, assert_problem
+from tests.api.test_studio_pages import sign_in_page
 
 
 def upload(tenant: ApiTenant, data: bytes) -> int:
@@ -114,5 +115,13 @@ def test_rules_may_read_the_events_a_pack_declared_in_that_tenant_only(
     assert installed.status_code == 200, installed.text
     created = t.post("/rule-versions", {"name": "probe", "source": rule}, role="author")
     assert created.status_code == 201, created.text
+    # The editor page checks against the same tenant schema.
+    token = sign_in_page(t, "author")
+    synced = t.client.post("/rules/sync/text", json={"text": rule},
+                           headers={"X-CSRF-Token": token}).json()
+    assert synced["ok"] and synced["canvas"], synced["markers"]
     assert_problem(other.post("/rule-versions", {"name": "probe", "source": rule},
                               role="author"), 422)
+    token = sign_in_page(other, "author")
+    assert other.client.post("/rules/sync/text", json={"text": rule},
+                             headers={"X-CSRF-Token": token}).json()["markers"]
