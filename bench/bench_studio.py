@@ -39,7 +39,7 @@ from pathlib import Path
 
 PAGES = ["/", "/dashboard/movements", "/stock/items", "/stock/items?q=TOY", "/stock/balances",
          "/stock/ledger", "/stock/ledger?warehouse=WH-HZ&offset=5000", "/documents", "/rules",
-         "/rules/edit", "/inbox"]
+         "/rules/edit", "/inbox", "/health", "/packs", "/connectors", "/connector-deliveries"]
 
 
 def grow(db_url: str, skus: int, ledger_rows: int) -> tuple[int, int]:
