@@ -46,7 +46,7 @@ bench: $(STAMP)  ## benchmarks (not part of make test)
 
 soak: $(STAMP)  ## long soak runs (10,000 events, kill -9 workers), not part of make test
 	./scripts/ensure-postgres.sh
-	$(BIN)/pytest tests/soak -m soak -q -p no:randomly
+	$(BIN)/pytest -m soak -q -p no:randomly
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

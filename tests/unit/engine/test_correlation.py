@@ -91,6 +91,10 @@ def test_triple_scan_matches_on_both_backends(marks, expected):
     assert [(m.key, int((m.at - T0) / MS)) for m in found] == expected
 
 
+# In `make soak`, not `make test`: on this 400-event stream durable-rules' C engine crashed
+# its process (SIGSEGV in assert_event) once in three full runs, taking an xdist worker with
+# it. The seeded cases above keep both backends compared in every `make test`.
+@pytest.mark.soak
 def test_a_random_scan_stream_matches_alike_on_both_backends():
     rng = random.Random(7)
     at, marks = 0, []
