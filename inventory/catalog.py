@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,6 +29,8 @@ class NewItem:
     category: str = ""
     shelf_life_days: int | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
+    list_price: Decimal | None = None
+    cost_price: Decimal | None = None
 
 
 def _insert_or_conflict(session: Session, row: Any, kind: str, kind_zh: str, key: str) -> None:
@@ -47,7 +51,7 @@ def create_item(session: Session, tenant_id: int, new: NewItem, now: datetime) -
     item = Item(tenant_id=tenant_id, sku=new.sku, name_zh=new.name_zh, name_en=new.name_en,
                 unit=new.unit, barcode=new.barcode, category=new.category,
                 shelf_life_days=new.shelf_life_days, attributes=dict(new.attributes),
-                created_at=now)
+                list_price=new.list_price, cost_price=new.cost_price, created_at=now)
     _insert_or_conflict(session, item, "item", "商品", new.sku)
     return item
 

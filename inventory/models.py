@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.models import Base, Id, Json
 from kernel.tenancy import TenantScoped
-from kernel.types import Quantity, UtcDateTime
+from kernel.types import Money, Quantity, UtcDateTime
 
 
 class Item(TenantScoped, Base):
@@ -42,6 +42,10 @@ class Item(TenantScoped, Base):
     shelf_life_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     #: Free attributes such as surface treatment (表面处理) or storage condition.
     attributes: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    #: List price (标价) and unit cost (成本价); None until the tenant enters them. Rules read
+    #: them as ``item.list_price`` / ``item.cost_price`` and conflicts are judged against them.
+    list_price: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    cost_price: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

@@ -22,6 +22,9 @@ PositiveQty = Annotated[Decimal, Field(gt=0, le=Decimal(10) ** 12, decimal_place
 #: A signed, non-zero quantity for adjustments.
 SignedQty = Annotated[Decimal, Field(ge=-(Decimal(10) ** 12), le=Decimal(10) ** 12,
                                      decimal_places=3, examples=["-2", "3"])]
+#: An amount of money (yuan) with at most 2 decimals.
+MoneyAmount = Annotated[Decimal, Field(ge=0, le=Decimal(10) ** 13, decimal_places=2,
+                                       examples=["18.00"])]
 LotNo = Annotated[str, StringConstraints(max_length=64, strip_whitespace=True)]
 
 
@@ -101,6 +104,8 @@ class ItemCreate(Strict):
     category: Annotated[str, StringConstraints(max_length=60)] = ""
     shelf_life_days: Annotated[int, Field(ge=1, le=36500)] | None = None
     attributes: dict[str, Annotated[str, StringConstraints(max_length=200)] | int | bool] = {}
+    list_price: MoneyAmount | None = None
+    cost_price: MoneyAmount | None = None
 
 
 class ItemPublic(BaseModel):
@@ -115,6 +120,8 @@ class ItemPublic(BaseModel):
     category: str
     shelf_life_days: int | None
     attributes: dict[str, Any]
+    list_price: Decimal | None = None
+    cost_price: Decimal | None = None
 
 
 class WarehouseCreate(Strict):
