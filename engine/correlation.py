@@ -9,8 +9,8 @@ stand beside it: :class:`engine.correlation_durable.DurableRulesCorrelator` runs
 patterns in durable-rules, and the tests feed both the same streams and compare.
 
 :class:`WindowCorrelator` is the in-memory twin of the production path: the same
-``evaluate``, window state in a dict instead of ``rule_window`` rows, and timers in a dict
-instead of ``durable_timer`` rows.
+``evaluate``, window state in a dict instead of ``window_state`` rows, and timers in a dict
+instead of ``durable_timer`` rows (one plan, so one rule set: keyed by rule id and key).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from engine import ir
 from engine.compiler import CompiledRule, Plan
 from engine.decision import Event
-from engine.evaluate import TIMER_FIRED, correlation_key, evaluate
+from engine.evaluate import TIMER_FIRED, correlation_key, evaluate, window_is_empty
 
 #: Action kinds that are the engine's own bookkeeping, not a rule's reaction.
 _BOOKKEEPING = frozenset({"arm_timer", "cancel_timer", "table_result"})
@@ -83,7 +83,10 @@ class WindowCorrelator:
         """Evaluate the event with the saved windows; keep the new windows and timers."""
         decision = evaluate(self.plan, event, {}, event.occurred_at, windows=self.windows)
         for rule_id, key, state in decision.windows:
-            self.windows[rule_id, key] = state
+            if window_is_empty(state):  # as production deletes the row
+                self.windows.pop((rule_id, key), None)
+            else:
+                self.windows[rule_id, key] = state
         matches: list[Match] = []
         for action in decision.actions:
             rule_id = action.provenance.rule_id

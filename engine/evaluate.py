@@ -37,13 +37,50 @@ def correlation_key(scope: Scope, path: tuple[str, ...] | None) -> str:
     return "" if value is None else str(value)
 
 
+def window_keys(plan: Plan, event: Event,
+                facts: Mapping[str, Any] | None = None) -> tuple[tuple[str, str], ...]:
+    """The (rule id, correlation key) windows ``event`` can read or write under ``plan``.
+
+    The count and sustained windows of the rules it triggers and of the count windows that
+    count it, keyed as :func:`evaluate` keys them (``facts`` as evaluate gets them), sorted:
+    the caller loads exactly these, in one order, before evaluating.
+    """
+    rules = plan.by_event.get(event.type, ()) + plan.counted.get(event.type, ())
+    if not rules:
+        return ()
+    scope: dict[str, Any] = {**facts, **event.payload} if facts else event.payload.copy()
+    scope["event"] = {"id": event.id, "type": event.type}
+    keys = {(rule.rule.id, correlation_key(scope, rule.temporal.key_path)) for rule in rules
+            if isinstance(rule.temporal, ir.CountWithin | ir.Sustained)}
+    return tuple(sorted(keys))
+
+
+def window_expiry_ms(plan: Plan, rule_id: str, state: Any) -> int | None:
+    """When saved window ``state`` of ``rule_id`` stops mattering, in event-time ms.
+
+    A count window's last timestamp plus its span (after that every timestamp has left
+    the window); ``None`` for a sustained window that is holding (it lasts until a reading
+    breaks the condition) and for a rule the plan does not have.
+    """
+    rule = plan.by_id.get(rule_id)
+    temporal = rule.temporal if rule is not None else None
+    if isinstance(temporal, ir.CountWithin) and state:
+        return max(int(t) for t in state) + temporal.within_ms
+    return None
+
+
+def window_is_empty(state: Any) -> bool:
+    """Whether ``state`` is what a missing window means (no timestamps; not holding)."""
+    return not state or tuple(state) == (None, False)
+
+
 class _Run:
     """The mutable accumulator of one evaluation (never escapes :func:`evaluate`)."""
 
-    __slots__ = ("actions", "blocked", "event", "plan", "trace", "windows")
+    __slots__ = ("actions", "blocked", "event", "plan", "rule_set", "trace", "windows")
 
-    def __init__(self, plan: Plan, event: Event, trace: bool) -> None:
-        self.plan, self.event = plan, event
+    def __init__(self, plan: Plan, event: Event, trace: bool, rule_set: str = "") -> None:
+        self.plan, self.event, self.rule_set = plan, event, rule_set
         self.actions: list[PlannedAction] = []
         self.blocked: PlannedAction | None = None
         self.windows: list[tuple[str, str, Any]] = []
@@ -72,14 +109,17 @@ class _Run:
 
 
 def evaluate(plan: Plan, event: Event, facts: Mapping[str, Any], now: datetime, *,
-             windows: WindowState | None = None, trace: bool = False) -> Decision:
+             windows: WindowState | None = None, trace: bool = False,
+             rule_set: str = "") -> Decision:
     """Evaluate every rule the event can fire and return the ordered decision.
 
     ``facts`` are the entities the plan reads, loaded by the caller before evaluation;
     the event's payload wins over facts of the same name. ``windows`` is the saved
-    short-window state; the new state comes back in ``Decision.windows``.
+    short-window state of this rule set by (rule id, key) (see :func:`window_keys`); the
+    new state comes back in ``Decision.windows``. ``rule_set`` names the plan's rule set:
+    timers it arms carry it, and a ``timer.fired`` of another rule set does nothing here.
     """
-    run = _Run(plan, event, trace)
+    run = _Run(plan, event, trace, rule_set)
     scope: dict[str, Any] = {**facts, **event.payload} if facts else event.payload.copy()
     scope["event"] = {"id": event.id, "type": event.type}
     state = windows or _NO_WINDOWS
@@ -95,8 +135,8 @@ def evaluate(plan: Plan, event: Event, facts: Mapping[str, Any], now: datetime, 
         temporal = rule.temporal
         assert isinstance(temporal, ir.Absence)
         key = correlation_key(scope, temporal.key_path)
-        run.actions.append(run.planned(rule, temporal.id, "cancel_timer",
-                                       (("rule_id", rule.rule.id), ("key", key))))
+        run.actions.append(run.planned(rule, temporal.id, "cancel_timer", (
+            ("rule_set", run.rule_set), ("rule_id", rule.rule.id), ("key", key))))
         run.note(rule, temporal.id, {"cancel": key})
     return decision(event.id, plan.version, tuple(run.actions), run.blocked,
                     tuple(run.windows), tuple(run.trace) if run.trace is not None else None)
@@ -104,6 +144,10 @@ def evaluate(plan: Plan, event: Event, facts: Mapping[str, Any], now: datetime, 
 
 def _fire_timer(run: _Run, scope: dict[str, Any], event: Event) -> None:
     timer = event.payload.get("timer") or {}
+    # A timer armed before timers named their rule set (none is left after migration
+    # 0024 where the owner was known) is taken by any rule set with its rule id.
+    if timer.get("rule_set", run.rule_set) != run.rule_set:
+        return  # another rule set's timer, even if a rule here has the same id
     rule = run.plan.by_id.get(str(timer.get("rule_id")))
     if rule is None:  # the timer belongs to another version; it has nothing to do here
         return
@@ -155,7 +199,8 @@ def _temporal(run: _Run, rule: CompiledRule, temporal: ir.Temporal, scope: Scope
         fire_at = now + timedelta(milliseconds=temporal.within_ms)
         snapshot = {k: v for k, v in scope.items() if k != "event"}
         run.actions.append(run.planned(rule, temporal.id, "arm_timer", (
-            ("rule_id", r.id), ("key", key), ("fire_at", fire_at), ("scope", snapshot))))
+            ("rule_set", run.rule_set), ("rule_id", r.id), ("key", key), ("fire_at", fire_at),
+            ("scope", snapshot))))
         run.note(rule, temporal.id, {"arm": key, "fire_at": fire_at.isoformat()})
     elif isinstance(temporal, ir.CountWithin):
         _count_window(run, rule, temporal, scope, now, state)

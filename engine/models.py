@@ -61,15 +61,22 @@ class InboxMessage(TenantScoped, Base):
 
 
 class WindowState(TenantScoped, Base):
-    """Short correlation-window state of one rule and key, saved with the event it came from."""
+    """Short correlation-window state of one rule of one rule set and one correlation key,
+    saved with the event it came from (see :mod:`engine.window_store`)."""
 
     __tablename__ = "window_state"
-    __table_args__ = (UniqueConstraint("tenant_id", "rule_id", "key"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "rule_set", "rule_id", "key"),
+                      Index("ix_window_state_expires_at", "expires_at"))
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    #: The rule set's name ('' for rows of before migration 0024 whose owner was unknown).
+    rule_set: Mapped[str] = mapped_column(String(80), server_default="")
     rule_id: Mapped[str] = mapped_column(String(80))
     key: Mapped[str] = mapped_column(String(200))
     state: Mapped[list[Any]] = mapped_column(Json)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    #: When the state stops mattering (a count window's last event time + its span); the
+    #: sweep deletes rows past it. ``None``: a sustained window, kept while it holds.
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class RuleWrite(TenantScoped, Base):

@@ -6,16 +6,16 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from engine import ir
 from engine.decision import Decision
 from engine.dispatch import OutboxRecord
-from engine.evaluate import evaluate
+from engine.evaluate import evaluate, window_keys
 from engine.event_scope import to_event
 from engine.executors.actions_events import Cause
-from engine.executors.production import Applied, ProductionExecutor, load_windows
+from engine.executors.production import Applied, ProductionExecutor
 from engine.governance.rollout import route
 from engine.governance.shadow import shadow_live
 from engine.rulesets import PlanCache
+from engine.window_store import load_windows, save_windows
 from kernel.settings import get_settings
 
 
@@ -41,15 +41,23 @@ class RuleHandler:
         executor = ProductionExecutor(session, event.tenant_id, now, cause=Cause.of(event),
                                       max_cascade_depth=self.max_cascade_depth)
         decisions: dict[str, Decision] = {}
+        # Only the windows this event touches, each rule set's own, locked (PostgreSQL) in
+        # one order (rule set, rule, key) before any action takes a lock of its own.
+        windowed = {chosen.name: load_windows(
+            session, event.tenant_id, chosen.name,
+            window_keys(chosen.plan, evaluation_event, {}), lock=True) for chosen in routed}
         for chosen in routed:
             plan = chosen.plan
-            windowed = [rid for rid, rule in plan.by_id.items()
-                        if isinstance(rule.temporal, ir.CountWithin | ir.Sustained)]
             # Windows and timers run on the time the event happened, not when a worker
             # got to it: three scans 100 ms apart stay 100 ms apart after a queue delay.
             decision = evaluate(plan, evaluation_event, {}, evaluation_event.occurred_at,
-                                windows=load_windows(session, windowed))
+                                windows=windowed[chosen.name], rule_set=chosen.name)
             decisions[chosen.name] = decision
             applied += executor.apply(decision)
         shadow_live(session, evaluation_event, decisions, now, self.cache)
+        # Saved after shadow: a candidate reads production's windows as they were before
+        # this event, as production itself did.
+        for chosen in routed:
+            save_windows(session, event.tenant_id, chosen.name, chosen.plan,
+                         decisions[chosen.name].windows, now)
         return applied

@@ -10,18 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import timers
+from engine import window_store
 from engine.decision import Decision, PlannedAction
 from engine.dispatch import claim_effect
 from engine.executors import actions_documents, actions_stock, outbound
 from engine.executors.actions_events import Cause, emit_event
-from engine.executors.writes import ActionScope, json_safe
-from engine.models import InboxMessage, WindowState
+from engine.executors.writes import ActionScope
+from engine.models import InboxMessage
 from kernel.errors import DomainError
 
 
@@ -65,7 +63,8 @@ class ProductionExecutor:
         return action.kind in self._apply
 
     def apply(self, decision: Decision) -> list[Applied]:
-        """Apply every action once and save the short-window state that came with it."""
+        """Apply every action once (the window state is the caller's: its rule set's
+        windows are saved by :func:`engine.window_store.save_windows`)."""
         done: list[Applied] = []
         for action in decision.actions:
             apply = self._apply.get(action.kind)
@@ -78,8 +77,6 @@ class ProductionExecutor:
                 done.append(Applied(action=action, outcome="already applied"))
                 continue
             done.append(Applied(action=action, outcome=apply(action) or "applied"))
-        for rule_id, key, state in decision.windows:
-            self._save_window(rule_id, key, state)
         return done
 
     def _inbox(self, action: PlannedAction) -> str | None:
@@ -130,32 +127,9 @@ class ProductionExecutor:
         return self._guarded(actions_stock.release, action)
 
     def _arm(self, action: PlannedAction) -> str | None:
-        rule_id, key = action.arg("rule_id"), action.arg("key")
-        payload = {"rule_id": rule_id, "key": key, "version": action.provenance.version,
-                   "scope": json_safe(action.arg("scope"))}
-        timers.arm(self.session, self.tenant_id, f"{rule_id}:{key}", action.arg("fire_at"),
-                   payload, self.now)
+        window_store.arm_rule_timer(self.session, self.tenant_id, action, self.now)
         return None
 
     def _cancel(self, action: PlannedAction) -> str | None:
-        timers.cancel(self.session, self.tenant_id,
-                      f"{action.arg('rule_id')}:{action.arg('key')}", self.now)
+        window_store.cancel_rule_timer(self.session, self.tenant_id, action, self.now)
         return None
-
-    def _save_window(self, rule_id: str, key: str, state: Any) -> None:
-        row = self.session.scalar(select(WindowState).where(WindowState.rule_id == rule_id,
-                                                            WindowState.key == key))
-        if row is None:
-            self.session.add(WindowState(tenant_id=self.tenant_id, rule_id=rule_id, key=key,
-                                         state=json_safe(list(state)), updated_at=self.now))
-        else:
-            row.state, row.updated_at = json_safe(list(state)), self.now
-        self.session.flush()
-
-
-def load_windows(session: Session, rule_ids: list[str]) -> dict[tuple[str, str], Any]:
-    """The saved window state of these rules, as evaluation expects it."""
-    if not rule_ids:
-        return {}
-    rows = session.scalars(select(WindowState).where(WindowState.rule_id.in_(rule_ids)))
-    return {(r.rule_id, r.key): tuple(r.state) for r in rows}

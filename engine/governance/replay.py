@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from engine.compiler import Plan
 from engine.dispatch import OutboxRecord
-from engine.evaluate import evaluate
+from engine.evaluate import evaluate, window_is_empty
 from engine.event_scope import to_event
 from engine.governance.divergence import Divergence, summarise
 from engine.governance.models import ReplayJob, VersionGovernance
@@ -87,17 +87,22 @@ def _records(db: Database, tenant_id: int, start: datetime, end: datetime, chunk
 class _Runner:
     """One version's plan and the window state it builds up during the replay."""
 
-    def __init__(self, plan: Plan | None) -> None:
-        self.plan = plan
+    def __init__(self, plan: Plan | None, rule_set: str) -> None:
+        self.plan, self.rule_set = plan, rule_set
+        #: (rule id, key) → state of this rule set, as production keeps them in rows.
         self.windows: dict[tuple[str, str], Any] = {}
 
     def actions(self, record: OutboxRecord) -> list[dict[str, Any]]:
         if self.plan is None:
             return []
         event = to_event(record)
-        decision = evaluate(self.plan, event, {}, event.occurred_at, windows=self.windows)
+        decision = evaluate(self.plan, event, {}, event.occurred_at, windows=self.windows,
+                            rule_set=self.rule_set)
         for rule_id, key, state in decision.windows:
-            self.windows[(rule_id, key)] = state
+            if window_is_empty(state):  # as production deletes the row
+                self.windows.pop((rule_id, key), None)
+            else:
+                self.windows[(rule_id, key)] = state
         return summarise(decision.actions)
 
 
@@ -114,8 +119,8 @@ def run_replay(db: Database, tenant_id: int, job_id: int, clock: Clock, cache: P
         baseline = session.get(RuleSetVersion, job.baseline_version_id) \
             if job.baseline_version_id else None
         assert candidate is not None
-        runners = (_Runner(cache.plan(baseline) if baseline else None),
-                   _Runner(cache.plan(candidate)))
+        runners = (_Runner(cache.plan(baseline) if baseline else None, candidate.name),
+                   _Runner(cache.plan(candidate), candidate.name))
         start, end = job.window_from, job.window_to
         job.status = "running"
     totals, done = Divergence(), 0

@@ -2,8 +2,9 @@
 
 The shadow executor's only write is one row of the shadow journal per (event, candidate):
 what production did beside what the candidate would have done. It never touches stock,
-the inbox, timers, effects or window state (a candidate reads production's saved windows
-and never saves its own), so a shadow version cannot change anything real.
+the inbox, timers, effects or window state (a candidate reads its rule set's windows as
+production saved them before this event, and never saves its own), so a shadow version
+cannot change anything real.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import ir
 from engine.decision import Decision, Event
-from engine.evaluate import evaluate
-from engine.executors.production import load_windows
+from engine.evaluate import evaluate, window_keys
 from engine.governance.divergence import summarise
 from engine.governance.models import ShadowJournal, VersionGovernance
 from engine.models import RuleSetVersion
 from engine.rulesets import PlanCache
+from engine.window_store import load_windows
 
 
 class ShadowExecutor:
@@ -63,10 +63,10 @@ def shadow_live(session: Session, event: Event, production: Mapping[str, Decisio
     executor = ShadowExecutor(session, event.tenant_id, now)
     for version in candidates:
         plan = cache.plan(version)
-        windowed = [rid for rid, rule in plan.by_id.items()
-                    if isinstance(rule.temporal, ir.CountWithin | ir.Sustained)]
+        windowed = load_windows(session, event.tenant_id, version.name,
+                                window_keys(plan, event, {}))
         decision = evaluate(plan, event, {}, event.occurred_at,
-                            windows=load_windows(session, windowed))
+                            windows=windowed, rule_set=version.name)
         executor.record(version, decision, production.get(version.name))
     session.flush()
     return len(candidates)
