@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, func, or_, select
+from sqlalchemy import Table, and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine import timers
@@ -50,6 +50,32 @@ SWEEP_GRACE = timedelta(minutes=15)
 _window = cast(Table, WindowState.__table__)
 _w = _window.c
 _CONFLICT = ["tenant_id", "rule_set", "rule_id", "key"]
+# Built once: an event reads and writes one or two rows, and building the statements again
+# each time cost more than running them.
+_ONE_ROW = (_w.tenant_id == bindparam("t"), _w.rule_set == bindparam("rs"),
+            _w.rule_id == bindparam("r"), _w.key == bindparam("k"))
+_READ_ONE = select(_w.rule_id, _w.key, _w.state).where(*_ONE_ROW)
+_DELETE_ONE = delete(_window).where(*_ONE_ROW)
+_UPSERTS: dict[str, Any] = {}
+#: A transaction-scoped advisory lock on the hash of a window's name (PostgreSQL).
+_LOCK = select(func.pg_advisory_xact_lock(func.hashtextextended(bindparam("name"), 0)))
+
+
+def _upsert(session: Session) -> Any:
+    """``INSERT … ON CONFLICT (tenant_id, rule_set, rule_id, key) DO UPDATE`` of one row."""
+    dialect = session.get_bind().dialect.name
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        insert = dialect_insert(session, _window).values(
+            tenant_id=bindparam("t"), rule_set=bindparam("rs"), rule_id=bindparam("r"),
+            key=bindparam("k"), state=bindparam("state", type_=_w.state.type),
+            updated_at=bindparam("updated_at", type_=_w.updated_at.type),
+            expires_at=bindparam("expires_at", type_=_w.expires_at.type))
+        statement = _UPSERTS[dialect] = insert.on_conflict_do_update(
+            index_elements=_CONFLICT, set_={"state": insert.excluded.state,
+                                            "updated_at": insert.excluded.updated_at,
+                                            "expires_at": insert.excluded.expires_at})
+    return statement
 
 
 def _lock(session: Session, tenant_id: int, rule_set: str, keys: Sequence[WindowKey]) -> None:
@@ -57,7 +83,7 @@ def _lock(session: Session, tenant_id: int, rule_set: str, keys: Sequence[Window
         return  # SQLite: the transaction already holds the database's one write lock
     for rule_id, key in sorted(keys):
         name = f"window_state\x1f{tenant_id}\x1f{rule_set}\x1f{rule_id}\x1f{key}"
-        session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(name, 0))))
+        session.execute(_LOCK, {"name": name})
 
 
 def load_windows(session: Session, tenant_id: int, rule_set: str, keys: Sequence[WindowKey],
@@ -71,10 +97,14 @@ def load_windows(session: Session, tenant_id: int, rule_set: str, keys: Sequence
         return {}
     if lock:
         _lock(session, tenant_id, rule_set, keys)
-    wanted = [and_(_w.rule_id == rule_id, _w.key == key) for rule_id, key in keys]
-    rows = session.execute(select(_w.rule_id, _w.key, _w.state).where(
-        _w.tenant_id == tenant_id, _w.rule_set == rule_set,
-        wanted[0] if len(wanted) == 1 else or_(*wanted)))
+    if len(keys) == 1:
+        (rule_id, key), = keys
+        rows = session.execute(_READ_ONE, {"t": tenant_id, "rs": rule_set, "r": rule_id,
+                                           "k": key})
+    else:
+        rows = session.execute(select(_w.rule_id, _w.key, _w.state).where(
+            _w.tenant_id == tenant_id, _w.rule_set == rule_set,
+            or_(*(and_(_w.rule_id == rule_id, _w.key == key) for rule_id, key in keys))))
     return {(row.rule_id, row.key): tuple(row.state) for row in rows}
 
 
@@ -89,16 +119,13 @@ def save_windows(session: Session, tenant_id: int, rule_set: str, plan: Plan,
     An empty state deletes its row; any other is upserted with its end (``expires_at``).
     """
     for rule_id, key, state in windows:
-        where = (_w.tenant_id == tenant_id, _w.rule_set == rule_set, _w.rule_id == rule_id,
-                 _w.key == key)
+        row = {"t": tenant_id, "rs": rule_set, "r": rule_id, "k": key}
         if window_is_empty(state):
-            session.execute(delete(_window).where(*where))
+            session.execute(_DELETE_ONE, row)
             continue
-        values = {"state": json_safe(list(state)), "updated_at": now,
-                  "expires_at": _moment(window_expiry_ms(plan, rule_id, state))}
-        insert = dialect_insert(session, _window).values(
-            tenant_id=tenant_id, rule_set=rule_set, rule_id=rule_id, key=key, **values)
-        session.execute(insert.on_conflict_do_update(index_elements=_CONFLICT, set_=values))
+        session.execute(_upsert(session), {
+            **row, "state": json_safe(list(state)), "updated_at": now,
+            "expires_at": _moment(window_expiry_ms(plan, rule_id, state))})
 
 
 def sweep_windows(session: Session, now: datetime, *, grace: timedelta = SWEEP_GRACE) -> int:
