@@ -4,17 +4,18 @@ window keys, through the real rule handler and production executor.
 Run from the repository root::
 
     .venv/bin/python -m bench.bench_windows [--sizes 1000,10000,100000] [--events 300]
-                                            [--backends sqlite,postgresql]
+                                            [--rounds 5] [--backends sqlite,postgresql]
                                             [--json var/bench/windows.json]
 
-A fresh migrated database per backend, one tenant, and the Standard pack's
+Per backend and size a fresh migrated database, one tenant, and the Standard pack's
 ``duplicate_scan.rule`` (``count(scanner.scanned) >= 3 with same item.sku within 100ms``)
-in production. For each size the ``window_state`` table is filled up to that many live keys
-of that rule (bulk-inserted rows, one recent scan each), then ``--events`` scans of random
-live SKUs, one second apart in event time, are each handled in their own write transaction
-by :meth:`engine.rule_handler.RuleHandler.handle` — route, window keys, the locked read
-of the event's own row, pure evaluation, the executor, the upsert and the commit, as the
-worker does it. Median and p95 per event are reported, and the ratio of the largest size's
+in production; its ``window_state`` table is filled with that many live keys of that rule
+(bulk-inserted rows, one scan each). Then ``--events`` scans of random live SKUs per size,
+one second apart in event time, are each handled in their own write transaction by
+:meth:`engine.rule_handler.RuleHandler.handle` — route, window keys, the locked read of
+the event's own row, pure evaluation, the executor, the upsert and the commit, as the
+worker does it. The sizes take turns in ``--rounds`` rounds, so the machine's busy moments
+hit them alike. Median and p95 per event are reported, and the ratio of the largest size's
 median to the smallest's (aim: within 2×).
 
 Beside it, the cost of what every event did before: reading every window row of the rule
@@ -32,6 +33,7 @@ import statistics
 import sys
 import time
 import uuid
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -91,46 +93,65 @@ def _read_every_key(db: Database, tenant_id: int) -> float:
     return time.perf_counter() - started
 
 
-def bench_backend(backend: str, sizes: list[int], events: int) -> list[dict[str, Any]]:
-    """Per-event times at each size on one backend."""
-    results = []
-    with fresh_database(backend) as url:
-        db = Database(make_engine(url, Settings(pool_size=4)))
-        with db.write(None) as session:
-            tenant_id = accounts.create_tenant(session, f"b{uuid.uuid4().hex[:8]}", "压测商贸",
-                                               START).id
-        with db.write(tenant_id) as session:
-            version = save_version(session, tenant_id, RULE_SET, RULE, default_registry(),
-                                   "bench", START)
+class _Size:
+    """One database with ``size`` live window keys of the rule, and its handler."""
+
+    def __init__(self, url: str, size: int) -> None:
+        self.size, self.rng = size, random.Random(size)
+        self.db = Database(make_engine(url, Settings(pool_size=4)))
+        with self.db.write(None) as session:
+            self.tenant_id = accounts.create_tenant(session, f"b{uuid.uuid4().hex[:8]}",
+                                                    "压测商贸", START).id
+        with self.db.write(self.tenant_id) as session:
+            version = save_version(session, self.tenant_id, RULE_SET, RULE,
+                                   default_registry(), "bench", START)
             put_in_production(session, version)
-        handler, rng = RuleHandler(PlanCache()), random.Random(7)
-        at, filled = START, 0
-        for size in sizes:
-            _fill(db, tenant_id, filled, size, at)
-            filled = size
-            samples = []
-            for n in range(events + 20):  # the first 20 warm up
-                at += timedelta(seconds=1)
-                record = _scan(tenant_id, f"SKU-{rng.randrange(size)}", at)
-                started = time.perf_counter()
-                with db.write(tenant_id) as session:
-                    handler.handle(session, record, at)
-                if n >= 20:
-                    samples.append(time.perf_counter() - started)
-            with db.read(tenant_id) as session:
-                live = session.scalar(select(func.count()).select_from(WindowState))
-            assert live == size, (live, size)
-            old = min(_read_every_key(db, tenant_id) for _ in range(3))
-            ordered = sorted(samples)
-            results.append({"backend": backend, "live_keys": size, "events": events,
-                            "median_ms": round(statistics.median(ordered) * 1000, 3),
-                            "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 3),
-                            "read_every_key_ms": round(old * 1000, 1)})
-            row = results[-1]
-            print(f"{backend:10} {size:>7} keys  per event median {row['median_ms']:>7.2f} ms"
-                  f"  p95 {row['p95_ms']:>7.2f} ms   (reading every key, as before: "
-                  f"{row['read_every_key_ms']:>8.1f} ms)", flush=True)
-        db.dispose()
+        self.at = START
+        _fill(self.db, self.tenant_id, 0, size, self.at)
+        self.handler = RuleHandler(PlanCache())
+        self.samples: list[float] = []
+
+    def run(self, events: int, *, counted: bool = True) -> None:
+        """Handle ``events`` scans of random live SKUs, one transaction each."""
+        for _ in range(events):
+            self.at += timedelta(seconds=1)
+            record = _scan(self.tenant_id, f"SKU-{self.rng.randrange(self.size)}", self.at)
+            started = time.perf_counter()
+            with self.db.write(self.tenant_id) as session:
+                self.handler.handle(session, record, self.at)
+            if counted:
+                self.samples.append(time.perf_counter() - started)
+
+    def result(self, backend: str) -> dict[str, Any]:
+        with self.db.read(self.tenant_id) as session:
+            live = session.scalar(select(func.count()).select_from(WindowState))
+        assert live == self.size, (live, self.size)  # every scan wrote its own key's row
+        old = min(_read_every_key(self.db, self.tenant_id) for _ in range(3))
+        ordered = sorted(self.samples)
+        self.db.dispose()
+        return {"backend": backend, "live_keys": self.size, "events": len(ordered),
+                "median_ms": round(statistics.median(ordered) * 1000, 3),
+                "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 3),
+                "read_every_key_ms": round(old * 1000, 1)}
+
+
+def bench_backend(backend: str, sizes: list[int], events: int,
+                  rounds: int) -> list[dict[str, Any]]:
+    """Per-event times at each size on one backend, the sizes taking turns round by round
+    (so a busy moment of the machine hits every size alike)."""
+    with ExitStack() as stack:
+        runs = [_Size(stack.enter_context(fresh_database(backend)), size) for size in sizes]
+        for run in runs:
+            run.run(20, counted=False)  # warm up: plan cache, pool, page cache
+        per_round = max(1, events // rounds)
+        for _ in range(rounds):
+            for run in runs:
+                run.run(per_round)
+        results = [run.result(backend) for run in runs]
+    for row in results:
+        print(f"{backend:10} {row['live_keys']:>7} keys  per event median "
+              f"{row['median_ms']:>7.2f} ms  p95 {row['p95_ms']:>7.2f} ms   (reading every "
+              f"key, as before: {row['read_every_key_ms']:>8.1f} ms)", flush=True)
     return results
 
 
@@ -138,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print a table (and JSON)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--events", type=int, default=300)
+    parser.add_argument("--events", type=int, default=300, help="per size, in all rounds")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--json", default="var/bench/windows.json")
     args = parser.parse_args(argv)
@@ -150,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
           f"({args.events} events)", flush=True)
     met = True
     for backend in args.backends.split(","):
-        rows = bench_backend(backend, sizes, args.events)
+        rows = bench_backend(backend, sizes, args.events, args.rounds)
         out["results"] += rows
         ratio = rows[-1]["median_ms"] / rows[0]["median_ms"]
         out["ratios"][backend] = round(ratio, 2)
