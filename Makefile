@@ -37,6 +37,7 @@ bench: $(STAMP)  ## benchmarks (not part of make test)
 	$(BIN)/python -m bench.bench_dsl
 	$(BIN)/python -m bench.bench_engine
 	$(BIN)/python -m bench.bench_e2e
+	$(BIN)/python -m bench.bench_windows
 	$(BIN)/python -m bench.bench_durable_rules
 	$(BIN)/python -m bench.bench_studio
 	./scripts/ensure-mosquitto.sh
