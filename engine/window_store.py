@@ -24,6 +24,7 @@ breaks it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -50,6 +51,7 @@ SWEEP_GRACE = timedelta(minutes=15)
 _window = cast(Table, WindowState.__table__)
 _w = _window.c
 _CONFLICT = ["tenant_id", "rule_set", "rule_id", "key"]
+_KEY_LENGTH = 200  # window_state.key and durable_timer.key
 # Built once: an event reads and writes one or two rows, and building the statements again
 # each time cost more than running them.
 _ONE_ROW = (_w.tenant_id == bindparam("t"), _w.rule_set == bindparam("rs"),
@@ -78,6 +80,17 @@ def _upsert(session: Session) -> Any:
     return statement
 
 
+def _digest(key: str) -> str:
+    return "#" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _stored(key: str) -> str:
+    """A correlation key as its column holds it: longer than the column, by its digest."""
+    if len(key) <= _KEY_LENGTH:
+        return key
+    return _digest(key)
+
+
 def _lock(session: Session, tenant_id: int, rule_set: str, keys: Sequence[WindowKey]) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return  # SQLite: the transaction already holds the database's one write lock
@@ -97,15 +110,16 @@ def load_windows(session: Session, tenant_id: int, rule_set: str, keys: Sequence
         return {}
     if lock:
         _lock(session, tenant_id, rule_set, keys)
-    if len(keys) == 1:
-        (rule_id, key), = keys
+    asked = {(rule_id, _stored(key)): (rule_id, key) for rule_id, key in keys}
+    if len(asked) == 1:
+        (rule_id, key), = asked
         rows = session.execute(_READ_ONE, {"t": tenant_id, "rs": rule_set, "r": rule_id,
                                            "k": key})
     else:
         rows = session.execute(select(_w.rule_id, _w.key, _w.state).where(
             _w.tenant_id == tenant_id, _w.rule_set == rule_set,
-            or_(*(and_(_w.rule_id == rule_id, _w.key == key) for rule_id, key in keys))))
-    return {(row.rule_id, row.key): tuple(row.state) for row in rows}
+            or_(*(and_(_w.rule_id == rule_id, _w.key == key) for rule_id, key in asked))))
+    return {asked[row.rule_id, row.key]: tuple(row.state) for row in rows}
 
 
 def _moment(ms: int | None) -> datetime | None:
@@ -119,7 +133,7 @@ def save_windows(session: Session, tenant_id: int, rule_set: str, plan: Plan,
     An empty state deletes its row; any other is upserted with its end (``expires_at``).
     """
     for rule_id, key, state in windows:
-        row = {"t": tenant_id, "rs": rule_set, "r": rule_id, "k": key}
+        row = {"t": tenant_id, "rs": rule_set, "r": rule_id, "k": _stored(key)}
         if window_is_empty(state):
             session.execute(_DELETE_ONE, row)
             continue
@@ -144,8 +158,12 @@ def sweep_windows(session: Session, now: datetime, *, grace: timedelta = SWEEP_G
 
 
 def timer_key(rule_set: str, rule_id: str, key: str) -> str:
-    """The durable timer key of a rule's wait (rule set names and rule ids have no ':')."""
-    return f"{rule_set}:{rule_id}:{key}"
+    """The durable timer key of a rule's wait (rule set names and rule ids have no ':');
+    a correlation key too long for the column is given by its digest."""
+    full = f"{rule_set}:{rule_id}:{key}"
+    if len(full) <= _KEY_LENGTH:
+        return full
+    return f"{rule_set}:{rule_id}:{_digest(key)}"  # at most 80 + 1 + 80 + 1 + 33
 
 
 def arm_rule_timer(session: Session, tenant_id: int, action: PlannedAction,

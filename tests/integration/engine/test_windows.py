@@ -316,3 +316,21 @@ def test_concurrent_events_of_one_key_lose_no_update(world):
     assert errors == []
     saved = windows(world)[("counts", "scan_count", "TEA-5")]
     assert sorted(saved) == [ms(at) + k for k in range(40)]
+
+
+def test_a_key_longer_than_its_column_is_kept_by_its_digest(world):
+    install(world, "long", """rule twice "两次扫描"
+  when scanner.scanned
+  if count(scanner.scanned) >= 2 with same item.sku within 100ms
+  then alert role:warehouse_manager "重复扫描"
+end
+""")
+    worker, sku = Worker(world.db, world.clock, handler=RuleHandler()), "LONG-" * 60
+    scan(world, sku)
+    worker.run_once()
+    (saved,) = windows(world)
+    assert saved[2].startswith("#") and len(saved[2]) == 33
+    world.clock.advance(10 * MS)
+    scan(world, sku)
+    worker.run_once()
+    assert inbox(world) == [("role:warehouse_manager", "重复扫描")] and windows(world) == {}
