@@ -109,6 +109,9 @@ _SPECS: tuple[ErrorSpec, ...] = (
     ErrorSpec("dsl.limit.too_deep", "limit",
               "An expression is nested more than {limit} levels deep.",
               "表达式嵌套超过 {limit} 层。"),
+    ErrorSpec("dsl.limit.branch_too_deep", "limit",
+              "This `if` is nested inside more than {limit} levels of then/else branches.",
+              "此处的 `若` 嵌套在超过 {limit} 层的 则/否则 分支之中。"),
     # ---- names: something is not in the schema or the built-ins -------------------
     ErrorSpec("dsl.name.unknown_event", "name",
               "There is no event type `{name}`.",
@@ -184,6 +187,13 @@ _SPECS: tuple[ErrorSpec, ...] = (
     ErrorSpec("dsl.type.read_only", "type",
               "`{name}` cannot be changed by a rule.",
               "规则不能修改 `{name}`。"),
+    ErrorSpec("dsl.type.time_clause_in_branch", "type",
+              "A time clause (`within`, `for`) can only stand in the rule's own condition, "
+              "not in an `if` inside then/else.",
+              "时间条件（`在 … 内`、`持续`）只能写在规则本身的条件中，不能写在则/否则里的 `若` 中。"),
+    ErrorSpec("dsl.type.branch_only_step", "type",
+              "This `if` is the only step of a rule that has no condition of its own.",
+              "该 `若` 是一条没有自身条件的规则中唯一的步骤。"),
     # ---- the sum of a file's problems ---------------------------------------------
     ErrorSpec("dsl.check_failed", "check",
               "{count} problem(s) in the rules; the first: {first}",
