@@ -246,4 +246,9 @@ def _action(a: Action, lang: Lang) -> str:
     return f"{spell('BLOCK', lang)} {string_text(a.message)}"
 
 
-__all__ = ["LINE_WIDTH", "OR", "format_rules"]
+def action_text(a: Action, lang: Lang = "en") -> str:
+    """One action as the formatter prints it (the canvas shows this on an action node)."""
+    return _action(a, lang)
+
+
+__all__ = ["LINE_WIDTH", "OR", "action_text", "format_rules"]

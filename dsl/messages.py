@@ -190,7 +190,8 @@ _SPECS: tuple[ErrorSpec, ...] = (
     ErrorSpec("dsl.type.time_clause_in_branch", "type",
               "A time clause (`within`, `for`) can only stand in the rule's own condition, "
               "not in an `if` inside then/else.",
-              "时间条件（`在 … 内`、`持续`）只能写在规则本身的条件中，不能写在则/否则里的 `若` 中。"),
+              "时间条件（`在 … 内`、`持续`）只能写在规则本身的条件中，"
+              "不能写在则/否则里的 `若` 中。"),
     ErrorSpec("dsl.type.branch_only_step", "type",
               "This `if` is the only step of a rule that has no condition of its own.",
               "该 `若` 是一条没有自身条件的规则中唯一的步骤。"),

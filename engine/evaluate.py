@@ -11,7 +11,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from engine import ir
-from engine.compiler import _COMPARE, CompiledBranch, CompiledRule, CompiledStep, Plan, Scope, resolve
+from engine.compiler import (
+    _COMPARE,
+    CompiledBranch,
+    CompiledRule,
+    CompiledStep,
+    Plan,
+    Scope,
+    resolve,
+)
 from engine.decision import Decision, Event, PlannedAction, TraceStep, decision, planned_action
 
 #: The event type a durable timer produces when it fires.

@@ -4,7 +4,8 @@ A rule set is a tuple of rules; a rule is a trigger, an optional condition, an o
 temporal pattern or decision table, and ordered steps (with an optional else branch). A
 step is an action or a :class:`Branch`: a nested condition with its own then/else steps.
 Every node carries a stable ``id`` (``<rule>/<role>[/<n>]``, nested steps
-``<rule>/then/1/else/0``) that provenance, lineage, the canvas and error markers refer to. All values are frozen; quantities are ``Decimal``.
+``<rule>/then/1/else/0``) that provenance, lineage, the canvas and error markers refer to.
+All values are frozen; quantities are ``Decimal``.
 """
 
 from __future__ import annotations
