@@ -48,6 +48,7 @@ from dsl.ast import (
     walk_branches,
 )
 from dsl.builtins import builtin
+from dsl.contradictions import Fact, conflict, facts
 from dsl.errors import Diagnostic, did_you_mean
 from dsl.expr_checker import ExprChecker, close, literal_adapts
 from dsl.schema import FieldDef, SchemaRegistry
@@ -110,8 +111,40 @@ class _ItemChecker:
                             found=item.trigger.name, event=self.event,
                             examples=", ".join(self._blockable_examples()))
 
+    def never(self, cond: Expr, context: list[Fact], holds: bool = True) -> bool:
+        """Report ``cond`` when, given ``context``, it can never be true (``holds``) or
+        never false; True when reported."""
+        if conflict(context) is not None:
+            return False  # the enclosing condition is impossible already (reported there)
+        pair = conflict(context + facts(cond, holds))
+        if pair is None:
+            return False
+        self.x.diag("dsl.type.never_true" if holds else "dsl.type.always_true", cond,
+                    ("Check the numbers and the branch it sits in.",
+                     "请检查数值及其所在的分支。"), first=pair[0].text, second=pair[1].text)
+        return True
+
+    def contradictions(self, item: Rule | Guard) -> None:
+        """Conditions that can never hold, and nested ones whose side never runs."""
+        if item.condition is not None:
+            self.never(item.condition, [])
+        outer = facts(item.condition) if item.condition is not None else []
+        self._steps_context(item.actions, outer)
+        if isinstance(item, Rule) and item.condition is not None:
+            self._steps_context(item.else_actions, facts(item.condition, False))
+
+    def _steps_context(self, steps: tuple[Any, ...], context: list[Fact]) -> None:
+        for step in steps:
+            if isinstance(step, Branch):
+                self.never(step.condition, context)
+                if step.else_actions:
+                    self.never(step.condition, context, holds=False)
+                self._steps_context(step.actions, context + facts(step.condition))
+                self._steps_context(step.else_actions, context + facts(step.condition, False))
+
     def branches(self, item: Rule | Guard, steps: tuple[Any, ...]) -> None:
         """Check the conditions nested in the then/else branches."""
+        self.contradictions(item)
         for branch in walk_branches(steps):
             self.x.condition(branch.condition)
             clause = _time_clause(branch.condition)

@@ -195,6 +195,13 @@ _SPECS: tuple[ErrorSpec, ...] = (
     ErrorSpec("dsl.type.branch_only_step", "type",
               "This `if` is the only step of a rule that has no condition of its own.",
               "该 `若` 是一条没有自身条件的规则中唯一的步骤。"),
+    ErrorSpec("dsl.type.never_true", "type",
+              "This condition can never hold here: `{first}` and `{second}` exclude each other.",
+              "此处的条件永远不会成立：`{first}` 与 `{second}` 互相矛盾。"),
+    ErrorSpec("dsl.type.always_true", "type",
+              "This condition always holds here (`{first}` and `{second}`), so its else "
+              "branch never runs.",
+              "此处的条件总是成立（`{first}` 与 `{second}`），其否则分支永远不会执行。"),
     # ---- the sum of a file's problems ---------------------------------------------
     ErrorSpec("dsl.check_failed", "check",
               "{count} problem(s) in the rules; the first: {first}",
@@ -216,6 +223,7 @@ EXAMPLE_CONTEXT: Final[dict[str, str]] = {
     "values": "spring, summer, autumn, winter", "examples": "stock.reserve_requested",
     "key": "order.id", "trigger": "sales_order.confirmed", "kind": "receipt", "kind_zh": "入库单",
     "part": "cells", "part_zh": "输入单元格", "count": "2", "first": "...", "first_zh": "...",
+    "second": "x < 5",
 }
 
 
