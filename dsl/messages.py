@@ -43,6 +43,10 @@ _SPECS: tuple[ErrorSpec, ...] = (
     ErrorSpec("dsl.syntax.missing_end", "syntax",
               "The rule is not closed: add `end` after its last action.",
               "规则没有结束：请在最后一个动作后写 `结束`。"),
+    ErrorSpec("dsl.syntax.missing_branch_end", "syntax",
+              "An `if` inside then/else is not closed: it needs its own `end` after its last "
+              "action.",
+              "则/否则 中的 `若` 没有结束：须在其最后一个动作之后写它自己的 `结束`。"),
     ErrorSpec("dsl.syntax.missing_action", "syntax",
               "`then` and `else` must be followed by at least one action such as {actions}.",
               "`则` 与 `否则` 之后至少要有一个动作，如 {actions_zh}。"),
