@@ -1,9 +1,11 @@
 """A version whose rule has nested if / else, over the HTTP API: saved, its rule tests run
-each branch (a wrong expectation fails), and its passport describes the branches."""
+each branch (a wrong expectation fails), and its passport (JSON and the review page)
+describes the branches."""
 
 from __future__ import annotations
 
-from tests.api.conftest import assert_problem
+from tests.api.conftest import assert_problem, walk_to_review
+from tests.api.test_studio_pages import sign_in_page
 
 NESTED = """rule vip_orders "VIP 大单"
   when sales_order.confirmed
@@ -61,6 +63,11 @@ def test_nested_rule_is_saved_tested_and_described_by_its_passport(make_tenant):
         "else": [{"id": "vip_orders/then/0/else/0", "kind": "notify"}]}]
     assert "customer.level" in passport.json()["fields_read"]
     assert passport.json()["balances_written"] == ["reserved"]
+    # The reviewer's page shows the branch in the passport.
+    walk_to_review(t, version["id"], tests=TESTS)
+    sign_in_page(t, "reviewer")
+    page = t.client.get(f"/rules/versions/{version['id']}/review").text
+    assert page.count('data-testid="passport-branch"') == 1 and "vip_orders/then/0" in page
     # A nested if the language refuses (a time clause inside a branch) is never saved.
     bad = NESTED.replace('customer.level = "vip"', "no shipment.shipped within 2h")
     assert_problem(t.post("/rule-versions", {"name": "vip", "source": bad}, "author"), 422,
