@@ -36,13 +36,19 @@ _NEGATE = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
 @dataclass(frozen=True, slots=True)
 class Fact:
-    """``path op value``, with the text it came from."""
+    """``path op value``, with the node it came from (``holds``: the node is true)."""
 
     path: str
     kind: tuple[str, ...]
     op: str
     value: Any
-    text: str
+    node: Expr
+    holds: bool = True
+
+    @property
+    def text(self) -> str:
+        """The fact as rule text (printed only when a conflict is reported)."""
+        return expr_text(self.node) if self.holds else f"not {expr_text(self.node)}"
 
 
 def _value(e: Expr) -> tuple[tuple[str, ...], Any] | None:
@@ -70,7 +76,7 @@ def facts(e: Expr, holds: bool = True) -> list[Fact]:
     if isinstance(e, And) and holds or isinstance(e, Or) and not holds:
         return facts(e.left, holds) + facts(e.right, holds)
     if isinstance(e, Path):
-        return [Fact(e.dotted, ("bool",), "=", holds, expr_text(e))]
+        return [Fact(e.dotted, ("bool",), "=", holds, e)]
     if isinstance(e, Compare):
         left, right, op = e.left, e.right, str(e.op)
         if not isinstance(left, Path):
@@ -81,8 +87,7 @@ def facts(e: Expr, holds: bool = True) -> list[Fact]:
         kind, value = found
         if kind[0] in ("text", "bool") and op not in ("=", "!="):
             return []
-        text = expr_text(e) if holds else f"not {expr_text(e)}"
-        return [Fact(left.dotted, kind, op if holds else _NEGATE[op], value, text)]
+        return [Fact(left.dotted, kind, op if holds else _NEGATE[op], value, e, holds)]
     return []
 
 
