@@ -112,35 +112,45 @@ class _ItemChecker:
                             examples=", ".join(self._blockable_examples()))
 
     def never(self, cond: Expr, context: list[Fact], holds: bool = True) -> bool:
-        """Report ``cond`` when, given ``context``, it can never be true (``holds``) or
-        never false; True when reported."""
-        if conflict(context) is not None:
-            return False  # the enclosing condition is impossible already (reported there)
-        pair = conflict(context + facts(cond, holds))
-        if pair is None:
-            return False
-        self.x.diag("dsl.type.never_true" if holds else "dsl.type.always_true", cond,
-                    ("Check the numbers and the branch it sits in.",
-                     "请检查数值及其所在的分支。"), first=pair[0].text, second=pair[1].text)
-        return True
+        """Report ``cond`` when, given ``context`` (which can hold), it can never be true
+        (``holds``) or never false; True when reported."""
+        return self.report_conflict(cond, context + facts(cond, holds),
+                                    "dsl.type.never_true" if holds else "dsl.type.always_true")
 
     def contradictions(self, item: Rule | Guard) -> None:
-        """Conditions that can never hold, and nested ones whose side never runs."""
-        if item.condition is not None:
-            self.never(item.condition, [])
-        outer = facts(item.condition) if item.condition is not None else []
-        self._steps_context(item.actions, outer)
-        if isinstance(item, Rule) and item.condition is not None:
-            self._steps_context(item.else_actions, facts(item.condition, False))
+        """Conditions that can never hold (or always hold while an else waits), and nested
+        ones whose side never runs where they sit."""
+        cond = item.condition
+        outer = facts(cond) if cond is not None else []
+        if cond is not None and self.report_conflict(cond, outer, "dsl.type.never_true"):
+            return
+        otherwise = item.else_actions if isinstance(item, Rule) else ()
+        inner = facts(cond, False) if cond is not None and otherwise else []
+        if cond is not None and self.report_conflict(cond, inner, "dsl.type.always_true"):
+            inner, otherwise = [], ()
+        if any(isinstance(s, Branch) for s in item.actions + otherwise):
+            self._steps_context(item.actions, outer)
+            self._steps_context(otherwise, inner)
+
+    def report_conflict(self, cond: Expr, found: list[Fact], code: str) -> bool:
+        """Report ``cond`` with ``code`` when ``found`` cannot all hold; True when reported."""
+        pair = conflict(found) if len(found) > 1 else None
+        if pair is None:
+            return False
+        self.x.diag(code, cond, ("Check the numbers and the branch it sits in.",
+                                 "请检查数值及其所在的分支。"),
+                    first=pair[0].text, second=pair[1].text)
+        return True
 
     def _steps_context(self, steps: tuple[Any, ...], context: list[Fact]) -> None:
         for step in steps:
             if isinstance(step, Branch):
-                self.never(step.condition, context)
-                if step.else_actions:
-                    self.never(step.condition, context, holds=False)
-                self._steps_context(step.actions, context + facts(step.condition))
-                self._steps_context(step.else_actions, context + facts(step.condition, False))
+                # A side that can never run is reported once; nothing below it is checked.
+                if not self.never(step.condition, context):
+                    self._steps_context(step.actions, context + facts(step.condition))
+                if not (step.else_actions and self.never(step.condition, context, False)):
+                    self._steps_context(step.else_actions,
+                                        context + facts(step.condition, False))
 
     def branches(self, item: Rule | Guard, steps: tuple[Any, ...]) -> None:
         """Check the conditions nested in the then/else branches."""

@@ -9,9 +9,8 @@ is reported only when it is certainly impossible.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from dsl.ast import (
     And,
@@ -34,8 +33,7 @@ _FLIP = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _NEGATE = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(NamedTuple):
     """``path op value``, with the node it came from (``holds``: the node is true)."""
 
     path: str
@@ -51,43 +49,43 @@ class Fact:
         return expr_text(self.node) if self.holds else f"not {expr_text(self.node)}"
 
 
-def _value(e: Expr) -> tuple[tuple[str, ...], Any] | None:
-    if isinstance(e, Number):
-        return ("number",), e.value
-    if isinstance(e, Money):
-        return ("money", e.currency), e.amount
-    if isinstance(e, Quantity):
-        return ("quantity", e.unit), e.amount
-    if isinstance(e, Percent):
-        return ("percent",), e.value
-    if isinstance(e, Date):
-        return ("date",), e.value
-    if isinstance(e, Template) and e.is_plain:
-        return ("text",), e.text
-    if isinstance(e, Bool):
-        return ("bool",), e.value
-    return None
+_KINDS: dict[type, Any] = {
+    Number: lambda e: (("number",), e.value),
+    Money: lambda e: (("money", e.currency), e.amount),
+    Quantity: lambda e: (("quantity", e.unit), e.amount),
+    Percent: lambda e: (("percent",), e.value),
+    Date: lambda e: (("date",), e.value),
+    Bool: lambda e: (("bool",), e.value),
+    Template: lambda e: (("text",), e.text) if e.is_plain else None,
+}
 
 
 def facts(e: Expr, holds: bool = True) -> list[Fact]:
     """What ``e`` being true (``holds``) or false says about fields compared with constants."""
-    if isinstance(e, Not):
-        return facts(e.operand, not holds)
-    if isinstance(e, And) and holds or isinstance(e, Or) and not holds:
-        return facts(e.left, holds) + facts(e.right, holds)
-    if isinstance(e, Path):
-        return [Fact(e.dotted, ("bool",), "=", holds, e)]
-    if isinstance(e, Compare):
+    t = type(e)
+    if t is Compare:
+        assert isinstance(e, Compare)
         left, right, op = e.left, e.right, str(e.op)
-        if not isinstance(left, Path):
+        if type(left) is not Path:
             left, right, op = right, left, _FLIP[op]
-        found = _value(right)
+        value_of = _KINDS.get(type(right))
+        found = value_of(right) if value_of is not None else None
         if not isinstance(left, Path) or found is None:
             return []
         kind, value = found
         if kind[0] in ("text", "bool") and op not in ("=", "!="):
             return []
         return [Fact(left.dotted, kind, op if holds else _NEGATE[op], value, e, holds)]
+    if t is And or t is Or:
+        assert isinstance(e, And | Or)
+        if (t is And) == holds:
+            return facts(e.left, holds) + facts(e.right, holds)
+        return []
+    if t is Not:
+        assert isinstance(e, Not)
+        return facts(e.operand, not holds)
+    if isinstance(e, Path):
+        return [Fact(e.dotted, ("bool",), "=", holds, e)]
     return []
 
 
