@@ -130,6 +130,9 @@ def test_a_contradiction_is_an_error_not_a_rule_that_silently_never_runs() -> No
     always = H + ("    if order.total_amount > ¥50 then release order.lines else reserve "
                   "order.lines end\nend\n")
     assert _codes(always) == [("dsl.type.always_true", 5)]
+    or_else = ("rule r when sales_order.confirmed if order.total_amount > ¥1 or "
+               "order.total_amount <= ¥1 then release order.lines else reserve order.lines end")
+    assert [c for c, _ in _codes(or_else)] == ["dsl.type.always_true"]
     fine = H + ("    release order.lines\n  else\n    if order.total_amount > ¥20 then "
                 "reserve order.lines end\nend\n")
     assert _codes(fine) == []
