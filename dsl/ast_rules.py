@@ -145,6 +145,43 @@ Action: TypeAlias = (
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Branch(Node):
+    """A condition inside a then/else branch: ``if <c> then <steps> [else <steps>] end``.
+
+    It sits among the actions of its branch and runs in their order; its own steps may
+    hold further branches, down to :data:`dsl.transformer.MAX_BRANCH_DEPTH` levels.
+    """
+
+    condition: Expr
+    actions: tuple[Step, ...]
+    else_actions: tuple[Step, ...] = ()
+
+
+#: One step of a then/else branch: an action, or a nested condition with its own branches.
+Step: TypeAlias = Action | Branch
+
+
+def walk_actions(steps: tuple[Step, ...]) -> list[Action]:
+    """Every action of ``steps`` at any depth, in text order (then before else)."""
+    out: list[Action] = []
+    for step in steps:
+        if isinstance(step, Branch):
+            out += walk_actions(step.actions) + walk_actions(step.else_actions)
+        else:
+            out.append(step)
+    return out
+
+
+def walk_branches(steps: tuple[Step, ...]) -> list[Branch]:
+    """Every nested condition of ``steps`` at any depth, outermost first."""
+    out: list[Branch] = []
+    for step in steps:
+        if isinstance(step, Branch):
+            out += [step, *walk_branches(step.actions), *walk_branches(step.else_actions)]
+    return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Rule(Node):
     """A reaction rule: when an event happens and the condition holds, act."""
 
@@ -152,8 +189,8 @@ class Rule(Node):
     title: str | None
     trigger: EventRef
     condition: Expr | None
-    actions: tuple[Action, ...]
-    else_actions: tuple[Action, ...] = ()
+    actions: tuple[Step, ...]
+    else_actions: tuple[Step, ...] = ()
     #: Keyword language the rule was written in (not part of equality).
     lang: KeywordLang = field(default="en", compare=False)
 
@@ -166,7 +203,7 @@ class Guard(Node):
     title: str | None
     trigger: EventRef
     condition: Expr | None
-    actions: tuple[Action, ...]
+    actions: tuple[Step, ...]
     lang: KeywordLang = field(default="en", compare=False)
 
 

@@ -11,11 +11,13 @@ import dataclasses
 from typing import Any
 
 from dsl.ast import (
+    Absent,
     Action,
     Alert,
     AnyCell,
     Assignment,
     Block,
+    Branch,
     Call,
     CallWebhook,
     CompareCell,
@@ -37,11 +39,16 @@ from dsl.ast import (
     Rule,
     RuleFile,
     SetField,
+    Sustained,
     Table,
     Template,
     Unfreeze,
+    WindowCount,
+    walk_actions,
+    walk_branches,
 )
 from dsl.builtins import builtin
+from dsl.contradictions import Fact, conflict, facts
 from dsl.errors import Diagnostic, did_you_mean
 from dsl.expr_checker import ExprChecker, close, literal_adapts
 from dsl.schema import FieldDef, SchemaRegistry
@@ -88,11 +95,12 @@ class _ItemChecker:
         if isinstance(item, Table):
             self.table(item)
             return
-        actions = item.actions + (item.else_actions if isinstance(item, Rule) else ())
-        for a in actions:
+        steps = item.actions + (item.else_actions if isinstance(item, Rule) else ())
+        self.branches(item, steps)
+        for a in walk_actions(steps):
             self.action(a)
         if isinstance(item, Guard):
-            if not any(isinstance(a, Block) for a in item.actions):
+            if not any(isinstance(a, Block) for a in walk_actions(item.actions)):
                 self.x.diag("dsl.type.guard_without_block", item,
                             ('Add `block "<reason>"` to its actions.',
                              '请在动作中加上 `阻止 "<原因>"`。'), found=item.name)
@@ -102,6 +110,65 @@ class _ItemChecker:
                              "请用 `规则` 对它做出反应，或守卫它之前的请求事件。"),
                             found=item.trigger.name, event=self.event,
                             examples=", ".join(self._blockable_examples()))
+
+    def never(self, cond: Expr, context: list[Fact], holds: bool = True) -> bool:
+        """Report ``cond`` when, given ``context`` (which can hold), it can never be true
+        (``holds``) or never false; True when reported."""
+        return self.report_conflict(cond, context + facts(cond, holds),
+                                    "dsl.type.never_true" if holds else "dsl.type.always_true")
+
+    def contradictions(self, item: Rule | Guard) -> None:
+        """Conditions that can never hold (or always hold while an else waits), and nested
+        ones whose side never runs where they sit."""
+        cond = item.condition
+        outer = facts(cond) if cond is not None else []
+        if cond is not None and self.report_conflict(cond, outer, "dsl.type.never_true"):
+            return
+        otherwise = item.else_actions if isinstance(item, Rule) else ()
+        inner = facts(cond, False) if cond is not None and otherwise else []
+        if cond is not None and self.report_conflict(cond, inner, "dsl.type.always_true"):
+            inner, otherwise = [], ()
+        if any(isinstance(s, Branch) for s in item.actions + otherwise):
+            self._steps_context(item.actions, outer)
+            self._steps_context(otherwise, inner)
+
+    def report_conflict(self, cond: Expr, found: list[Fact], code: str) -> bool:
+        """Report ``cond`` with ``code`` when ``found`` cannot all hold; True when reported."""
+        pair = conflict(found) if len(found) > 1 else None
+        if pair is None:
+            return False
+        self.x.diag(code, cond, ("Check the numbers and the branch it sits in.",
+                                 "请检查数值及其所在的分支。"),
+                    first=pair[0].text, second=pair[1].text)
+        return True
+
+    def _steps_context(self, steps: tuple[Any, ...], context: list[Fact]) -> None:
+        for step in steps:
+            if isinstance(step, Branch):
+                # A side that can never run is reported once; nothing below it is checked.
+                if not self.never(step.condition, context):
+                    self._steps_context(step.actions, context + facts(step.condition))
+                if not (step.else_actions and self.never(step.condition, context, False)):
+                    self._steps_context(step.else_actions,
+                                        context + facts(step.condition, False))
+
+    def branches(self, item: Rule | Guard, steps: tuple[Any, ...]) -> None:
+        """Check the conditions nested in the then/else branches."""
+        self.contradictions(item)
+        for branch in walk_branches(steps):
+            self.x.condition(branch.condition)
+            clause = _time_clause(branch.condition)
+            if clause is not None:
+                self.x.diag("dsl.type.time_clause_in_branch", clause,
+                            ("Move the time clause into the rule's own `if`, or write a "
+                             "separate rule for it.",
+                             "请把时间条件移到规则本身的 `若` 中，或为它单独写一条规则。"))
+        first = item.actions[0] if len(item.actions) == 1 else None
+        if item.condition is None and isinstance(first, Branch) and not (
+                isinstance(item, Rule) and item.else_actions):
+            self.x.diag("dsl.type.branch_only_step", first.condition,
+                        ("Write it as the rule's own condition: `if … then … else … end`.",
+                         "请把它写成规则本身的条件：`若 … 则 … 否则 … 结束`。"))
 
     def _blockable_examples(self) -> list[str]:
         names = [n for n in self.registry.event_names() if (ev := self.registry.event(n))
@@ -266,6 +333,20 @@ class _ItemChecker:
                            expect=[tw["en"]], action=f"output {p.dotted}", actual=vw["en"],
                            expected=tw["en"],
                            actual_zh=vw["zh"], expected_zh=tw["zh"])
+
+
+def _time_clause(e: Any) -> Absent | Sustained | WindowCount | None:
+    """The first time clause inside an expression, if any."""
+    if isinstance(e, Absent | Sustained | WindowCount):
+        return e
+    if isinstance(e, Node) and not isinstance(e, Path | Template):
+        for fld in dataclasses.fields(e):
+            value = getattr(e, fld.name)
+            for child in value if isinstance(value, tuple) else (value,):
+                found = _time_clause(child)
+                if found is not None:
+                    return found
+    return None
 
 
 def _alias_fields(fields: tuple[FieldDef, ...]) -> list[FieldDef]:

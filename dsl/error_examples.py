@@ -59,6 +59,15 @@ EXAMPLES: Final[dict[str, Label]] = {
          "table t when a.b hit first inputs x outputs y row 1 -> 2",
          "table t when a.b hit first inputs x outputs y row 1 -> 2 rule r when a.b then "
          "block \"m\" end")),
+    "dsl.syntax.missing_branch_end": Label(
+        "Close the inner `if` with its own `end` before {found}; the rule needs one more `end`.",
+        "请在 {found} 之前用 `结束` 结束里层的 `若`；规则本身还需要一个 `结束`。",
+        (_R + "then if x then block \"m\"", _R + "then if x then release a",
+         _R + "then if x then release a else block \"m\"",
+         _R + "then if x then reserve a for 2h", _R + "then if x then freeze customer",
+         _R + "then if x then set a.b to 1", _R + "then release a else if x then release a",
+         _RZ + "则 若 x 则 阻止 \"m\"", _RZ + "则 若 x 则 释放 a",
+         _RZ + "则 若 x 则 释放 a 否则 阻止 \"m\"")),
     "dsl.syntax.missing_action": Label(
         "Add an action such as `reserve …`, `alert role:… \"…\"` or `freeze customer …`.",
         "请写一个动作，如 `预占 …`、`预警 角色:… \"…\"` 或 `冻结 客户 …`。",

@@ -17,6 +17,7 @@ from dsl.ast import (
     AnyCell,
     Assignment,
     Block,
+    Branch,
     CallWebhook,
     Cell,
     Comment,
@@ -37,6 +38,7 @@ from dsl.ast import (
     Rule,
     RuleFile,
     SetField,
+    Step,
     Table,
     Unfreeze,
 )
@@ -111,9 +113,9 @@ def _header(item: Item, concept: str, lang: Lang) -> list[_Line]:
     return out
 
 
-def _condition(cond: Expr, lang: Lang) -> list[_Line]:
+def _condition(cond: Expr, lang: Lang, indent: str = "  ") -> list[_Line]:
     keyword = spell("IF", lang)
-    one = f"  {keyword} {expr_text(cond, lang)}"
+    one = f"{indent}{keyword} {expr_text(cond, lang)}"
     if len(one) <= LINE_WIDTH or not isinstance(cond, And | Or):
         return [_Line(cond.span.line, one)]
     # Break a long chain at its top-level operator: "a and b and c" as one line each.
@@ -128,8 +130,9 @@ def _condition(cond: Expr, lang: Lang) -> list[_Line]:
     parts.reverse()
     word = spell("AND" if kind is And else "OR", lang)
     first_need, rest_need = (AND, NOT) if kind is And else (OR, AND)
-    out = [_Line(cond.span.line, f"  {keyword} {expr_text(parts[0], lang, first_need)}")]
-    out.extend(_Line(0, f"    {word} {expr_text(p, lang, rest_need)}") for p in parts[1:])
+    out = [_Line(cond.span.line,
+                 f"{indent}{keyword} {expr_text(parts[0], lang, first_need)}")]
+    out.extend(_Line(0, f"{indent}  {word} {expr_text(p, lang, rest_need)}") for p in parts[1:])
     return out
 
 
@@ -138,11 +141,28 @@ def _item(item: Item, lang: Lang) -> list[_Line]:
         return _table(item, lang)
     out = _header(item, "GUARD" if isinstance(item, Guard) else "RULE", lang)
     out.append(_Line(0, f"  {spell('THEN', lang)}"))
-    out.extend(_Line(a.span.line, f"    {_action(a, lang)}") for a in item.actions)
+    out.extend(_steps(item.actions, lang, "    "))
     if isinstance(item, Rule) and item.else_actions:
         out.append(_Line(0, f"  {spell('ELSE', lang)}"))
-        out.extend(_Line(a.span.line, f"    {_action(a, lang)}") for a in item.else_actions)
+        out.extend(_steps(item.else_actions, lang, "    "))
     out.append(_Line(item.span.end_line, spell("END", lang)))
+    return out
+
+
+def _steps(steps: tuple[Step, ...], lang: Lang, indent: str) -> list[_Line]:
+    """The steps of a branch, one action a line; a nested condition as its own block."""
+    out: list[_Line] = []
+    for step in steps:
+        if not isinstance(step, Branch):
+            out.append(_Line(step.span.line, f"{indent}{_action(step, lang)}"))
+            continue
+        out.extend(_condition(step.condition, lang, indent))
+        out.append(_Line(0, f"{indent}{spell('THEN', lang)}"))
+        out.extend(_steps(step.actions, lang, indent + "  "))
+        if step.else_actions:
+            out.append(_Line(0, f"{indent}{spell('ELSE', lang)}"))
+            out.extend(_steps(step.else_actions, lang, indent + "  "))
+        out.append(_Line(step.span.end_line, f"{indent}{spell('END', lang)}"))
     return out
 
 
@@ -226,4 +246,9 @@ def _action(a: Action, lang: Lang) -> str:
     return f"{spell('BLOCK', lang)} {string_text(a.message)}"
 
 
-__all__ = ["LINE_WIDTH", "OR", "format_rules"]
+def action_text(a: Action, lang: Lang = "en") -> str:
+    """One action as the formatter prints it (the canvas shows this on an action node)."""
+    return _action(a, lang)
+
+
+__all__ = ["LINE_WIDTH", "OR", "action_text", "format_rules"]

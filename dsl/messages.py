@@ -43,6 +43,10 @@ _SPECS: tuple[ErrorSpec, ...] = (
     ErrorSpec("dsl.syntax.missing_end", "syntax",
               "The rule is not closed: add `end` after its last action.",
               "规则没有结束：请在最后一个动作后写 `结束`。"),
+    ErrorSpec("dsl.syntax.missing_branch_end", "syntax",
+              "An `if` inside then/else is not closed: it needs its own `end` after its last "
+              "action.",
+              "则/否则 中的 `若` 没有结束：须在其最后一个动作之后写它自己的 `结束`。"),
     ErrorSpec("dsl.syntax.missing_action", "syntax",
               "`then` and `else` must be followed by at least one action such as {actions}.",
               "`则` 与 `否则` 之后至少要有一个动作，如 {actions_zh}。"),
@@ -109,6 +113,9 @@ _SPECS: tuple[ErrorSpec, ...] = (
     ErrorSpec("dsl.limit.too_deep", "limit",
               "An expression is nested more than {limit} levels deep.",
               "表达式嵌套超过 {limit} 层。"),
+    ErrorSpec("dsl.limit.branch_too_deep", "limit",
+              "This `if` is nested inside more than {limit} levels of then/else branches.",
+              "此处的 `若` 嵌套在超过 {limit} 层的 则/否则 分支之中。"),
     # ---- names: something is not in the schema or the built-ins -------------------
     ErrorSpec("dsl.name.unknown_event", "name",
               "There is no event type `{name}`.",
@@ -184,6 +191,21 @@ _SPECS: tuple[ErrorSpec, ...] = (
     ErrorSpec("dsl.type.read_only", "type",
               "`{name}` cannot be changed by a rule.",
               "规则不能修改 `{name}`。"),
+    ErrorSpec("dsl.type.time_clause_in_branch", "type",
+              "A time clause (`within`, `for`) can only stand in the rule's own condition, "
+              "not in an `if` inside then/else.",
+              "时间条件（`在 … 内`、`持续`）只能写在规则本身的条件中，"
+              "不能写在则/否则里的 `若` 中。"),
+    ErrorSpec("dsl.type.branch_only_step", "type",
+              "This `if` is the only step of a rule that has no condition of its own.",
+              "该 `若` 是一条没有自身条件的规则中唯一的步骤。"),
+    ErrorSpec("dsl.type.never_true", "type",
+              "This condition can never hold here: `{first}` and `{second}` exclude each other.",
+              "此处的条件永远不会成立：`{first}` 与 `{second}` 互相矛盾。"),
+    ErrorSpec("dsl.type.always_true", "type",
+              "This condition always holds here (`{first}` and `{second}`), so its else "
+              "branch never runs.",
+              "此处的条件总是成立（`{first}` 与 `{second}`），其否则分支永远不会执行。"),
     # ---- the sum of a file's problems ---------------------------------------------
     ErrorSpec("dsl.check_failed", "check",
               "{count} problem(s) in the rules; the first: {first}",
@@ -205,6 +227,7 @@ EXAMPLE_CONTEXT: Final[dict[str, str]] = {
     "values": "spring, summer, autumn, winter", "examples": "stock.reserve_requested",
     "key": "order.id", "trigger": "sales_order.confirmed", "kind": "receipt", "kind_zh": "入库单",
     "part": "cells", "part_zh": "输入单元格", "count": "2", "first": "...", "first_zh": "...",
+    "second": "x < 5",
 }
 
 

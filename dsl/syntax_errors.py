@@ -9,6 +9,7 @@ Terminal names never reach the user: each is translated into words ("a duration 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable
 from typing import Final
 
@@ -46,6 +47,9 @@ _VALUE_STARTS: Final = frozenset({"NAME", "NUMBER", "STRING", "MONEY", "DURATION
                                   "DATE"})
 _ITEM_STARTS: Final = frozenset({"RULE", "GUARD", "TABLE"})
 _RECIPIENTS: Final = frozenset({"ROLE", "USER"})
+#: An ``if`` that starts a step of a then/else branch (a nested condition).
+_NESTED_IF: Final = re.compile(r"(?<![0-9A-Za-z_])(?:then|else)\s+if(?![0-9A-Za-z_])"
+                               r"|(?:则|那么|否则)\s*(?:若|如果)")
 
 
 def expected_words(terminals: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -218,6 +222,21 @@ def _examples_parser(parse_fn: Callable[[str], object]) -> Callable[[str], objec
     return run
 
 
+_ITEM_START: Final = re.compile(r"^[ \t\f\r\u3000]*(?:(?:rule|guard|table)(?![0-9A-Za-z_])"
+                                r"|规则|守卫|决策表)", re.M)
+
+
+def _in_nested_rule(text: str, tok: Token | None, is_end: bool) -> bool:
+    """True when the item the error is in has an ``if`` inside its then/else."""
+    upto = len(text) if is_end or tok is None else (tok.start_pos or len(text))
+    starts = [m.start() for m in _ITEM_START.finditer(text, 0, upto)]
+    here = starts[-1] if starts else 0
+    if not is_end and tok is not None and starts and starts[-1] == (tok.start_pos or -1) - \
+            (tok.column or 1) + 1 and len(starts) > 1:
+        here = starts[-2]  # the error is at the next item's keyword: look at the one before
+    return _NESTED_IF.search(text, here, upto) is not None
+
+
 def to_syntax_error(exc: UnexpectedInput, text: str,
                     parse_fn: Callable[[str], object]) -> DslSyntaxError:
     """Build the teaching error for a Lark parse failure."""
@@ -272,6 +291,8 @@ def to_syntax_error(exc: UnexpectedInput, text: str,
         label_code = None
     if label_code is None:
         label_code = _rule_label(expected, tok)
+    if label_code == "dsl.syntax.missing_end" and _in_nested_rule(text, tok, is_end):
+        label_code = "dsl.syntax.missing_branch_end"
 
     shown = f"`{found}`" if found else "the end of the text"
     shown_zh = f"`{found}`" if found else "文本结尾"

@@ -22,6 +22,7 @@ from dsl.ast import (
     Binary,
     Block,
     Bool,
+    Branch,
     Call,
     CallWebhook,
     Compare,
@@ -69,6 +70,8 @@ from dsl.spans import span_of
 
 #: Deepest expression nesting accepted; the checker and formatter recurse this deep.
 MAX_DEPTH: Final = 100
+#: Deepest nesting of conditions inside then/else branches (``if`` inside ``then``/``else``).
+MAX_BRANCH_DEPTH: Final = 8
 
 _OPS: Final[dict[str, str]] = {"EQ": "=", "NE": "!=", "LT": "<", "LE": "<=", "GT": ">",
                                "GE": ">=", "PLUS": "+", "MINUS": "-", "TIMES": "*",
@@ -93,11 +96,14 @@ class AstBuilder:
 
     def __init__(self) -> None:
         self._depth: dict[int, int] = {}
+        #: id(branch) -> (levels of branches in it, itself included; the deepest one's span)
+        self._branches: dict[int, tuple[int, Node]] = {}
         self.text = ""
 
     def reset(self, text: str = "") -> None:
         """Forget the previous parse (the parser calls this before each parse)."""
         self._depth = {}
+        self._branches = {}
         self.text = text
 
     def name_token(self, tok: Token) -> Token:
@@ -178,6 +184,32 @@ class AstBuilder:
 
     def else_clause(self, children: list[Any]) -> _Wrap:
         return _Wrap("else", tuple(_plain(children)))
+
+    def branch_then(self, children: list[Any]) -> _Wrap:
+        return _Wrap("then", tuple(_plain(children)))
+
+    def branch_else(self, children: list[Any]) -> _Wrap:
+        return _Wrap("else", tuple(_plain(children)))
+
+    def branch(self, children: list[Any]) -> Branch:
+        body = _plain(children)
+        clauses = {c.kind: c.value for c in body if isinstance(c, _Wrap)}
+        node = Branch(condition=body[0], actions=clauses["then"],
+                      else_actions=clauses.get("else", ()), span=span_of(children))
+        inner = [self._branches.get(id(s), (1, s)) for s in
+                 (*node.actions, *node.else_actions) if isinstance(s, Branch)]
+        levels, deepest = max(inner, key=lambda x: x[0], default=(0, node))
+        levels += 1
+        if levels > MAX_BRANCH_DEPTH:
+            s = deepest.span
+            raise DslLimitError("dsl.limit.branch_too_deep", line=s.line, column=s.column,
+                                end_line=s.line, end_column=s.column + 2,
+                                suggestion="Move the innermost conditions into rules of their "
+                                "own, or use a decision table.",
+                                suggestion_zh="请把最里层的条件拆成单独的规则，或改用决策表。",
+                                context={"limit": MAX_BRANCH_DEPTH})
+        self._branches[id(node)] = (levels, deepest)
+        return node
 
     # ---- decision tables --------------------------------------------------------------
     def hit_policy(self, children: list[Any]) -> _Wrap:

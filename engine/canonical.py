@@ -17,7 +17,8 @@ from engine import ir
 
 _NODES: dict[str, type[Any]] = {cls.__name__: cls for cls in (
     ir.Lit, ir.Field, ir.Unary, ir.Binary, ir.Call, ir.ListExpr, ir.Template, ir.Absence,
-    ir.CountWithin, ir.Sustained, ir.Action, ir.TableRow, ir.DecisionTable, ir.Rule, ir.RuleSet)}
+    ir.CountWithin, ir.Sustained, ir.Action, ir.Branch, ir.TableRow, ir.DecisionTable,
+    ir.Rule, ir.RuleSet)}
 _TUPLE_OF_PAIRS = {("Action", "args")}
 
 

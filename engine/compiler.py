@@ -262,6 +262,19 @@ class CompiledAction:
 
 
 @dataclass(frozen=True, slots=True)
+class CompiledBranch:
+    """A nested condition with its then/else steps compiled."""
+
+    node: ir.Branch
+    condition: Fn
+    actions: tuple[CompiledStep, ...]
+    else_actions: tuple[CompiledStep, ...]
+
+
+CompiledStep = CompiledAction | CompiledBranch
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledRule:
     """A rule ready to run; its temporal conjunct (if any) is split from the condition."""
 
@@ -270,8 +283,8 @@ class CompiledRule:
     temporal: ir.Temporal | None
     #: The sustained condition, or the count threshold, compiled.
     temporal_fn: Fn | None
-    actions: tuple[CompiledAction, ...]
-    else_actions: tuple[CompiledAction, ...]
+    actions: tuple[CompiledStep, ...]
+    else_actions: tuple[CompiledStep, ...]
     table: Any  # CompiledTable | None (engine.tables), kept loose to avoid an import cycle
 
 
@@ -351,8 +364,11 @@ def _args(rule: ir.Rule, a: ir.Action) -> tuple[tuple[str, Fn], ...]:
     return args
 
 
-def _actions(rule: ir.Rule, nodes: tuple[ir.Action, ...]) -> tuple[CompiledAction, ...]:
-    return tuple(CompiledAction(a, _args(rule, a)) for a in nodes)
+def _actions(rule: ir.Rule, nodes: tuple[ir.Step, ...]) -> tuple[CompiledStep, ...]:
+    return tuple(CompiledBranch(s, compile_expr(s.condition, (rule.id, s.id)),
+                                _actions(rule, s.actions), _actions(rule, s.else_actions))
+                 if isinstance(s, ir.Branch) else CompiledAction(s, _args(rule, s))
+                 for s in nodes)
 
 
 def compile_rule(rule: ir.Rule) -> CompiledRule:

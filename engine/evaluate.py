@@ -11,7 +11,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from engine import ir
-from engine.compiler import _COMPARE, CompiledAction, CompiledRule, Plan, Scope, resolve
+from engine.compiler import (
+    _COMPARE,
+    CompiledBranch,
+    CompiledRule,
+    CompiledStep,
+    Plan,
+    Scope,
+    resolve,
+)
 from engine.decision import Decision, Event, PlannedAction, TraceStep, decision, planned_action
 
 #: The event type a durable timer produces when it fires.
@@ -95,9 +103,17 @@ class _Run:
         return planned_action(kind, args, self.event.id, rule.rule.id, self.plan.version,
                               node_id)
 
-    def run_actions(self, rule: CompiledRule, actions: tuple[CompiledAction, ...],
+    def run_actions(self, rule: CompiledRule, actions: tuple[CompiledStep, ...],
                     scope: Scope) -> None:
+        """Plan the steps in order; a nested condition picks its then or else steps (and
+        the trace names its node with the outcome)."""
         for action in actions:
+            if isinstance(action, CompiledBranch):
+                passed = bool(action.condition(scope))
+                self.note(rule, action.node.id, passed)
+                self.run_actions(rule, action.actions if passed else action.else_actions,
+                                 scope)
+                continue
             args = tuple([(name, fn(scope)) for name, fn in action.args])
             planned = self.planned(rule, action.node.id, action.node.kind, args)
             if self.trace is not None:

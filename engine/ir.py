@@ -1,9 +1,11 @@
 """The rule graph (IR): what the DSL text and the canvas both are views of.
 
 A rule set is a tuple of rules; a rule is a trigger, an optional condition, an optional
-temporal pattern or decision table, and ordered actions (with an optional else branch).
-Every node carries a stable ``id`` (``<rule>/<role>[/<n>]``) that provenance, lineage,
-the canvas and error markers refer to. All values are frozen; quantities are ``Decimal``.
+temporal pattern or decision table, and ordered steps (with an optional else branch). A
+step is an action or a :class:`Branch`: a nested condition with its own then/else steps.
+Every node carries a stable ``id`` (``<rule>/<role>[/<n>]``, nested steps
+``<rule>/then/1/else/0``) that provenance, lineage, the canvas and error markers refer to.
+All values are frozen; quantities are ``Decimal``.
 """
 
 from __future__ import annotations
@@ -129,6 +131,46 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Branch:
+    """A condition inside a then/else branch: its then steps run when it holds, else the
+    else steps. It runs in its place among the actions of its branch."""
+
+    id: str
+    condition: Expr
+    actions: tuple[Step, ...] = ()
+    else_actions: tuple[Step, ...] = ()
+
+
+#: One step of a branch: an action or a nested condition.
+Step = Action | Branch
+
+
+def flat_actions(steps: tuple[Step, ...]) -> list[Action]:
+    """Every action of ``steps`` at any depth, in text order (then before else)."""
+    out: list[Action] = []
+    for step in steps:
+        if isinstance(step, Branch):
+            out += flat_actions(step.actions) + flat_actions(step.else_actions)
+        else:
+            out.append(step)
+    return out
+
+
+def all_actions(rule: Rule) -> list[Action]:
+    """Every action a rule may take, in any branch at any depth."""
+    return flat_actions(rule.actions + rule.else_actions)
+
+
+def all_branches(steps: tuple[Step, ...]) -> list[Branch]:
+    """Every nested condition of ``steps`` at any depth, outermost first."""
+    out: list[Branch] = []
+    for step in steps:
+        if isinstance(step, Branch):
+            out += [step, *all_branches(step.actions), *all_branches(step.else_actions)]
+    return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TableRow:
     """One row of a decision table: a cell per input (None = any) → one value per output."""
 
@@ -163,8 +205,9 @@ class Rule:
     #: Temporal clauses appear here as conjuncts (``x and no … within 48h``).
     condition: Expr | None = None
     table: DecisionTable | None = None
-    actions: tuple[Action, ...] = ()
-    else_actions: tuple[Action, ...] = ()
+    #: Actions and nested branches, in order; a rule without branches hashes as before.
+    actions: tuple[Step, ...] = ()
+    else_actions: tuple[Step, ...] = ()
     #: Where the rule came from in the text: (line, column); not part of the hash.
     span: tuple[int, int] | None = field(default=None, compare=False)
 

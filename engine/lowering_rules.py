@@ -63,6 +63,29 @@ def lower_action(act: a.Action, node_id: str) -> ir.Action:  # noqa: C901 - clos
     raise LoweringError(f"no IR for action {type(act).__name__}")
 
 
+def lower_steps(steps: tuple[a.Step, ...], prefix: str) -> tuple[ir.Step, ...]:
+    """The steps of a branch; the i-th is ``<prefix>/<i>``, a nested one's steps
+    ``<prefix>/<i>/then/<j>`` and ``<prefix>/<i>/else/<j>``."""
+    out: list[ir.Step] = []
+    for i, step in enumerate(steps):
+        node_id = f"{prefix}/{i}"
+        if isinstance(step, a.Branch):
+            out.append(ir.Branch(id=node_id, condition=lower_expr(step.condition, node_id),
+                                 actions=lower_steps(step.actions, f"{node_id}/then"),
+                                 else_actions=lower_steps(step.else_actions,
+                                                          f"{node_id}/else")))
+        else:
+            out.append(lower_action(step, node_id))
+    return tuple(out)
+
+
+def raise_steps(steps: tuple[ir.Step, ...]) -> tuple[a.Step, ...]:
+    """The syntax of a branch's steps."""
+    return tuple(a.Branch(condition=raise_expr(s.condition), actions=raise_steps(s.actions),
+                          else_actions=raise_steps(s.else_actions))
+                 if isinstance(s, ir.Branch) else raise_action(s) for s in steps)
+
+
 def _lit_text(e: ir.Expr | None) -> str:
     if not isinstance(e, ir.Lit) or e.type != "text":
         raise LoweringError(f"expected a name, got {e!r}")
@@ -164,11 +187,10 @@ def lower_item(item: a.Item) -> ir.Rule:
                 for row in item.rows))
         return ir.Rule(id=name, title=item.title, kind="table", trigger=item.trigger.name,
                        condition=condition, table=table)
-    actions = tuple(lower_action(x, f"{name}/then/{i}") for i, x in enumerate(item.actions))
-    else_actions: tuple[ir.Action, ...] = ()
+    actions = lower_steps(item.actions, f"{name}/then")
+    else_actions: tuple[ir.Step, ...] = ()
     if isinstance(item, a.Rule):
-        else_actions = tuple(lower_action(x, f"{name}/else/{i}")
-                             for i, x in enumerate(item.else_actions))
+        else_actions = lower_steps(item.else_actions, f"{name}/else")
     return ir.Rule(id=name, title=item.title,
                    kind="guard" if isinstance(item, a.Guard) else "reaction",
                    trigger=item.trigger.name, condition=condition, actions=actions,
@@ -189,12 +211,12 @@ def raise_item(rule: ir.Rule) -> a.Item:
                        rows=tuple(a.Row(cells=tuple(_raise_cell(c) for c in row.cells),
                                         results=tuple(raise_expr(x) for x in row.outputs))
                                   for row in t.rows))
-    actions = tuple(raise_action(x) for x in rule.actions)
+    actions = raise_steps(rule.actions)
     if rule.kind == "guard":
         return a.Guard(name=rule.id, title=rule.title, trigger=trigger, condition=condition,
                        actions=actions)
     return a.Rule(name=rule.id, title=rule.title, trigger=trigger, condition=condition,
-                  actions=actions, else_actions=tuple(raise_action(x) for x in rule.else_actions))
+                  actions=actions, else_actions=raise_steps(rule.else_actions))
 
 
 def lower_rule_file(rule_file: a.RuleFile) -> ir.RuleSet:

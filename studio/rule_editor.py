@@ -19,7 +19,28 @@ from studio.canvas import assemble, canvas_from_ir, langs_of, node_lines
 _CANVAS_MESSAGES = {
     "studio.canvas.unconnected": ("This node is not connected to a trigger.",
                                   "该节点未连接到触发器。"),
-    "studio.canvas.no_action": ("This rule has no action.", "该规则没有动作。"),
+    "studio.canvas.no_action": ("This rule or condition has no action on its then output.",
+                                "该规则或条件的“则”输出没有动作。"),
+    "studio.canvas.many_inputs": (
+        "More than one output leads into this node; the rule language cannot say that. "
+        "Connect it to one output only (copy the action if two branches need it).",
+        "有多个输出连到此节点，规则语言无法表达。请只连接一个输出（两个分支都需要时请复制该动作）。"),
+    "studio.canvas.cycle": ("This node is on a loop of connections; a rule runs from its "
+                            "trigger forward only.",
+                            "此节点处在连线的环路上；规则只能从触发器向前执行。"),
+    "studio.canvas.into_trigger": ("Nothing can lead into a trigger; it starts its rule.",
+                                   "触发器是规则的起点，不能有连线指向它。"),
+    "studio.canvas.after_action": ("An action ends its branch; connect the next step to the "
+                                   "condition's output instead.",
+                                   "动作是分支的终点；请把下一步连到条件的输出上。"),
+    "studio.canvas.else_port": ("Only a condition has an else output.",
+                                "只有条件节点才有“否则”输出。"),
+    "studio.canvas.misplaced": ("A trigger, timer or decision table cannot sit inside a "
+                                "branch; timers follow the trigger or the rule's condition.",
+                                "触发器、计时器或决策表不能放在分支内；计时器须紧跟触发器或规则的条件。"),
+    "studio.canvas.table_actions": ("A decision table writes its outputs; it takes no actions "
+                                    "after it.",
+                                    "决策表只写入其输出字段，之后不能再接动作。"),
 }
 
 
@@ -84,6 +105,9 @@ def canvas_to_text(canvas: dict[str, Any], registry: SchemaRegistry, locale: str
     markers = [{"line": 0, "column": 0, "end_line": 0, "end_column": 0, "code": p["code"],
                 "message": _CANVAS_MESSAGES[p["code"]][1 if zh else 0], "node": p["node"]}
                for p in assembled.problems]
+    if assembled.refused:
+        # The canvas says something the text cannot: keep the text as it was, mark the nodes.
+        return Sync(text=None, markers=markers)
     try:
         rule_file = parse(assembled.text)
     except DslError as err:

@@ -59,7 +59,7 @@ def _dotted(expr: ir.Expr | None) -> str:
 def writes(rule: ir.Rule) -> dict[str, ir.Action | None]:
     """The targets a rule writes: fields, reservations, freezes (table outputs too)."""
     found: dict[str, ir.Action | None] = {}
-    for action in rule.actions + rule.else_actions:
+    for action in ir.all_actions(rule):
         if action.kind == "set":
             found[f"field:{_dotted(action.arg('target'))}"] = action
         elif action.kind in {"reserve", "release"}:

@@ -2,7 +2,9 @@
 
 The IR becomes a networkx graph: version → rule → field / balance / document / connector /
 role, each edge labelled with what the rule does to it (reads, writes, touches, notifies).
-The passport is that graph's neighbourhoods; nobody types it by hand.
+The passport is that graph's neighbourhoods; nobody types it by hand. Each rule also lists
+its nested conditions (branches): the condition in rule-language words and what runs on
+each side.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from typing import Any
 
 import networkx as nx
 
+from dsl.format_expr import expr_text
 from engine import ir
 from engine.governance.conflicts import _reads
+from engine.lowering import raise_expr
 
 _BALANCE = {"reserve": "balance:reserved", "release": "balance:reserved"}
 _CONNECTOR_KINDS = {"call_webhook": "webhook", "publish_mqtt": "mqtt", "emit_event": "event"}
@@ -33,7 +37,8 @@ def _expressions(rule: ir.Rule) -> list[ir.Expr]:
         found += list(rule.table.inputs)
         for row in rule.table.rows:
             found += [c for c in row.cells if c is not None] + list(row.outputs)
-    for action in rule.actions + rule.else_actions:
+    found += [b.condition for b in ir.all_branches(rule.actions + rule.else_actions)]
+    for action in ir.all_actions(rule):
         found += [e for name, e in action.args if not (action.kind == "set" and
                                                          name == "target")]
     return found
@@ -66,7 +71,7 @@ def passport_graph(rule_set: ir.RuleSet, version: str) -> nx.MultiDiGraph:
         if rule.table is not None:
             for output in rule.table.outputs:
                 graph.add_edge(node, f"field:{output}", relation="writes")
-        for action in rule.actions + rule.else_actions:
+        for action in ir.all_actions(rule):
             _action_edges(graph, node, action)
     return graph
 
@@ -93,6 +98,19 @@ def _action_edges(graph: nx.MultiDiGraph, node: str, action: ir.Action) -> None:
                            relation="notifies")
 
 
+def _steps(steps: tuple[ir.Step, ...]) -> list[dict[str, str]]:
+    return [{"id": s.id, "kind": "branch" if isinstance(s, ir.Branch) else s.kind}
+            for s in steps]
+
+
+def branches(rule: ir.Rule) -> list[dict[str, Any]]:
+    """The nested conditions of a rule, outermost first: where each sits, its condition
+    as the rule text says it, and the steps of its then and else sides."""
+    return [{"id": b.id, "condition": expr_text(raise_expr(b.condition)),
+             "then": _steps(b.actions), "else": _steps(b.else_actions)}
+            for b in ir.all_branches(rule.actions + rule.else_actions)]
+
+
 def _targets(graph: nx.MultiDiGraph, relation: str, prefix: str) -> list[str]:
     return sorted({v.removeprefix(prefix) for _, v, r in graph.edges(data="relation")
                    if r == relation and v.startswith(prefix)})
@@ -109,7 +127,8 @@ def passport(rule_set: ir.RuleSet, version: str) -> dict[str, Any]:
                       "trigger": rule.trigger,
                       "reads": sorted({v.removeprefix("field:") for v, r in edges
                                        if r == "reads"}),
-                      "writes": sorted({v for v, r in edges if r in {"writes", "creates"}})})
+                      "writes": sorted({v for v, r in edges if r in {"writes", "creates"}}),
+                      "branches": branches(rule)})
     return {
         "version": version,
         "events": sorted({r.trigger for r in rule_set.rules}),

@@ -46,6 +46,13 @@
     data = Object.assign({}, data);
     if (!data.key) data.key = "new-" + (++counter);
     const id = editor.addNode(kind, kind === "trigger" ? 0 : 1, outputsOf(kind), x, y, "n-" + kind, data, nodeHtml(kind, data));
+    if (kind === "condition") {
+      // One node kind for the rule's condition and for an `if` inside a branch: its two
+      // outputs are labelled, then (output_1) and else (output_2).
+      const el = document.getElementById("node-" + id);
+      const outs = el ? el.querySelectorAll(".outputs .output") : [];
+      [T.then, T["else"]].forEach((label, i) => { if (outs[i]) { outs[i].dataset.label = label; outs[i].title = label; } });
+    }
     return id;
   }
 
@@ -145,10 +152,15 @@
 
   function schedule(fn) { clearTimeout(timer); setState(T.syncing); timer = setTimeout(fn, 250); }
 
+  function refused(on) {
+    document.querySelectorAll("[data-testid=submit]").forEach(b => { b.disabled = on; });
+  }
+
   async function fromText() {
     const mine = ++seq;
     const res = await post("/rules/sync/text", {text: cm.getValue()});
     if (mine !== seq) return;
+    refused(false);
     if (res.canvas) importCanvas(res.canvas);
     updateHint();
     showMarkers(res.markers);
@@ -162,6 +174,9 @@
       applying = true; cm.setValue(res.text); applying = false;
     }
     showMarkers(res.markers);
+    // A graph the rule language cannot say is refused (no text): the text keeps its last
+    // good state and nothing can be submitted until the canvas is fixed.
+    refused(res.text === null && res.markers.length > 0);
   }
 
   function updateHint() {

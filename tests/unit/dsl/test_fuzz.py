@@ -12,8 +12,9 @@ from dsl import DslError, check, default_registry, format_rules, parse
 
 EXAMPLES = [p.read_text(encoding="utf-8") for p in
             sorted((Path(__file__).resolve().parents[3] / "examples" / "rules").glob("*.rule"))]
-PIECES = ["rule", "规则", "when", "当", "if", "若", "then", "则", "end", "结束", "and", "且", "or",
-          "not", "非", "no", "没有", "within", "在", "内", "for", "持续", "with same", "同",
+PIECES = ["rule", "规则", "when", "当", "if", "若", "then", "则", "else", "否则", "end", "结束",
+          "and", "且", "or", "not", "非", "no", "没有", "within", "在", "内", "for", "持续",
+          "with same", "同",
           "table", "hit", "first", "inputs", "outputs", "row", "any", "->", "guard", "block",
           "reserve", "freeze", "customer", "alert", "role:a", '"x {order.no}"', "order.lines",
           "order.deposit_amount", "2h", "100ms", "2%", "¥12.50", "3 箱", "-15 °C", "2025-11-23",
