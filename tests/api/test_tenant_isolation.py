@@ -91,8 +91,8 @@ BODIES: dict[str, dict[str, Any]] = {
     # POST /rule-versions/{version_id}/reject
     "studio__schemas_governance__RejectIn": {"comment": "no"},
     # POST /rule-versions/{version_id}/conflicts/acknowledge (the pricing example's pair)
-    "AcknowledgeIn": {"key": "double11_toy_promotion|key_account_rebate|field:price.final_price",
-                      "comment": "seen"},
+    "AcknowledgeIn": {"key": "below_cost|price.change_requested|TOY-1|double11_toy_promotion|"
+                             "key_account_rebate", "comment": "seen"},
     "RolloutIn": {"percent": 50},  # POST /rule-versions/{version_id}/rollout
     "RollbackIn": {"reason": "r"},  # POST /rule-sets/{name}/rollback
     # PUT /rule-sets/{name}/policy
