@@ -23,7 +23,7 @@ from typing import Any
 
 from engine import ir
 from engine.compiler import compile_expr
-from engine.governance.price_stack import SourcedRule, SkuFacts, Stack, Step, stack
+from engine.governance.price_stack import SkuFacts, SourcedRule, Stack, Step, stack
 from engine.governance.price_stack import writes_price as writes_price
 from engine.governance.satisfiable import Path, jointly, reads
 

@@ -19,8 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine import ir
-from engine.compiler import compile_expr
-from engine.governance.satisfiable import Path, decide, jointly_all, reads
+from engine.governance.satisfiable import Path, compiled, decide, jointly_all, reads
 
 #: Price fields that start at the SKU's list price before any rule runs.
 SEEDED = ("list_price", "promotion_price", "final_price")
@@ -162,7 +161,7 @@ def _with(scope: Mapping[str, Any], values: Mapping[Path, Any]) -> dict[str, Any
 
 def _evaluate(expr: ir.Expr, scope: Mapping[str, Any]) -> Any:
     try:
-        return compile_expr(expr)(scope)
+        return compiled(expr)(scope)
     except (ArithmeticError, TypeError, ValueError):
         return None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any
 
@@ -208,6 +209,12 @@ def reads(expr: ir.Expr) -> list[Path]:
 Residual = bool | ir.Expr
 
 
+@lru_cache(maxsize=4096)
+def compiled(expr: ir.Expr) -> Callable[[Mapping[str, Any]], Any]:
+    """The closure of an expression, compiled once (IR nodes are immutable)."""
+    return compile_expr(expr)
+
+
 def decide(expr: ir.Expr | None, scope: Mapping[str, Any], is_known: Callable[[Path], bool]
            ) -> Residual:
     """Evaluate the parts of a condition whose fields are all known (True / False, as the
@@ -233,7 +240,7 @@ def decide(expr: ir.Expr | None, scope: Mapping[str, Any], is_known: Callable[[P
         return expr
     if all(is_known(p) for p in reads(expr)):
         try:
-            return bool(compile_expr(expr)(scope))
+            return bool(compiled(expr)(scope))
         except (ArithmeticError, TypeError, ValueError):
             return expr
     return expr

@@ -13,8 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dsl import SchemaRegistry
-from engine.governance import replay, review, versions
-from engine.governance import conflict_check
+from engine.governance import conflict_check, replay, review, versions
 from engine.governance.diff import diff_versions
 from engine.governance.divergence_gate import evidence
 from engine.governance.errors import ConflictNotFound, ReplayNotFound, RuleSetNotFound

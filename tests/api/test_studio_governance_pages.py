@@ -239,7 +239,8 @@ expect = [{ kind = "set", rule = "double11_toy_promotion" }]
     token = sign_in_page(tenant, "reviewer")
     page = tenant.client.get(f"{base}/review").text
     assert page.count('data-testid="conflict"') >= 1 and "acknowledge" in ids_in(page)
-    assert "低于成本" in page and "TOY-1：标价 ¥100.00" in page and "→ ¥64.00 < 成本 ¥70.00" in page
+    assert "低于成本" in page and "TOY-1：标价 ¥100.00" in page
+    assert "→ ¥64.00 &lt; 成本 ¥70.00" in page  # the SKU's own figures, from its list and cost
     refused = post(tenant, f"{base}/approve", token)
     assert 'data-testid="refusal"' in refused.text
     assert state(tenant, version_id) == "awaiting_review"

@@ -188,6 +188,8 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
     pack_id = add_private_pack(tenant, tag)
     # The food pack switches the lots, cold-chain and recall routes on (#11).
     assert tenant.post("/packs/jxc.food/install", {}).status_code == 200
+    # A toy with its list and cost price: the pricing rules stack it below cost (a conflict).
+    tenant.item("TOY-1", category="toys", list_price="100.00", cost_price="70.00")
     version = tenant._created("/rule-versions", {"name": f"{tag}-pricing", "source": PRICING})
     job = tenant.post(f"/rule-versions/{version['id']}/replays", {"hours": 72})
     assert job.status_code == 202, job.text
