@@ -101,9 +101,9 @@ def _not_checked(session: Session, candidate: list[SourcedRule], triggers: list[
         facts = _facts(item)
         if not _could_apply(candidate, triggers, facts):
             continue
-        lacks_en = " and ".join(n for n, v in (("list price", item.list_price),
+        lacks_en = " or ".join(n for n, v in (("list price", item.list_price),
                                               ("cost price", item.cost_price)) if v is None)
-        lacks_zh = "、".join(n for n, v in (("标价", item.list_price),
+        lacks_zh = "或".join(n for n, v in (("标价", item.list_price),
                                            ("成本价", item.cost_price)) if v is None)
         found.append({"sku": item.sku, "reason_en": f"no {lacks_en}: not checked",
                       "reason_zh": f"没有{lacks_zh}，未检查"})
