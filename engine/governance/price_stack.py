@@ -7,8 +7,10 @@ the item, ``price.list_price`` its list price, and ``price.promotion_price`` /
 ``price.final_price`` starting at the list price. Each rule's condition is decided on those
 facts where it can be (category, SKU, list price, the price so far); what the facts cannot
 decide (a customer's level, a rebate rate) is assumed to hold, with values found for it
-(the smallest rebate rate the condition allows), so long as the conditions assumed so far can
-still hold together. Each write updates the scope, so the next rule sees the price so far.
+(the smallest rebate rate the condition allows). Values once assumed stay fixed, so the
+stack is one example event: a later rule whose condition those values make false does not
+fire (its ``else`` does). Each write updates the scope, so the next rule sees the price so
+far.
 """
 
 from __future__ import annotations
@@ -190,7 +192,6 @@ class _Run:
         self.scope: dict[str, Any] = {"item": sku.item(), "price": price}
         self.known: set[Path] = {("item", k) for k in self.scope["item"]}
         self.known |= {("price", name) for name in SEEDED}
-        self.assumptions: list[ir.Expr] = []
         self.assumed: dict[Path, Any] = {}
         self.is_exact = True
         self.steps: list[Step] = []
@@ -200,18 +201,21 @@ class _Run:
         return path in self.known
 
     def branch(self, rule: ir.Rule) -> tuple[ir.Action, ...] | None:
-        """The actions that run for this SKU, or None when the rule cannot fire."""
-        residual = decide(rule.condition, self.scope, self.is_known)
+        """The actions that run for this SKU on the example event built so far (values
+        assumed for earlier rules stay fixed), or None when the rule cannot fire."""
+        scope = _with(self.scope, self.assumed)
+        residual = decide(rule.condition, scope,
+                          lambda p: p in self.known or p in self.assumed)
         if residual is False:
             return rule.else_actions
         if residual is True:
             return rule.actions
-        found = jointly_all([*self.assumptions, residual])
+        found = jointly_all([residual])
         if found is None:
-            return None  # it cannot fire together with the rules already stacked
+            return None
         values, exact = found
-        self.assumptions.append(residual)
-        self.assumed = {p: v for p, v in values.items() if not self.is_known(p)}
+        self.assumed.update({p: v for p, v in values.items()
+                             if p not in self.known and p not in self.assumed})
         self.is_exact = self.is_exact and exact
         return rule.actions
 
