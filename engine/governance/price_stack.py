@@ -219,7 +219,7 @@ class _Run:
         self.is_exact = self.is_exact and exact
         return rule.actions
 
-    def apply(self, ref: RuleRef, rule: ir.Rule, actions: tuple[ir.Action, ...]) -> None:
+    def apply(self, ref: RuleRef, actions: tuple[ir.Action, ...]) -> None:
         scope = _with(self.scope, self.assumed)
         for action in _price_sets(actions):
             target, value = action.arg("target"), action.arg("value")
@@ -239,6 +239,7 @@ class _Run:
             _set(self.scope, target.path, after)
             _set(scope, target.path, after)
             self.known.add(target.path)
+            self.assumed.pop(target.path, None)  # what a rule wrote is no longer assumed
 
 
 def stack(trigger: str, rules: Sequence[SourcedRule], sku: SkuFacts) -> Stack:
@@ -256,7 +257,7 @@ def stack(trigger: str, rules: Sequence[SourcedRule], sku: SkuFacts) -> Stack:
         if rule.table is not None and actions is rule.actions:
             run.not_computed.append((sourced.ref, "decision table"))
             continue
-        run.apply(sourced.ref, rule, actions)
+        run.apply(sourced.ref, actions)
     written = [s.target for s in run.steps if s.target.endswith("_price")]
     result_field = "price.final_price" if "price.final_price" in written else \
         (written[-1] if written else None)
