@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.governance.conflicts import find_conflicts
+from engine.governance import conflict_check
 from engine.governance.divergence import exceeds
 from engine.governance.divergence_gate import evidence
 from engine.governance.errors import (
@@ -28,7 +28,7 @@ from engine.governance.errors import (
 from engine.governance.lifecycle import VersionState, allowed_next, check_transition
 from engine.governance.models import ConflictAck, RuleSetPolicy, VersionReview
 from engine.governance.rollout import validate_rollout
-from engine.governance.versions import audit, governance_of, rule_set_of, set_state
+from engine.governance.versions import audit, governance_of, set_state
 from engine.models import RuleSetVersion
 
 
@@ -62,8 +62,9 @@ def _approvers(session: Session, version: RuleSetVersion) -> set[str]:
 
 
 def unacknowledged(session: Session, version: RuleSetVersion) -> list[str]:
-    """Keys of the version's rule conflicts nobody has acknowledged yet."""
-    keys = [c.key for c in find_conflicts(rule_set_of(version))]
+    """Keys of the version's rule conflicts (with every other rule set in production, on the
+    tenant's SKUs) nobody has acknowledged yet."""
+    keys = [c.key for c in conflict_check.check(session, version).conflicts]
     acked = set(session.scalars(select(ConflictAck.conflict_key)
                                 .where(ConflictAck.version_id == version.id)))
     return [k for k in keys if k not in acked]

@@ -4,17 +4,21 @@ A condition becomes a disjunction of conjunctions of atoms over fields: comparis
 constants (numeric ranges), equalities, enums (``in``/``not in``) and booleans. Anything
 else (field against field, arithmetic, functions) is opaque: it is assumed satisfiable and
 the answer is marked "possible" rather than "definite".
+
+:func:`decide` first evaluates what known facts (an item's category, its list price) decide
+and leaves the rest as a residual condition over the unknown fields.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from engine import ir
-from engine.compiler import constant, is_constant
+from engine.compiler import compile_expr, constant, is_constant
 
 Path = tuple[str, ...]
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
@@ -183,4 +187,74 @@ def jointly(a: ir.Expr | None, b: ir.Expr | None) -> tuple[dict[Path, Any], bool
             found = solve(both)
             if found is not None:
                 return found, both.is_exact
+    return None
+
+
+def reads(expr: ir.Expr) -> list[Path]:
+    """Every field path an expression reads (time clauses' inner conditions excluded)."""
+    if isinstance(expr, ir.Field):
+        return [expr.path]
+    children: tuple[Any, ...] = ()
+    if isinstance(expr, ir.Binary):
+        children = (expr.left, expr.right)
+    elif isinstance(expr, ir.Unary):
+        children = (expr.operand,)
+    elif isinstance(expr, ir.Call | ir.ListExpr):
+        children = expr.args if isinstance(expr, ir.Call) else expr.items
+    elif isinstance(expr, ir.Template):
+        children = tuple(p for p in expr.parts if not isinstance(p, str))
+    return [p for c in children for p in reads(c)]
+
+
+Residual = bool | ir.Expr
+
+
+@lru_cache(maxsize=4096)
+def compiled(expr: ir.Expr) -> Callable[[Mapping[str, Any]], Any]:
+    """The closure of an expression, compiled once (IR nodes are immutable)."""
+    return compile_expr(expr)
+
+
+def decide(expr: ir.Expr | None, scope: Mapping[str, Any], is_known: Callable[[Path], bool]
+           ) -> Residual:
+    """Evaluate the parts of a condition whose fields are all known (True / False, as the
+    engine would on ``scope``); what is left is returned as a residual condition.
+
+    ``and`` / ``or`` / ``not`` follow three-valued logic: a known False part makes a
+    conjunction False whatever the unknown parts are.
+    """
+    if expr is None:
+        return True
+    if isinstance(expr, ir.Unary) and expr.op == "not":
+        inner = decide(expr.operand, scope, is_known)
+        return (not inner) if isinstance(inner, bool) else ir.Unary(op="not", operand=inner)
+    if isinstance(expr, ir.Binary) and expr.op in {"and", "or"}:
+        left, right = decide(expr.left, scope, is_known), decide(expr.right, scope, is_known)
+        absorbing = expr.op == "or"  # True absorbs an or, False an and
+        for part, other in ((left, right), (right, left)):
+            if isinstance(part, bool):
+                return absorbing if part is absorbing else other
+        assert not isinstance(left, bool) and not isinstance(right, bool)
+        return ir.Binary(op=expr.op, left=left, right=right)
+    if isinstance(expr, ir.Absence | ir.CountWithin | ir.Sustained):
+        return expr
+    if all(is_known(p) for p in reads(expr)):
+        try:
+            return bool(compiled(expr)(scope))
+        except (ArithmeticError, TypeError, ValueError):
+            return expr
+    return expr
+
+
+def jointly_all(conditions: Iterable[ir.Expr]) -> tuple[dict[Path, Any], bool] | None:
+    """An assignment that satisfies every condition at once, and whether that is certain;
+    None when they cannot all hold."""
+    combined: ir.Expr | None = None
+    for condition in conditions:
+        combined = condition if combined is None else ir.Binary(op="and", left=combined,
+                                                                 right=condition)
+    for term in terms(combined):
+        found = solve(term)
+        if found is not None:
+            return found, term.is_exact
     return None

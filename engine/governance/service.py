@@ -13,8 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dsl import SchemaRegistry
-from engine.governance import replay, review, versions
-from engine.governance.conflicts import find_conflicts
+from engine.governance import conflict_check, replay, review, versions
 from engine.governance.diff import diff_versions
 from engine.governance.divergence_gate import evidence
 from engine.governance.errors import ConflictNotFound, ReplayNotFound, RuleSetNotFound
@@ -199,17 +198,26 @@ class GovernanceService:
             return found or {"source": None, "ratio": None, "events": 0}
 
     def conflicts(self, tenant_id: int, version_id: int) -> list[View]:
-        """The version's rule conflicts, each with whether (and by whom) it is acknowledged."""
+        """The version's rule conflicts (against itself and every other rule set in
+        production, on the tenant's SKUs), each with whether (and by whom) it is
+        acknowledged."""
+        found: list[View] = self.conflict_check(tenant_id, version_id)["conflicts"]
+        return found
+
+    def conflict_check(self, tenant_id: int, version_id: int) -> View:
+        """The conflicts and what the check covered: the production versions it ran against,
+        SKUs checked (and the limit), SKUs not checked for lack of a price."""
         with self.db.read(tenant_id) as s:
             version = versions.get_version(s, version_id)
+            report = conflict_check.check(s, version)
             acks = {a.conflict_key: a for a in s.scalars(
                 select(ConflictAck).where(ConflictAck.version_id == version.id))}
             found = []
-            for conflict in find_conflicts(versions.rule_set_of(version)):
+            for conflict in report.conflicts:
                 ack = acks.get(conflict.key)
                 found.append({**conflict.as_dict(), "acknowledged_by": ack.actor if ack else
                               None, "acknowledgement": ack.comment if ack else None})
-            return found
+            return {"version_id": version.id, "conflicts": found, "coverage": report.coverage}
 
     def acknowledge(self, tenant_id: int, version_id: int, conflict_key: str, actor: str,
                     comment: str) -> list[View]:
@@ -220,7 +228,7 @@ class GovernanceService:
         """
         with self.db.write(tenant_id) as s:
             version = versions.get_version(s, version_id)
-            keys = {c.key for c in find_conflicts(versions.rule_set_of(version))}
+            keys = {c.key for c in conflict_check.check(s, version).conflicts}
             if conflict_key not in keys:
                 raise ConflictNotFound(version_id=version_id, key=conflict_key)
             review.acknowledge(s, version, conflict_key, actor, comment, self.clock.now())

@@ -139,8 +139,16 @@ def passport(version_id: VersionId, principal: RulesReader, gov: Gov) -> dict[st
 
 @router.get("/rule-versions/{version_id}/conflicts")
 def conflicts(version_id: VersionId, principal: RulesReader, gov: Gov) -> list[Any]:
-    """Rules that can fire on one event and write one target, with an example event."""
+    """Conflicts with every other rule set in production: prices that rules stack below a
+    SKU's cost (with the figures), and rules that write one target on one event."""
     return gov.conflicts(principal.tenant_id, version_id)
+
+
+@router.get("/rule-versions/{version_id}/conflict-check")
+def conflict_check(version_id: VersionId, principal: RulesReader, gov: Gov) -> dict[str, Any]:
+    """The conflicts and what the check covered: production versions it ran against, SKUs
+    checked (at most a limit), SKUs not checked because they lack a list or cost price."""
+    return gov.conflict_check(principal.tenant_id, version_id)
 
 
 @router.get("/rule-versions/{version_id}/audit", response_model=Page[AuditOut])

@@ -164,10 +164,12 @@ def _review_context(principal: Principal, db: DbDep, gov: GovernanceService, ver
     divergence = gov.divergence(tenant, version_id)
     reviewer = Permission.RULES_REVIEW in principal.permissions
     audit, _total = gov.audit(tenant, version_id, 0, 500)
+    checked = gov.conflict_check(tenant, version_id)
     return {"v": v, "states": rule_versions.STATES, "position": _position(v["state"]),
             "production": production, "diff_lines": _diff_lines(diff),
             "diff": diff, "passport": gov.passport(tenant, version_id),
-            "conflicts": gov.conflicts(tenant, version_id), "divergence": divergence,
+            "conflicts": checked["conflicts"], "conflict_coverage": checked["coverage"],
+            "divergence": divergence,
             "chart": divergence_bars(divergence, gov.limit), "limit": gov.limit,
             "is_above": bool(divergence.get("is_above_limit")) and production is not None,
             "can_approve": rule_versions.can_approve(principal, _view(v)),

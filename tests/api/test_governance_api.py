@@ -96,9 +96,11 @@ def test_rollback_diff_and_conflicts_over_the_api(make_tenant):
                    "governance.rule_set_not_found")
 
     pricing = (ROOT / "examples/governance/promotion_and_rebate.rule").read_text("utf-8")
+    t.item("TOY-1", category="toys", list_price="100.00", cost_price="70.00")
     v3 = ok(t.post("/rule-versions", {"name": "pricing", "source": pricing}, "author"), 201)
     [conflict] = ok(t.get(f"/rule-versions/{v3['id']}/conflicts", "reviewer"))
     assert conflict["is_below_cost"] is True and conflict["acknowledged_by"] is None
+    assert conflict["sku"] == "TOY-1" and conflict["certainty"] == "definite"
     assert float(conflict["values"]["stacked"]) < float(conflict["values"]["cost"])
     [acked] = ok(t.post(f"/rule-versions/{v3['id']}/conflicts/acknowledge",
                         {"key": conflict["key"], "comment": "已知"}, "reviewer"))

@@ -224,6 +224,7 @@ def test_divergence_above_the_limit_needs_an_override_and_rollback_restores(
 def test_conflicts_are_acknowledged_on_the_review_page(make_tenant: TenantFactory):
     tenant = make_tenant(roles=("admin", "author", "reviewer"))
     pricing = (ROOT / "examples/governance/promotion_and_rebate.rule").read_text("utf-8")
+    tenant.item("TOY-1", category="toys", list_price="100.00", cost_price="70.00")
     tests = """[[test]]
 name = "a toy at list price 100 is on promotion"
 event = "price.change_requested"
@@ -238,7 +239,8 @@ expect = [{ kind = "set", rule = "double11_toy_promotion" }]
     token = sign_in_page(tenant, "reviewer")
     page = tenant.client.get(f"{base}/review").text
     assert page.count('data-testid="conflict"') >= 1 and "acknowledge" in ids_in(page)
-    assert "低于成本" in page
+    assert "低于成本" in page and "TOY-1：标价 ¥100.00" in page
+    assert "→ ¥64.00 &lt; 成本 ¥70.00" in page  # the SKU's own figures, from its list and cost
     refused = post(tenant, f"{base}/approve", token)
     assert 'data-testid="refusal"' in refused.text
     assert state(tenant, version_id) == "awaiting_review"

@@ -91,8 +91,8 @@ BODIES: dict[str, dict[str, Any]] = {
     # POST /rule-versions/{version_id}/reject
     "studio__schemas_governance__RejectIn": {"comment": "no"},
     # POST /rule-versions/{version_id}/conflicts/acknowledge (the pricing example's pair)
-    "AcknowledgeIn": {"key": "double11_toy_promotion|key_account_rebate|field:price.final_price",
-                      "comment": "seen"},
+    "AcknowledgeIn": {"key": "below_cost|price.change_requested|TOY-1|double11_toy_promotion|"
+                             "key_account_rebate", "comment": "seen"},
     "RolloutIn": {"percent": 50},  # POST /rule-versions/{version_id}/rollout
     "RollbackIn": {"reason": "r"},  # POST /rule-sets/{name}/rollback
     # PUT /rule-sets/{name}/policy
@@ -188,6 +188,8 @@ def populate(tenant: ApiTenant, tag: str) -> Owned:
     pack_id = add_private_pack(tenant, tag)
     # The food pack switches the lots, cold-chain and recall routes on (#11).
     assert tenant.post("/packs/jxc.food/install", {}).status_code == 200
+    # A toy with its list and cost price: the pricing rules stack it below cost (a conflict).
+    tenant.item("TOY-1", category="toys", list_price="100.00", cost_price="70.00")
     version = tenant._created("/rule-versions", {"name": f"{tag}-pricing", "source": PRICING})
     job = tenant.post(f"/rule-versions/{version['id']}/replays", {"hours": 72})
     assert job.status_code == 202, job.text
