@@ -130,9 +130,16 @@ def is_price_write(target: Path) -> bool:
     return len(target) == 2 and target[0] == "price"
 
 
-def _price_sets(actions: tuple[ir.Action, ...]) -> list[ir.Action]:
-    return [a for a in actions if a.kind == "set" and isinstance(t := a.arg("target"), ir.Field)
-            and is_price_write(t.path)]
+def _price_sets(actions: tuple[ir.Step, ...]) -> list[ir.Action]:
+    """The top-level ``set price.*`` actions of a branch (nested ifs are not stacked)."""
+    return [a for a in actions if isinstance(a, ir.Action) and a.kind == "set"
+            and isinstance(t := a.arg("target"), ir.Field) and is_price_write(t.path)]
+
+
+def _nested_price_sets(actions: tuple[ir.Step, ...]) -> bool:
+    """True when a nested ``if`` inside ``actions`` writes a price (not computed here)."""
+    nested = [s for s in actions if isinstance(s, ir.Branch)]
+    return bool(_price_sets(tuple(ir.flat_actions(tuple(nested)))))
 
 
 def writes_price(rule: ir.Rule) -> bool:
@@ -142,7 +149,7 @@ def writes_price(rule: ir.Rule) -> bool:
     if rule.table is not None and any(is_price_write(tuple(o.split(".")))
                                       for o in rule.table.outputs):
         return True
-    return bool(_price_sets(rule.actions) or _price_sets(rule.else_actions))
+    return bool(_price_sets(tuple(ir.all_actions(rule))))
 
 
 def _money_text(value: Decimal | None) -> str | None:
@@ -200,7 +207,7 @@ class _Run:
     def is_known(self, path: Path) -> bool:
         return path in self.known
 
-    def branch(self, rule: ir.Rule) -> tuple[ir.Action, ...] | None:
+    def branch(self, rule: ir.Rule) -> tuple[ir.Step, ...] | None:
         """The actions that run for this SKU on the example event built so far (values
         assumed for earlier rules stay fixed), or None when the rule cannot fire."""
         scope = _with(self.scope, self.assumed)
@@ -219,8 +226,10 @@ class _Run:
         self.is_exact = self.is_exact and exact
         return rule.actions
 
-    def apply(self, ref: RuleRef, actions: tuple[ir.Action, ...]) -> None:
+    def apply(self, ref: RuleRef, actions: tuple[ir.Step, ...]) -> None:
         scope = _with(self.scope, self.assumed)
+        if _nested_price_sets(actions):
+            self.not_computed.append((ref, "price set inside a nested if"))
         for action in _price_sets(actions):
             target, value = action.arg("target"), action.arg("value")
             assert isinstance(target, ir.Field)
