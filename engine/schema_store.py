@@ -59,11 +59,17 @@ def tenant_registry(session: Session) -> InMemorySchemaRegistry:
     return with_action_catalogue(session, registry)
 
 
+def action_refusals(registry: InMemorySchemaRegistry) -> dict[tuple[str, str], tuple[str, str]]:
+    """Every action the language can say on ``registry`` that production will not apply in
+    this process, with why (the action registry's answer; no tenant data)."""
+    return actions.refusals(expressible(registry, [e.name for e in registry.events()]))
+
+
 def with_action_catalogue(session: Session, registry: InMemorySchemaRegistry
                           ) -> InMemorySchemaRegistry:
     """``registry`` refusing every action production will not apply for this tenant, and
     knowing the tenant's outbound connector names (through the connectors' catalogue)."""
-    refused = actions.refusals(expressible(registry, [e.name for e in registry.events()]))
+    refused = action_refusals(registry)
     names: list[str] = []
     catalogue = outbound.catalogue()
     if catalogue is not None:
