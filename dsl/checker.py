@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from dsl.action_kinds import action_key
 from dsl.ast import (
     Action,
     Alert,
@@ -41,7 +42,6 @@ from dsl.ast import (
     Template,
     Unfreeze,
 )
-from dsl.action_kinds import action_key
 from dsl.builtins import builtin
 from dsl.errors import Diagnostic, did_you_mean
 from dsl.expr_checker import ExprChecker, close, literal_adapts

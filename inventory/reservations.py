@@ -23,8 +23,8 @@ from inventory.errors import (
     ReservationNotActive,
     UnknownReservation,
 )
-from inventory.journal import Journal, stock_key
 from inventory.item_freezes import check_not_frozen
+from inventory.journal import Journal, stock_key
 from inventory.lookup import balance_row, item_by_sku, warehouse_by_code
 from inventory.models import Item, Reservation, Warehouse
 from kernel.types import UtcDateTime, to_milli

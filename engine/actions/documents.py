@@ -19,8 +19,13 @@ from engine.decision import PlannedAction
 from engine.errors import ActionNotApplicable
 from engine.executors import actions_documents
 from engine.executors.writes import ActionScope, rule_label
-from inventory.documents import AdjustmentReason, NewAdjustment, NewAdjustmentLine
-from inventory.documents import NewTransfer, NewTransferLine
+from inventory.documents import (
+    AdjustmentReason,
+    NewAdjustment,
+    NewAdjustmentLine,
+    NewTransfer,
+    NewTransferLine,
+)
 from inventory.documents import adjustment_service as adjustments
 from inventory.documents import transfer_service as transfers
 

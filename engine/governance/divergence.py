@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from engine import actions
+from engine import actions as action_registry
 from engine.decision import PlannedAction
 from engine.executors.lines import target_lines
 
@@ -37,7 +37,7 @@ def summarise(actions: Iterable[PlannedAction]) -> list[ActionSummary]:
             for line in target_lines(action.arg("target")):
                 if line.get("sku") is not None and line.get("qty") is not None:
                     lines.append({"sku": str(line["sku"]), "qty": str(line["qty"])})
-        spec = actions.lookup(action.kind)
+        spec = action_registry.lookup(action.kind)
         out.append({"kind": action.kind, "rule": action.provenance.rule_id,
                     "node": action.provenance.node_id, "lines": lines,
                     # what it would do, in the words of its kind's registry entry

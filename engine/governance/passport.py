@@ -17,7 +17,6 @@ from engine import actions, ir
 from engine.governance.conflicts import _reads
 
 
-
 def _text(expr: ir.Expr | None) -> str:
     if isinstance(expr, ir.Template):
         return "".join(p if isinstance(p, str) else "{" + ".".join(

@@ -198,5 +198,6 @@ class SupplierFrozen(DocumentError):
 
     code = "document.supplier_frozen"
     http_status = 409
-    template_en = "Supplier {supplier} is frozen ({reason}); purchase order {no} cannot be approved."
+    template_en = ("Supplier {supplier} is frozen ({reason}); purchase order {no} cannot be "
+                   "approved.")
     template_zh = "供应商 {supplier} 已冻结（{reason}），采购单 {no} 不能审批。"

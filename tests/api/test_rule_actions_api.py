@@ -20,7 +20,8 @@ FLASH_SALE_TESTS = """
 name = "an Amazon order pauses TikTok"
 event = "sales_order.confirmed"
 facts = { order = { channel_id = "AMAZON", lines = [] } }
-expect = [{ kind = "freeze", rule = "flash_sale_freezes_tiktok", args = { kind = "channel", target = "TIKTOK" } }]
+expect = [{ kind = "freeze", rule = "flash_sale_freezes_tiktok", args = { kind = "channel", \
+target = "TIKTOK" } }]
 
 [[test]]
 name = "a TikTok order changes nothing"

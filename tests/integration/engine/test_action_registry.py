@@ -231,3 +231,41 @@ def test_a_refused_freeze_of_an_unknown_channel_is_one_alert_not_a_parked_event(
         (message,) = s.scalars(select(InboxMessage.message)).all()
     assert "TIKTOK" in message
     assert issubclass(ChannelPaused, DomainError)
+
+
+def test_freeze_lot_holds_it_in_every_location_and_an_adjustment_draft_needs_its_photo(world):
+    from inventory.documents.warehouse_models import Adjustment
+    from inventory.lots.models import LotFreeze
+    world.item("MILK-1")
+    for warehouse in ("WH-A", "WH-B"):
+        world.receive("MILK-1", warehouse, 4, lot_no="L-7",
+                      document=DocumentRef(type="opening_balance", ref=f"OB-{warehouse}"))
+    install(world, "recall", """
+rule recall_lot "批次召回"
+  when stock.level_changed
+  if item.available < 100 件
+  then freeze lot "L-7"
+    create document adjustment (sku = item.sku, qty = -1 件, warehouse = "WH-A",
+                                reason = "damaged", photo = "photos/l7.jpg")
+end
+
+rule write_off_without_photo "无照片报损"
+  when stock.level_changed
+  if item.available < 100 件
+  then create document adjustment (sku = item.sku, qty = -1 件, warehouse = "WH-B",
+                                   reason = "damaged")
+end
+""")
+    with world.db.write(world.tenant_id) as s:
+        guarantees.append_event(s, world.tenant_id, guarantees.new_event_id(),
+                                "stock.level_changed", "stock:MILK-1",
+                                {"item": {"sku": "MILK-1", "available": "8"}},
+                                world.clock.now())
+    assert worker(world).run_once()["parked"] == 0
+    with world.db.read(world.tenant_id) as s:
+        frozen = s.scalars(select(LotFreeze).where(LotFreeze.status == "frozen")).all()
+        drafts = s.scalars(select(Adjustment)).all()
+    assert len(frozen) == 2 and all("recall_lot" in f.reason for f in frozen)
+    assert [(d.status, d.photo_refs) for d in drafts] == [("draft", ["photos/l7.jpg"])]
+    assert "recall_lot" in drafts[0].note
+    assert [o[2] for o in outcomes(world)] == ["applied", "applied", "refused"]
