@@ -78,6 +78,8 @@ class ActionKind:
     #: True for the rule's own effects, which commit together per firing; False for the
     #: bookkeeping of temporal patterns (arming and cancelling timers).
     in_firing: bool = True
+    #: False for a kind that writes nothing and so claims no effect key (``table_result``).
+    claims: bool = True
     #: A refusal that depends on the process (no connectors port registered), else None.
     available: Callable[[], Refused | None] = field(default=lambda: None)
     passport: PassportEdges = _no_edges

@@ -112,6 +112,8 @@ class ProductionExecutor:
             if spec is None or apply is None:
                 # Only a version saved before the checker refused this kind gets here.
                 outcomes[i] = "not supported"
+            elif not spec.claims:
+                outcomes[i] = apply(self.scope, action) or "applied"
             elif not claim_effect(self.session, action.provenance.effect_key, self.now):
                 outcomes[i] = "already applied"
             else:
