@@ -63,11 +63,12 @@ end
 @pytest.fixture
 def connectors_port() -> Any:
     """The connectors' catalogue and port, as the app and the worker register them."""
+    before = outbound.registered(), outbound.catalogue()
     outbound.register_catalogue(ConnectorNames())
     outbound.register(ConnectorPort())
     yield
-    outbound.register(None)
-    outbound.register_catalogue(None)
+    outbound.register(before[0])
+    outbound.register_catalogue(before[1])
 
 
 def install(world: Any, name: str, source: str) -> None:

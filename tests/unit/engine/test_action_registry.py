@@ -30,9 +30,20 @@ class _Names:
 
 @pytest.fixture
 def with_connectors() -> Iterator[None]:
+    before = outbound.catalogue()
     outbound.register_catalogue(_Names())
     yield
+    outbound.register_catalogue(before)
+
+
+@pytest.fixture
+def without_connectors() -> Iterator[None]:
+    """As in a process that never registered the connectors (an app created earlier in the
+    same test process would have)."""
+    before = outbound.catalogue()
     outbound.register_catalogue(None)
+    yield
+    outbound.register_catalogue(before)
 
 
 def _engine_registry():  # type: ignore[no-untyped-def]
@@ -104,7 +115,7 @@ end
     assert unknown.suggestion == "Did you mean `erp_sync`?"
 
 
-def test_connector_actions_are_refused_where_no_connectors_are_installed():
+def test_connector_actions_are_refused_where_no_connectors_are_installed(without_connectors):
     registry = default_registry()
     engine_registry = registry.with_actions(action_refusals(registry), [])
     src = 'rule r "x"\n  when sales_order.confirmed\n  then call webhook "erp_sync"\nend\n'
