@@ -10,9 +10,9 @@ Definitions and their encrypted secrets: ``definitions``, ``secrets``; mapping: 
 from __future__ import annotations
 
 from connectors.errors import ConnectorError
-from connectors.port import ConnectorPort, SubscribingHandler
+from connectors.port import ConnectorNames, ConnectorPort, SubscribingHandler
 from connectors.runtime import ConnectorRuntime
 from connectors.secrets import SecretBox
 
-__all__ = ["ConnectorError", "ConnectorPort", "ConnectorRuntime", "SecretBox",
+__all__ = ["ConnectorError", "ConnectorNames", "ConnectorPort", "ConnectorRuntime", "SecretBox",
            "SubscribingHandler"]

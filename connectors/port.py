@@ -8,6 +8,7 @@ event of a subscribed type also gets a delivery per subscription, in the same tr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -77,6 +78,19 @@ class ConnectorPort:
                 prov.event_id, now)
 
 
+class ConnectorNames:
+    """The tenant's connector names, for the checker (``call webhook "erp_synk"`` is refused
+    with "did you mean erp_sync"); registered by the app whether or not it sends."""
+
+    def names(self, session: Session, kind: str) -> Sequence[str]:
+        """The enabled connectors' names of ``kind`` (``webhook``: outbound webhooks and
+        HTTP calls; ``mqtt``: MQTT links)."""
+        kinds = ("webhook_out", "http") if kind == "webhook" else ("mqtt",)
+        return list(session.scalars(select(Connector.name).where(
+            Connector.kind.in_(kinds), Connector.is_enabled.is_(True))
+            .order_by(Connector.name)))
+
+
 class SubscribingHandler:
     """An event handler that also sends each event to the connectors subscribed to its type."""
 
@@ -100,4 +114,4 @@ class SubscribingHandler:
                     event.event_id, now)
 
 
-__all__ = ["ConnectorPort", "SubscribingHandler"]
+__all__ = ["ConnectorNames", "ConnectorPort", "SubscribingHandler"]

@@ -32,7 +32,7 @@ from connectors.inbound import commit_event
 from connectors.mapping import InboundMap
 from connectors.models import Connector
 from connectors.mqtt import LinkSpec, MqttLink
-from connectors.port import ConnectorPort
+from connectors.port import ConnectorNames, ConnectorPort
 from connectors.secrets import SecretBox
 from engine.executors import outbound
 from kernel.clock import Clock, SystemClock
@@ -212,6 +212,7 @@ class ConnectorRuntime:
     def install(self) -> None:
         """Register the outbound port, so rules' connector actions become deliveries."""
         outbound.register(ConnectorPort())
+        outbound.register_catalogue(ConnectorNames())
 
     def serve_forever(self) -> None:
         """Send due deliveries and refresh MQTT links until :meth:`stop`."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from dsl.action_kinds import action_key
 from dsl.ast import (
     Absent,
     Action,
@@ -186,6 +187,22 @@ class _ItemChecker:
                     actual=w["en"], actual_zh=w["zh"], expected_zh=expected_zh)
 
     def action(self, a: Action) -> None:
+        self.action_args(a)
+        self.applied(a)
+
+    def applied(self, a: Action) -> None:
+        """Refuse an action production will not apply (the engine's action registry)."""
+        kind, variant = action_key(a, self.registry, self.event)
+        refusal = self.registry.action_refusal(kind, variant)
+        if refusal is not None:
+            written = f"{kind} {variant}" if variant else kind
+            self.x.diag("dsl.type.action_not_applied", a,
+                        ("Use an action the product applies, or remove this one.",
+                         "请改用产品会执行的动作，或删除此动作。"),
+                        found=written, action=written, reason=refusal[0],
+                        reason_zh=refusal[1])
+
+    def action_args(self, a: Action) -> None:
         x = self.x
         if isinstance(a, Reserve | Release):
             name = "reserve" if isinstance(a, Reserve) else "release"
@@ -228,6 +245,11 @@ class _ItemChecker:
         elif isinstance(a, CallWebhook | PublishMqtt):
             if isinstance(a, PublishMqtt):
                 x.template(a.topic)
+            elif (names := self.registry.connector_names()) and a.name not in names:
+                near = close(a.name, names)
+                x.diag("dsl.name.unknown_connector", a, did_you_mean(near) if near else
+                       ("Add the connector under Connectors first.", "请先在连接器中添加它。"),
+                       found=a.name, name=a.name)
             for asg in a.fields:
                 x.type_of(asg.value)
         elif isinstance(a, Block):
@@ -394,6 +416,10 @@ def _canon(node: Any, registry: SchemaRegistry, event: str | None) -> Any:
     if isinstance(node, EventRef):
         ev = registry.event(node.name)
         return dataclasses.replace(node, name=ev.name) if ev else node
+    if isinstance(node, CreateDocument):
+        doc = registry.document(node.document)
+        if doc is not None and doc.name != node.document:
+            node = dataclasses.replace(node, document=doc.name)
     if isinstance(node, Recipient) and node.kind == "role":
         role = registry.role(node.name)
         return dataclasses.replace(node, name=role) if role else node

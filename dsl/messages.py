@@ -135,6 +135,9 @@ _SPECS: tuple[ErrorSpec, ...] = (
     ErrorSpec("dsl.name.unknown_role", "name",
               "There is no role `{name}`.",
               "没有角色 `{name}`。"),
+    ErrorSpec("dsl.name.unknown_connector", "name",
+              "There is no outbound connector `{name}`.",
+              "没有出站连接器 `{name}`。"),
     ErrorSpec("dsl.name.duplicate_rule", "name",
               "The name `{name}` is already used on line {first_line}.",
               "名称 `{name}` 已在第 {first_line} 行使用。"),
@@ -166,6 +169,9 @@ _SPECS: tuple[ErrorSpec, ...] = (
     ErrorSpec("dsl.type.enum_value", "type",
               "\"{value}\" is not one of {values}.",
               "\"{value}\" 不在可选值 {values} 之中。"),
+    ErrorSpec("dsl.type.action_not_applied", "type",
+              "`{action}` is not applied in production: {reason}.",
+              "生产环境不会执行 `{action}`：{reason_zh}。"),
     ErrorSpec("dsl.type.block_outside_guard", "type",
               "`block` belongs in a guard; a rule reacts after the fact and cannot refuse.",
               "`阻止` 只能用于守卫；规则在事件之后执行，无法拒绝。"),
@@ -228,6 +234,7 @@ EXAMPLE_CONTEXT: Final[dict[str, str]] = {
     "key": "order.id", "trigger": "sales_order.confirmed", "kind": "receipt", "kind_zh": "入库单",
     "part": "cells", "part_zh": "输入单元格", "count": "2", "first": "...", "first_zh": "...",
     "second": "x < 5",
+    "reason": "no outbound connectors are set up", "reason_zh": "尚未配置出站连接器",
 }
 
 

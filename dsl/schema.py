@@ -85,6 +85,14 @@ class SchemaRegistry(Protocol):
     def role_names(self) -> Sequence[str]:
         """Every role and label (empty: roles are not checked)."""
 
+    def action_refusal(self, kind: str, variant: str | None) -> tuple[str, str] | None:
+        """Why production will not apply the action ``kind`` (with ``variant``: the target
+        kind of a freeze, the document type of a create document, the entity of a set), as
+        (English, Chinese); None when it applies it. See :mod:`dsl.action_kinds`."""
+
+    def connector_names(self) -> Sequence[str]:
+        """The tenant's outbound connector names (empty: names are not checked)."""
+
 
 #: Fields every event carries.
 COMMON_FIELDS: Final[tuple[FieldDef, ...]] = (
@@ -95,12 +103,26 @@ COMMON_FIELDS: Final[tuple[FieldDef, ...]] = (
 )
 
 
+#: Refused actions: (kind, variant) -> (reason in English, in Chinese). The variant is ""
+#: for a kind without variants and "*" for every variant of the kind.
+ActionRefusals = Mapping[tuple[str, str], tuple[str, str]]
+
+
 class InMemorySchemaRegistry:
     """A registry held in memory (tests, the CLI, and the engine's cache)."""
 
     def __init__(self, events: Iterable[EventType], documents: Iterable[DocumentType] = (),
-                 roles: Mapping[str, str] | None = None) -> None:
-        """Index the given events, documents and roles (role name -> Chinese label)."""
+                 roles: Mapping[str, str] | None = None, *,
+                 refusals: ActionRefusals | None = None,
+                 connectors: Sequence[str] = ()) -> None:
+        """Index the given events, documents and roles (role name -> Chinese label).
+
+        ``refusals`` are the actions production will not apply (default: none, so tools that
+        know only the language accept everything it can say); ``connectors`` the tenant's
+        outbound connector names (default: not checked). The engine fills both.
+        """
+        self._refusals: dict[tuple[str, str], tuple[str, str]] = dict(refusals or {})
+        self._connectors: tuple[str, ...] = tuple(connectors)
         self._events: dict[str, EventType] = {}
         self._event_index: dict[str, str] = {}
         self._fields: dict[str, dict[str, FieldDef]] = {}
@@ -132,7 +154,16 @@ class InMemorySchemaRegistry:
         merged = {ev.name: ev for ev in self._events.values()}
         merged.update((ev.name, ev) for ev in events)
         documents = {id(doc): doc for doc in self._documents.values()}
-        return InMemorySchemaRegistry(merged.values(), documents.values(), self._role_labels)
+        return InMemorySchemaRegistry(merged.values(), documents.values(), self._role_labels,
+                                      refusals=self._refusals, connectors=self._connectors)
+
+    def with_actions(self, refusals: ActionRefusals, connectors: Sequence[str]
+                     ) -> InMemorySchemaRegistry:
+        """A new registry that refuses ``refusals`` and knows these connector names."""
+        documents = {id(doc): doc for doc in self._documents.values()}
+        return InMemorySchemaRegistry(self._events.values(), documents.values(),
+                                      self._role_labels, refusals=refusals,
+                                      connectors=connectors)
 
     def event(self, name: str) -> EventType | None:
         """The event type called ``name`` (or one of its aliases)."""
@@ -170,3 +201,12 @@ class InMemorySchemaRegistry:
     def role_names(self) -> Sequence[str]:
         """Every role and label."""
         return list(self._roles)
+
+    def action_refusal(self, kind: str, variant: str | None) -> tuple[str, str] | None:
+        """Why production will not apply ``kind`` (with ``variant``); None if it does."""
+        refusals = self._refusals
+        return refusals.get((kind, variant or "")) or refusals.get((kind, "*"))
+
+    def connector_names(self) -> Sequence[str]:
+        """The tenant's outbound connector names (empty: not checked)."""
+        return list(self._connectors)

@@ -160,6 +160,21 @@ DOCUMENTS: Final[tuple[DocumentType, ...]] = (
                  aliases=("请购单",), fields=_PURCHASE),
     DocumentType(name="purchase_order", label_en="Purchase order (draft)", label_zh="采购单",
                  aliases=("采购单",), fields=_PURCHASE),
+    DocumentType(name="transfer", label_en="Transfer (draft)", label_zh="调拨单",
+                 aliases=("调拨单",), fields=(
+                     _d("sku", "id", "SKU", "编码"), _d("qty", "quantity(件)", "Qty", "数量"),
+                     _d("from_warehouse", "id", "From warehouse", "调出仓库"),
+                     _d("to_warehouse", "id", "To warehouse", "调入仓库"),
+                     _d("reason", "text", "Reason", "原因"))),
+    DocumentType(name="adjustment", label_en="Stock adjustment (draft)", label_zh="库存调整单",
+                 aliases=("库存调整单", "调整单"), fields=(
+                     _d("sku", "id", "SKU", "编码"),
+                     _d("qty", "quantity(件)", "Qty (signed: − writes off)", "数量"),
+                     _d("warehouse", "id", "Warehouse", "仓库"),
+                     _d("reason", "enum(count_gain,count_loss,damaged,expired,lost,found,other)",
+                        "Reason", "原因"),
+                     _d("photo", "text", "Photo evidence", "照片"),
+                     _d("note", "text", "Note", "备注"))),
     DocumentType(name="quality_inspection", label_en="Quality inspection", label_zh="质检单",
                  aliases=("质检单",), fields=(
                      _d("receipt_id", "id", "Receipt", "入库单"),

@@ -13,7 +13,10 @@ from sqlalchemy import CheckConstraint, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from dsl import EventType, FieldDef, InMemorySchemaRegistry, parse_type
+from dsl.action_kinds import expressible
 from dsl.schema_defaults import default_registry
+from engine import actions
+from engine.executors import outbound
 from kernel.models import Base, Id, Json
 from kernel.tenancy import TenantScoped
 from kernel.types import UtcDateTime
@@ -48,10 +51,38 @@ def event_type_from(definition: dict[str, Any]) -> EventType:
 
 
 def tenant_registry(session: Session) -> InMemorySchemaRegistry:
-    """The registry rules of the session's tenant are checked against."""
+    """The registry rules of the session's tenant are checked against: its events and
+    fields, and what production applies (the action registry) with its connector names."""
     rows = session.scalars(select(SchemaExtension).where(SchemaExtension.kind == "event")
                            .order_by(SchemaExtension.id))
-    return default_registry().extended(event_type_from(r.definition) for r in rows)
+    registry = default_registry().extended(event_type_from(r.definition) for r in rows)
+    return with_action_catalogue(session, registry)
+
+
+def action_refusals(registry: InMemorySchemaRegistry) -> dict[tuple[str, str], tuple[str, str]]:
+    """Every action the language can say on ``registry`` that production will not apply in
+    this process, with why (the action registry's answer; no tenant data)."""
+    return actions.refusals(expressible(registry, [e.name for e in registry.events()]))
+
+
+def with_action_catalogue(session: Session, registry: InMemorySchemaRegistry
+                          ) -> InMemorySchemaRegistry:
+    """``registry`` refusing every action production will not apply for this tenant, and
+    knowing the tenant's outbound connector names (through the connectors' catalogue)."""
+    refused = action_refusals(registry)
+    names: list[str] = []
+    catalogue = outbound.catalogue()
+    if catalogue is not None:
+        names = list(catalogue.names(session, "webhook"))
+        if not names:
+            refused[("call_webhook", "")] = (
+                "the tenant has no outbound webhook connector; add one under Connectors",
+                "本租户还没有出站 Webhook 连接器，请先在连接器中添加")
+        if not catalogue.names(session, "mqtt"):
+            refused[("publish_mqtt", "")] = (
+                "the tenant has no MQTT connector; add one under Connectors",
+                "本租户还没有 MQTT 连接器，请先在连接器中添加")
+    return registry.with_actions(refused, names)
 
 
 def item_attributes(session: Session) -> list[dict[str, Any]]:

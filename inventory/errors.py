@@ -124,3 +124,11 @@ class IdempotencyKeyReused(InventoryError):
     http_status = 422
     template_en = "Idempotency-Key {key} was already used for a different request ({command})."
     template_zh = "幂等键 {key} 已用于另一个不同的请求（{command}）。"
+
+
+class ItemFrozen(InventoryError):
+    """A frozen item cannot be reserved or shipped until it is unfrozen."""
+
+    code = "inventory.item_frozen"
+    template_en = "SKU {sku} is frozen ({reason}); it cannot be {doing}."
+    template_zh = "商品 {sku} 已冻结（{reason}），不能{doing_zh}。"

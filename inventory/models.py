@@ -46,6 +46,8 @@ class Item(TenantScoped, Base):
     #: them as ``item.list_price`` / ``item.cost_price`` and conflicts are judged against them.
     list_price: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
     cost_price: Mapped[Decimal | None] = mapped_column(Money(), nullable=True)
+    #: Why the item is frozen (it cannot be reserved or shipped); None while it is not.
+    frozen_reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

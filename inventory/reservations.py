@@ -23,6 +23,7 @@ from inventory.errors import (
     ReservationNotActive,
     UnknownReservation,
 )
+from inventory.item_freezes import check_not_frozen
 from inventory.journal import Journal, stock_key
 from inventory.lookup import balance_row, item_by_sku, warehouse_by_code
 from inventory.models import Item, Reservation, Warehouse
@@ -90,8 +91,10 @@ def reserve(session: Session, ctx: CommandContext, cmd: ReserveStock, now: datet
     Raises:
         UnknownItem, UnknownWarehouse: names that do not exist in the tenant.
         InsufficientStock: available is below the requested quantity.
+        ItemFrozen: the item is frozen.
     """
     item = item_by_sku(session, cmd.sku)
+    check_not_frozen(item, "reserved")
     warehouse = warehouse_by_code(session, cmd.warehouse)
     release_expired_holds(session, ctx, item, warehouse, now)
     guarantees.ensure_balance(session, ctx.tenant_id, item.id, warehouse.id)

@@ -7,9 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from connectors import ConnectorRuntime, SecretBox, SubscribingHandler
+from connectors import ConnectorNames, ConnectorRuntime, SecretBox, SubscribingHandler
 from dsl.errors import DslError
 from engine import Worker
+from engine.executors import outbound
 from engine.guards import GuardRunner
 from engine.rule_handler import RuleHandler
 from inventory import StockService
@@ -39,6 +40,9 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
                     rebalance_interval=settings.pool_rebalance_interval_seconds) \
         if run_worker else None
     box = SecretBox(settings.secret_key.get_secret_value())
+    # The checker knows the tenants' connector names (and that connector actions are
+    # applied here), whether or not this process also sends the deliveries.
+    outbound.register_catalogue(ConnectorNames())
     # Embedded mode: the connectors (deliveries, MQTT links) run beside the in-process worker.
     runtime = ConnectorRuntime(database, the_clock, box) if run_worker else None
     if worker:

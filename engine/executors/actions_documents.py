@@ -24,7 +24,7 @@ from inventory.documents.models import Receipt
 from inventory.documents.runner import find
 from inventory.lookup import item_by_sku
 
-#: Freeze kinds the production executor applies; others are "not supported yet".
+#: Freeze kinds this module applies (the others: :mod:`engine.actions.freezes`).
 FREEZE_KINDS = frozenset({"customer", "receipt", "location"})
 #: Document types ``create document`` can draft: all become a draft purchase order that a
 #: person approves (a rule suggests, it does not buy).

@@ -11,7 +11,7 @@ app or worker start (``connectors.runtime``); the engine never imports it (layer
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from engine.decision import PlannedAction
 
-#: The action kinds that go through the port.
-OUTBOUND_KINDS = frozenset({"call_webhook", "publish_mqtt", "http_call"})
+#: The action kinds that go through the port (see :mod:`engine.actions.connectors`).
+OUTBOUND_KINDS = frozenset({"call_webhook", "publish_mqtt"})
 
 
 class OutboundPort(Protocol):
@@ -32,8 +32,30 @@ class OutboundPort(Protocol):
         ...
 
 
+class ConnectorCatalogue(Protocol):
+    """Tells the checker which outbound connectors a tenant has (tenant-scoped session)."""
+
+    def names(self, session: Session, kind: str) -> Sequence[str]:
+        """The enabled connectors' names of ``kind`` (``webhook`` | ``mqtt``)."""
+        ...
+
+
 _lock = threading.Lock()
 _port: OutboundPort | None = None
+_catalogue: ConnectorCatalogue | None = None
+
+
+def register_catalogue(catalogue: ConnectorCatalogue | None) -> None:
+    """Install the connectors' catalogue for this process (``None`` removes it). The
+    composition root does it, whether or not this process also sends deliveries."""
+    global _catalogue
+    with _lock:
+        _catalogue = catalogue
+
+
+def catalogue() -> ConnectorCatalogue | None:
+    """The connectors' catalogue of this process, if one was registered."""
+    return _catalogue
 
 
 def register(port: OutboundPort | None) -> None:
@@ -48,18 +70,5 @@ def registered() -> OutboundPort | None:
     return _port
 
 
-def appliers(session: Session, tenant_id: int,
-             now: datetime) -> dict[str, Callable[[PlannedAction], None]]:
-    """The executor's apply functions for the outbound kinds; empty when no port is set,
-    so those actions stay "not supported yet" instead of being claimed and lost."""
-    port = _port
-    if port is None:
-        return {}
-
-    def submit(action: PlannedAction) -> None:
-        port.submit(session, tenant_id, action, now)
-
-    return dict.fromkeys(OUTBOUND_KINDS, submit)
-
-
-__all__ = ["OUTBOUND_KINDS", "OutboundPort", "appliers", "register", "registered"]
+__all__ = ["OUTBOUND_KINDS", "ConnectorCatalogue", "OutboundPort", "catalogue",
+           "register", "register_catalogue", "registered"]

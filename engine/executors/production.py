@@ -1,25 +1,29 @@
-"""The production executor: applies a decision for real, each action exactly once.
+"""The production executor: applies a decision for real, each action exactly once, and all
+actions of one firing together.
 
-Every action is claimed by its effect key (event id + version hash + node id) in the
-same transaction that applies it, so a redelivered event, a retried job or a worker
-killed mid-way changes nothing twice.
+A firing is one rule's actions for one event. Every action is claimed by its effect key
+(event id + version hash + node id) in the event's transaction, so a redelivered event, a
+retried job or a worker killed mid-way changes nothing twice. The claimed actions of a
+firing are applied in ONE savepoint, each through its kind's applier in the action registry
+(:mod:`engine.actions`): when one is refused (not enough stock, an unknown channel …) the
+whole firing is rolled back — its webhook deliveries, emitted events and inbox messages too
+— and recorded once (a ``refused`` rule write and an alert for the admins naming the rule);
+the event still completes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from engine import window_store
+from engine import actions, window_store
 from engine.decision import Decision, PlannedAction
 from engine.dispatch import claim_effect
-from engine.executors import actions_documents, actions_stock, outbound
-from engine.executors.actions_events import Cause, emit_event
+from engine.executors.actions_events import Cause
 from engine.executors.writes import ActionScope
-from engine.models import InboxMessage
 from kernel.errors import DomainError
 
 
@@ -29,12 +33,34 @@ class Applied:
 
     action: PlannedAction
     #: "applied", "already applied" (a redelivery), "refused" (told to the admins in their
-    #: inbox), "stopped" (the cascade bound) or "not supported yet".
+    #: inbox), "rolled back" (another action of its firing was refused), "stopped" (the
+    #: cascade bound), "recorded" (a table's rows) or "not supported" (a version written
+    #: before the checker refused the kind).
     outcome: str
 
 
 #: The default bound on follow-up events (``Settings.max_cascade_depth``).
 DEFAULT_MAX_CASCADE_DEPTH = 8
+
+
+class _Refusal(Exception):
+    """An action of a firing was refused; carries it and the refusal."""
+
+    def __init__(self, action: PlannedAction, error: Exception) -> None:
+        super().__init__(str(error))
+        self.action, self.error = action, error
+
+
+def firings(decided: Sequence[PlannedAction]) -> Iterator[list[PlannedAction]]:
+    """The decision's rule effects grouped by firing: consecutive actions of one rule."""
+    group: list[PlannedAction] = []
+    for action in decided:
+        if group and group[-1].provenance.rule_id != action.provenance.rule_id:
+            yield group
+            group = []
+        group.append(action)
+    if group:
+        yield group
 
 
 class ProductionExecutor:
@@ -45,86 +71,75 @@ class ProductionExecutor:
                  max_cascade_depth: int = DEFAULT_MAX_CASCADE_DEPTH) -> None:
         """Apply in ``session``; ``cause`` is the event being handled (for follow-ups)."""
         self.session, self.tenant_id, self.now = session, tenant_id, now
-        self.scope = ActionScope(session, tenant_id, now)
+        self.scope = ActionScope(session, tenant_id, now, cause=cause,
+                                 max_cascade_depth=max_cascade_depth)
         self.cause = cause
         self.max_cascade_depth = max_cascade_depth
-        self._apply: dict[str, Callable[[PlannedAction], str | None]] = {
-            "alert": self._inbox, "notify": self._inbox, "freeze": self._freeze,
-            "unfreeze": self._freeze, "arm_timer": self._arm, "cancel_timer": self._cancel,
-            "reserve": self._reserve, "release": self._release, "set": self._set,
-            "create_document": self._create_document, "emit_event": self._emit,
-        }
-        # call webhook / publish mqtt / http call: handed to the connectors' port, if set.
-        self._apply.update(outbound.appliers(session, tenant_id, now))
-
-    def _supports(self, action: PlannedAction) -> bool:
-        if action.kind in {"freeze", "unfreeze"}:
-            return action.arg("kind") in actions_documents.FREEZE_KINDS
-        return action.kind in self._apply
+        #: The pattern bookkeeping, applied outside the firings' savepoints.
+        self._state: dict[str, Callable[[PlannedAction], str | None]] = {
+            "arm_timer": self._arm, "cancel_timer": self._cancel}
 
     def apply(self, decision: Decision) -> list[Applied]:
-        """Apply every action once (the window state is the caller's: its rule set's
+        """Apply every firing once (the window state is the caller's: its rule set's
         windows are saved by :func:`engine.window_store.save_windows`)."""
         done: list[Applied] = []
+        effects: list[PlannedAction] = []
         for action in decision.actions:
-            apply = self._apply.get(action.kind)
-            if apply is None or not self._supports(action):
-                # Connectors (and freezing lots, channels, items, suppliers) join with their
-                # issues; the action is recorded in the decision but not applied yet.
-                done.append(Applied(action=action, outcome="not supported yet"))
-                continue
-            if not claim_effect(self.session, action.provenance.effect_key, self.now):
-                done.append(Applied(action=action, outcome="already applied"))
-                continue
-            done.append(Applied(action=action, outcome=apply(action) or "applied"))
+            spec = actions.lookup(action.kind)
+            if spec is not None and not spec.in_firing:
+                if claim_effect(self.session, action.provenance.effect_key, self.now):
+                    done.append(Applied(action=action,
+                                        outcome=self._state[action.kind](action) or "applied"))
+                else:
+                    done.append(Applied(action=action, outcome="already applied"))
+            else:
+                effects.append(action)
+        for firing in firings(effects):
+            done += self._fire(firing)
         return done
 
-    def _inbox(self, action: PlannedAction) -> str | None:
-        prov = action.provenance
-        for recipient in action.arg("recipients") or ["role:admin"]:
-            self.session.add(InboxMessage(
-                tenant_id=self.tenant_id, kind=action.kind, recipient=str(recipient),
-                message=str(action.arg("message", "")), event_id=prov.event_id,
-                rule_id=prov.rule_id, rule_version=prov.version, rule_node=prov.node_id,
-                created_at=self.now))
-        return None
-
-    def _guarded(self, apply: Callable[[ActionScope, PlannedAction], None],
-                 action: PlannedAction) -> str | None:
-        """Apply in a savepoint: a refusal undoes the action's writes and becomes an alert."""
+    def _fire(self, firing: list[PlannedAction]) -> list[Applied]:
+        """Claim each action, then apply the claimed ones together or not at all."""
+        outcomes: dict[int, str] = {}
+        todo: list[tuple[int, PlannedAction, actions.Applier, bool]] = []
+        for i, action in enumerate(firing):
+            spec = actions.lookup(action.kind)
+            apply = spec.applier(action) if spec is not None else None
+            if spec is None or apply is None:
+                # Only a version saved before the checker refused this kind gets here.
+                outcomes[i] = "not supported"
+            elif not spec.claims:
+                outcomes[i] = apply(self.scope, action) or "applied"
+            elif not claim_effect(self.session, action.provenance.effect_key, self.now):
+                outcomes[i] = "already applied"
+            else:
+                todo.append((i, action, apply, spec.refusable))
         try:
             with self.session.begin_nested():
-                apply(self.scope, action)
-        except (DomainError, KeyError) as exc:  # a refusal of ours, or a missing field
-            self.scope.refused(action, exc)
-            return "refused"
-        return None
+                for i, action, apply, refusable in todo:
+                    try:
+                        outcomes[i] = apply(self.scope, action) or "applied"
+                    except (DomainError, KeyError) as exc:
+                        if not refusable:
+                            raise
+                        raise _Refusal(action, exc) from exc
+        except _Refusal as refused:
+            self._refused(refused, [a for _, a, _, _ in todo])
+            for i, action, _, _ in todo:
+                outcomes[i] = "refused" if action is refused.action else "rolled back"
+        return [Applied(action=a, outcome=outcomes[i]) for i, a in enumerate(firing)]
 
-    def _freeze(self, action: PlannedAction) -> str | None:
-        return self._guarded(actions_documents.freeze, action)
-
-    def _set(self, action: PlannedAction) -> str | None:
-        return self._guarded(actions_documents.set_field, action)
-
-    def _create_document(self, action: PlannedAction) -> str | None:
-        return self._guarded(actions_documents.create_document, action)
-
-    def _emit(self, action: PlannedAction) -> str | None:
-        prov = action.provenance
-        cause = self.cause or Cause(event_id=prov.event_id, key=f"event:{prov.event_id}",
-                                    root_event_id=prov.event_id)
-        emitted = emit_event(self.scope, action, cause, self.max_cascade_depth)
-        return None if emitted else "stopped"
-
-    def _reserve(self, action: PlannedAction) -> str | None:
-        """Hold stock for each line, all or none, with the rule's provenance on the ledger
-        rows; lines whose document holds them already are recorded as already done."""
-        return self._guarded(actions_stock.reserve, action)
-
-    def _release(self, action: PlannedAction) -> str | None:
-        """Release the holds of each line that names its reservation; a hold its document
-        already gave back is recorded as already done (see :mod:`actions_stock`)."""
-        return self._guarded(actions_stock.release, action)
+    def _refused(self, refused: _Refusal, firing: list[PlannedAction]) -> None:
+        """Record a refused firing once: a ``refused`` rule write and the admins' alert."""
+        action, error = refused.action, refused.error
+        reason = (f"{error.render('zh-CN')} / {error.render('en')}"
+                  if isinstance(error, DomainError) else f"缺少字段 {error} / missing field "
+                                                         f"{error}")
+        self.scope.record(action, f"firing:{action.provenance.rule_id}", {
+            "refused": action.kind, "reason": reason,
+            "code": getattr(error, "code", "missing_field"),
+            "rolled_back": [a.kind for a in firing if a is not action]}, "refused")
+        self.scope.refused(action, error)
 
     def _arm(self, action: PlannedAction) -> str | None:
         window_store.arm_rule_timer(self.session, self.tenant_id, action, self.now)

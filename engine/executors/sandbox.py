@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from engine import actions
 from engine.decision import Decision, PlannedAction
 from engine.executors.lines import target_lines
 
@@ -34,7 +35,8 @@ class SandboxStep:
     """One action as the sandbox saw it: done, or refused and why."""
 
     action: PlannedAction
-    outcome: str  # "would apply" | "would be refused" | "recorded"
+    #: "would apply" | "would be refused" | "would be rolled back" | "recorded"
+    outcome: str
     detail: str = ""
 
 
@@ -54,8 +56,24 @@ class SandboxExecutor:
         self._balances: dict[BalanceKey, Balance] = dict(balances)
 
     def apply(self, decision: Decision) -> SandboxResult:
-        """Run every action of ``decision`` against the overlay and report each step."""
-        steps = [self._step(action) for action in decision.actions]
+        """Run every action of ``decision`` against the overlay and report each step.
+
+        As in production, a firing (one rule's actions) is all or nothing: when one of its
+        actions would be refused, the others are "would be rolled back" and the overlay
+        keeps the balances from before the firing.
+        """
+        steps: list[SandboxStep] = []
+        for firing in _firings(decision.actions):
+            before = dict(self._balances)
+            done = [self._step(action) for action in firing]
+            refused = [s for s in done if s.outcome == "would be refused"]
+            if refused:
+                self._balances = before
+                done = [s if s.outcome == "would be refused" else SandboxStep(
+                    action=s.action, outcome="would be rolled back",
+                    detail=f"{s.detail} — {refused[0].action.kind} of this rule would be "
+                           "refused") for s in done]
+            steps += done
         if decision.blocked is not None:
             steps.append(SandboxStep(action=decision.blocked, outcome="would be refused",
                                      detail=str(decision.blocked.arg("message", ""))))
@@ -64,7 +82,12 @@ class SandboxExecutor:
 
     def _step(self, action: PlannedAction) -> SandboxStep:
         if action.kind not in {"reserve", "release"}:
-            return SandboxStep(action=action, outcome="recorded")
+            spec = actions.lookup(action.kind)
+            if spec is None or (spec.in_firing and spec.applier(action) is None
+                                and spec.applied_by == "production executor"):
+                return SandboxStep(action=action, outcome="would be refused",
+                                   detail=f"production has no applier for {action.kind}")
+            return SandboxStep(action=action, outcome="recorded", detail=spec.describe(action))
         problems: list[str] = []
         updated = dict(self._balances)
         for line in target_lines(action.arg("target")):
@@ -85,3 +108,14 @@ class SandboxExecutor:
                                detail="; ".join(problems))
         self._balances = updated
         return SandboxStep(action=action, outcome="would apply")
+
+
+def _firings(decided: tuple[PlannedAction, ...]) -> list[list[PlannedAction]]:
+    """Consecutive actions of one rule: what production commits together."""
+    groups: list[list[PlannedAction]] = []
+    for action in decided:
+        if groups and groups[-1][-1].provenance.rule_id == action.provenance.rule_id:
+            groups[-1].append(action)
+        else:
+            groups.append([action])
+    return groups

@@ -39,6 +39,11 @@ class ActionScope:
     session: Session
     tenant_id: int
     now: datetime
+    #: The event being handled (an :class:`~engine.executors.actions_events.Cause`), for
+    #: the events a rule emits; None outside the worker.
+    cause: Any = None
+    #: The bound on follow-up events (``Settings.max_cascade_depth``).
+    max_cascade_depth: int = 8
 
     def context(self, action: PlannedAction) -> CommandContext:
         """The command context of an inventory command the action runs: the rule is the

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from engine import actions as action_registry
 from engine.decision import PlannedAction
 from engine.executors.lines import target_lines
 
@@ -27,7 +28,8 @@ ActionSummary = dict[str, Any]
 
 
 def summarise(actions: Iterable[PlannedAction]) -> list[ActionSummary]:
-    """JSON-able summaries of actions: kind, rule, node and the (sku, qty) lines they move."""
+    """JSON-able summaries of actions: kind, rule, node, the (sku, qty) lines they move and
+    what each would do (the shadow journal's record of a candidate's action)."""
     out: list[ActionSummary] = []
     for action in actions:
         lines = []
@@ -35,8 +37,11 @@ def summarise(actions: Iterable[PlannedAction]) -> list[ActionSummary]:
             for line in target_lines(action.arg("target")):
                 if line.get("sku") is not None and line.get("qty") is not None:
                     lines.append({"sku": str(line["sku"]), "qty": str(line["qty"])})
+        spec = action_registry.lookup(action.kind)
         out.append({"kind": action.kind, "rule": action.provenance.rule_id,
-                    "node": action.provenance.node_id, "lines": lines})
+                    "node": action.provenance.node_id, "lines": lines,
+                    # what it would do, in the words of its kind's registry entry
+                    "does": spec.describe(action) if spec is not None else action.kind})
     return out
 
 

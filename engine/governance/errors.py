@@ -140,3 +140,14 @@ __all__ = ["AlreadyReviewed", "BadRollout", "BadRuleTests", "ConflictNotFound",
            "DivergenceTooHigh", "GovernanceError", "InvalidVersionTransition",
            "NoPreviousVersion", "NoShadowEvidence", "RuleTestsNotPassed", "SelfApproval",
            "VersionNotFound"]
+
+
+class EmitCycle(GovernanceError):
+    """Rules that emit each other's events would run in a loop (across rule sets too)."""
+
+    code = "governance.emit_cycle"
+    http_status = 422
+    template_en = ("These rules emit each other's events in a loop: {cycle}. Break the "
+                   "chain (drop one emit event or change a trigger).")
+    template_zh = ("这些规则互相发出对方的事件，形成循环：{cycle}。"
+                   "请断开其中一环（删除一个发出事件或改变触发事件）。")

@@ -2,9 +2,11 @@
 
 The IR becomes a networkx graph: version → rule → field / balance / document / connector /
 role, each edge labelled with what the rule does to it (reads, writes, touches, notifies).
-The passport is that graph's neighbourhoods; nobody types it by hand. Each rule also lists
-its nested conditions (branches): the condition in rule-language words and what runs on
-each side.
+The passport is that graph's neighbourhoods; nobody types it by hand. What an action
+writes, creates, touches or notifies is declared by its kind in the action registry
+(:mod:`engine.actions`), the same entry the checker and the executor use. Each rule also
+lists its nested conditions (branches): the condition in rule-language words and what runs
+on each side.
 """
 
 from __future__ import annotations
@@ -14,12 +16,9 @@ from typing import Any
 import networkx as nx
 
 from dsl.format_expr import expr_text
-from engine import ir
+from engine import actions, ir
 from engine.governance.conflicts import _reads
 from engine.lowering import raise_expr
-
-_BALANCE = {"reserve": "balance:reserved", "release": "balance:reserved"}
-_CONNECTOR_KINDS = {"call_webhook": "webhook", "publish_mqtt": "mqtt", "emit_event": "event"}
 
 
 def _text(expr: ir.Expr | None) -> str:
@@ -77,25 +76,10 @@ def passport_graph(rule_set: ir.RuleSet, version: str) -> nx.MultiDiGraph:
 
 
 def _action_edges(graph: nx.MultiDiGraph, node: str, action: ir.Action) -> None:
-    kind = action.kind
-    if kind == "set":
-        graph.add_edge(node, "field:" + _text(action.arg("target")), relation="writes")
-    elif kind in _BALANCE:
-        graph.add_edge(node, _BALANCE[kind], relation="writes")
-    elif kind in {"freeze", "unfreeze"}:
-        graph.add_edge(node, f"field:{_text(action.arg('kind'))}.is_frozen", relation="writes")
-    elif kind == "create_document":
-        graph.add_edge(node, f"document:{_text(action.arg('document'))}", relation="creates")
-    elif kind in _CONNECTOR_KINDS:
-        name = action.arg("name") or action.arg("topic") or action.arg("event")
-        graph.add_edge(node, f"connector:{_CONNECTOR_KINDS[kind]}:{_text(name)}",
-                       relation="touches")
-    elif kind in {"alert", "notify"}:
-        recipients = action.arg("recipients")
-        items = recipients.items if isinstance(recipients, ir.ListExpr) else ()
-        for item in items:
-            graph.add_edge(node, f"role:{_text(item).removeprefix('role:')}",
-                           relation="notifies")
+    """The action's edges, as its kind declares them in the action registry."""
+    spec = actions.lookup(action.kind)
+    for target, relation in spec.passport(action) if spec is not None else []:
+        graph.add_edge(node, target, relation=relation)
 
 
 def _steps(steps: tuple[ir.Step, ...]) -> list[dict[str, str]]:

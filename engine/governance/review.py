@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.governance import conflict_check
+from engine.governance.cycles import refuse_cycles
 from engine.governance.divergence import exceeds
 from engine.governance.divergence_gate import evidence
 from engine.governance.errors import (
@@ -125,6 +126,7 @@ def approve(session: Session, version: RuleSetVersion, reviewer: str, comment: s
         AlreadyReviewed: this reviewer already approved it.
         ConflictsNotAcknowledged, DivergenceTooHigh: a promotion gate is closed.
         BadRollout: the gray-release spec is invalid.
+        EmitCycle: promoting it would close an emit loop with production's rules.
     """
     check_transition(version.id, version.state, VersionState.PRODUCTION)
     if version.author == reviewer:
@@ -146,6 +148,7 @@ def approve(session: Session, version: RuleSetVersion, reviewer: str, comment: s
         audit(session, version, "override", reviewer, now, comment=override_reason or "",
               detail={"ratio": overridden["ratio"], "source": overridden["source"]})
     if final:
+        refuse_cycles(session, version)  # production may have changed since it was saved
         promote(session, version, reviewer, now, spec)
     session.flush()
     return version

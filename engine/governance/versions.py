@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from dsl import SchemaRegistry
 from engine.canonical import from_data
+from engine.governance.cycles import refuse_cycles
 from engine.governance.divergence_gate import require_evidence
 from engine.governance.errors import (
     InvalidVersionTransition,
@@ -78,9 +79,11 @@ def create_version(session: Session, tenant_id: int, name: str, source: str,
 
     Raises:
         DslSyntaxError, DslCheckError: the text is not a valid rule file.
+        EmitCycle: its rules emit events in a loop with the tenant's production rules.
     """
     before = session.scalar(select(func.count()).select_from(RuleSetVersion)) or 0
     version = save_version(session, tenant_id, name, source, registry, author, now)
+    refuse_cycles(session, version)
     governance_of(session, version)
     after = session.scalar(select(func.count()).select_from(RuleSetVersion)) or 0
     if after > before:

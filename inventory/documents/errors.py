@@ -191,3 +191,13 @@ class UnknownSupplier(DocumentError, LookupError):
 def document_context(document: str) -> dict[str, str]:
     """The ``document`` / ``document_zh`` pair every document error carries."""
     return {"document": document, "document_zh": DOCUMENT_NAMES_ZH.get(document, document)}
+
+
+class SupplierFrozen(DocumentError):
+    """A frozen supplier cannot get a purchase order approved until it is unfrozen."""
+
+    code = "document.supplier_frozen"
+    http_status = 409
+    template_en = ("Supplier {supplier} is frozen ({reason}); purchase order {no} cannot be "
+                   "approved.")
+    template_zh = "供应商 {supplier} 已冻结（{reason}），采购单 {no} 不能审批。"

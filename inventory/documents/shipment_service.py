@@ -31,6 +31,7 @@ from inventory.documents.parties import confirmation_matches
 from inventory.documents.runner import DocumentRunner, advance, emit, find, insert_header, page
 from inventory.documents.runner import when as _t
 from inventory.documents.sales_order_service import apply_shipment, lines_of
+from inventory.item_freezes import check_not_frozen
 from inventory.models import Item, Warehouse
 
 Status, Action = sh.ShipmentStatus, sh.ShipmentAction
@@ -146,6 +147,8 @@ def _ship(session: Session, ctx: CommandContext, no: str, code_ok: bool, carrier
     shipment.carrier, shipment.tracking_no, shipment.shipped_at = carrier, tracking_no, now
     order = session.get_one(SalesOrder, shipment.sales_order_id)
     lines = _lines(session, shipment)
+    for _line, _order_line, item in lines:
+        check_not_frozen(item, "shipped")
     # Lock order: the order's lines and row first (apply_shipment), then stock balances.
     apply_shipment(session, ctx, order, shipment.no,
                    sorted(((ol, item, line.qty) for line, ol, item in lines),

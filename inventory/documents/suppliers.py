@@ -14,7 +14,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from inventory.documents.errors import SupplierQualificationExpired, UnknownSupplier
+from inventory.documents.errors import (
+    SupplierFrozen,
+    SupplierQualificationExpired,
+    UnknownSupplier,
+)
 from inventory.documents.warehouse_models import Supplier, SupplierQualification
 from kernel.errors import Conflict
 
@@ -112,12 +116,15 @@ def check_may_order(session: Session, supplier: str, order_no: str, today: date)
     renewed licence (a new number) lifts the block.
 
     Raises:
+        SupplierFrozen: the supplier is frozen (names the reason).
         SupplierQualificationExpired: names the expired licence and its date.
     """
     row = session.scalar(select(Supplier).where(or_(Supplier.code == supplier,
                                                     Supplier.name == supplier)))
     if row is None:
         return
+    if row.frozen_reason:
+        raise SupplierFrozen(supplier=row.code, reason=row.frozen_reason, no=order_no)
     by_kind: dict[str, list[SupplierQualification]] = {}
     for qualification in qualifications(session, row):
         by_kind.setdefault(qualification.kind, []).append(qualification)
@@ -127,3 +134,31 @@ def check_may_order(session: Session, supplier: str, order_no: str, today: date)
             raise SupplierQualificationExpired(
                 supplier=row.code, kind=kind, kind_zh=KIND_NAMES_ZH.get(kind, kind),
                 number=latest.number, expiry_date=latest.expiry_date.isoformat(), no=order_no)
+
+
+def freeze_supplier(session: Session, code: str, reason: str) -> bool:
+    """Freeze a supplier (no purchase order of it is approved); False if it was frozen.
+
+    Raises:
+        UnknownSupplier: no such code.
+    """
+    row = supplier_by_code(session, code)
+    if row.frozen_reason:
+        return False
+    row.frozen_reason = reason[:300] or "—"
+    session.flush()
+    return True
+
+
+def unfreeze_supplier(session: Session, code: str) -> bool:
+    """Lift a supplier's freeze; False if it was not frozen.
+
+    Raises:
+        UnknownSupplier: no such code.
+    """
+    row = supplier_by_code(session, code)
+    if not row.frozen_reason:
+        return False
+    row.frozen_reason = None
+    session.flush()
+    return True

@@ -132,6 +132,17 @@ def _create(session: Session, ctx: CommandContext, new: NewTransfer, now: dateti
     return view(session, doc)
 
 
+def create_draft(session: Session, ctx: CommandContext, new: NewTransfer, now: datetime
+                 ) -> dict[str, Any]:
+    """Write a draft transfer in the caller's transaction (a rule's suggestion).
+
+    Raises:
+        EmptyDocument, SameWarehouseTransfer: no lines, or from and to are the same.
+        UnknownItem, UnknownWarehouse, InvalidQuantity: bad names or quantities.
+    """
+    return _create(session, ctx, new, now)
+
+
 def _dispatch(session: Session, ctx: CommandContext, no: str, now: datetime) -> dict[str, Any]:
     doc = find(session, Transfer, tr.DOCUMENT, no)
     old, new = advance(session, doc, Status, tr.transition, Action.DISPATCH, now)

@@ -217,6 +217,8 @@ class Supplier(TenantScoped, Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
+    #: Why the supplier is frozen (its purchase orders cannot be approved); None if not.
+    frozen_reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from inventory.lots.errors import LotNotFrozen, LotRequired
 from inventory.lots.fefo import suggest_picks
-from inventory.lots.freezes import freeze_location, list_freezes, release_lot
+from inventory.lots.freezes import freeze_location, freeze_lot, list_freezes, release_lot
 from inventory.lots.freshness import loss_curve, near_expiry_bundles
 from inventory.lots.recall import as_csv, lot_receivers
 from inventory.lots.requirement import PERISHABLE, RECEIPT_REQUESTED, check_receipt_lines
@@ -20,6 +20,7 @@ __all__ = [
     "as_csv",
     "check_receipt_lines",
     "freeze_location",
+    "freeze_lot",
     "list_freezes",
     "loss_curve",
     "lot_receivers",

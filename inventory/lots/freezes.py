@@ -67,6 +67,42 @@ def freeze_location(session: Session, ctx: CommandContext, warehouse_code: str, 
     return done
 
 
+def freeze_lot(session: Session, ctx: CommandContext, lot_no: str, reason: str,
+               now: datetime) -> list[dict[str, Any]]:
+    """Freeze lot ``lot_no`` (of any SKU) in every location that holds it; one entry per
+    lot and location with its outcome (``frozen`` or ``already frozen``).
+
+    Raises:
+        UnknownLot: no lot with that number holds goods anywhere in the tenant.
+    """
+    held = session.execute(
+        select(Lot, Item, Warehouse, LotBalance.on_hand)
+        .join(LotBalance, LotBalance.lot_id == Lot.id).join(Item, Item.id == Lot.item_id)
+        .join(Warehouse, Warehouse.id == LotBalance.warehouse_id)
+        .where(Lot.lot_no == lot_no, LotBalance.on_hand > 0)
+        .order_by(Item.sku, Warehouse.code)).all()
+    if not held:
+        raise UnknownLot(sku="*", lot_no=lot_no)
+    prov = ctx.provenance
+    done: list[dict[str, Any]] = []
+    for lot, item, warehouse, on_hand in held:
+        row = session.scalar(select(LotFreeze).where(LotFreeze.lot_id == lot.id,
+                                                     LotFreeze.warehouse_id == warehouse.id))
+        outcome = "already frozen" if row is not None and row.status == "frozen" else "frozen"
+        if row is None:
+            row = LotFreeze(tenant_id=ctx.tenant_id, lot_id=lot.id, warehouse_id=warehouse.id)
+            session.add(row)
+        if outcome == "frozen":
+            row.status, row.reason, row.actor, row.frozen_at = "frozen", reason, ctx.actor, now
+            row.cause_event_id, row.rule_version, row.rule_node = (
+                prov.cause_event_id, prov.rule_version, prov.rule_node)
+            row.released_at, row.released_by = None, ""
+        done.append({"sku": item.sku, "lot_no": lot.lot_no, "warehouse": warehouse.code,
+                     "on_hand": str(on_hand), "outcome": outcome})
+    session.flush()
+    return done
+
+
 def release_lot(session: Session, ctx: CommandContext, sku: str, lot_no: str,
                 warehouse_code: str, now: datetime) -> dict[str, Any]:
     """Lift the freeze of one lot in one location (a person's decision, never a rule's).

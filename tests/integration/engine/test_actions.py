@@ -155,11 +155,16 @@ def test_a_document_for_an_unknown_item_is_refused_with_an_alert_not_a_parked_ev
     with world.db.write(world.tenant_id) as s:
         outcomes = [a.outcome for a in RuleHandler().handle(s, record(world, event_id),
                                                             world.clock.now())]
-    assert outcomes == ["refused", "refused"]
+    # One firing: the set is refused (unknown item), the draft PO rolls back with it.
+    assert outcomes == ["refused", "rolled back"]
     assert worker.run_once()["parked"] == 0  # the worker's delivery: already applied
     alerts = inbox(world)
-    assert [a[0] for a in alerts] == ["role:admin", "role:admin"]
+    assert [a[0] for a in alerts] == ["role:admin"]  # recorded once
     assert all("NOPE" in a[1] and "未执行" in a[1] for a in alerts)
+    with world.db.read(world.tenant_id) as s:
+        refused = list(s.scalars(select(RuleWrite).where(RuleWrite.outcome == "refused")))
+        assert [(w.rule_id, w.detail["rolled_back"]) for w in refused] == [
+            ("low_stock_reorder", ["create_document"])]
     with world.db.read(world.tenant_id) as s:
         assert s.scalar(select(func.count()).select_from(PurchaseOrder)) == 0
 
