@@ -186,8 +186,8 @@ _SPECS: tuple[ErrorSpec, ...] = (
               "规则不能修改 `{name}`。"),
     # ---- the sum of a file's problems ---------------------------------------------
     ErrorSpec("dsl.check_failed", "check",
-              "{count} problem(s) in the rules; the first: {first}",
-              "规则中有 {count} 处问题；第一处：{first_zh}"),
+              "Problems in the rules ({count}): {listing}",
+              "规则中有 {count} 处问题：{listing_zh}"),
 )
 
 CATALOGUE: Final[dict[str, ErrorSpec]] = {s.code: s for s in _SPECS}
@@ -204,7 +204,8 @@ EXAMPLE_CONTEXT: Final[dict[str, str]] = {
     "expected_count": "1", "actual_count": "2", "action": "reserve", "value": "summr",
     "values": "spring, summer, autumn, winter", "examples": "stock.reserve_requested",
     "key": "order.id", "trigger": "sales_order.confirmed", "kind": "receipt", "kind_zh": "入库单",
-    "part": "cells", "part_zh": "输入单元格", "count": "2", "first": "...", "first_zh": "...",
+    "part": "cells", "part_zh": "输入单元格", "count": "2", "listing": "line 3, column 6: ...",
+    "listing_zh": "第 3 行第 6 列: ...",
 }
 
 
