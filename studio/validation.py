@@ -110,7 +110,9 @@ def _sentences(kind: str, ctx: Mapping[str, Any], en: str, zh: str,
         return (f"{en} may have at most {limit.get('max_length')} characters.",
                 f"{zh}最多 {limit.get('max_length')} 个字符。")
     if kind == "too_short":
-        return (f"{en} needs at least {limit.get('min_length')} entries.",
+        if str(limit.get("min_length")) == "1":
+            return f"{en} must not be empty.", f"{zh}不能为空。"
+        return (f"{en} must have at least {limit.get('min_length')} entries.",
                 f"{zh}至少要有 {limit.get('min_length')} 项。")
     if kind == "too_long":
         return (f"{en} may have at most {limit.get('max_length')} entries.",
