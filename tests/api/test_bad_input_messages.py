@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from engine.governance.models import RuleTestRun
 from engine.models import RuleSetVersion
 from kernel.db import Database
+from kernel.settings import get_settings
 from tests.api.conftest import API, ApiTenant, assert_problem, new_tenant
 from tests.api.test_connectors_api import ASN, create_inbound, signed
 from tests.api.test_studio_pages import sign_in_page
@@ -429,3 +430,15 @@ def test_a_rule_test_with_a_quantity_as_text_runs_instead_of_failing(shop):
                            {"source": STRING_QTY_TESTS}, "author")
     assert run.status_code == 200, run.text
     assert run.json()["is_passed"] is True
+
+
+def test_an_expired_page_session_says_so_on_the_login_page(make_tenant, clock):
+    """The page's sign-in lapses after the token lifetime; the login form tells why."""
+    tenant = make_tenant(roles=("viewer",))
+    sign_in_page(tenant, "viewer")
+    clock.advance(timedelta(seconds=get_settings().token_ttl_seconds))
+    r = tenant.client.get("/stock/ledger", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    page = tenant.client.get(r.headers["location"]).text
+    assert "登录已过期，请重新登录。" in page
+    assert "登录已过期" not in tenant.client.get("/login").text  # said once, not forever
