@@ -63,6 +63,8 @@ def state(shop: Shop) -> tuple[Any, ...]:
     return shop.tenant.snapshot(), rules
 
 
+#: The path of the module's inbound webhook (it has a random public id).
+HOOK = "<the inbound webhook>"
 RESERVE = {"sku": "ITEM-1", "warehouse": "WH-1", "qty": "5"}
 TRANSFER = {"from_warehouse": "WH-1", "to_warehouse": "WH-2",
             "lines": [{"sku": "ITEM-1", "qty": "5"}]}
@@ -88,7 +90,7 @@ def reserve(**fields: Any) -> Send:
 
 def hook(make_headers: Callable[[str, bytes], dict[str, str]]) -> Send:
     """The ASN webhook signed by ``make_headers(secret, body)``."""
-    return Send("POST", "", raw=json.dumps(ASN).encode(), role=None,
+    return Send("POST", HOOK, raw=json.dumps(ASN).encode(), role=None,
                 headers=lambda shop, body: make_headers(shop.hook["secret"], body))
 
 
@@ -184,6 +186,12 @@ SENTENCES = [
                  "connector.not_found", "未找到连接器 hk_nope。",
                  "Connector hk_nope was not found.",
                  id="unknown webhook address"),
+    pytest.param(Send("POST", "/auth/token", raw=b"tenant=a", role=None,
+                      headers=lambda _shop, _body: {"Content-Type": "multipart/form-data"}),
+                 400, "http.bad_request",
+                 "无法读取请求内容（不是有效的 UTF-8 或表单格式错误）。",
+                 "The request could not be read (a body that is not valid UTF-8 or a malformed "
+                 "form).", id="form without its multipart boundary"),  # a 400's title too
     pytest.param(Send("DELETE", "/stock"), 405, "http.method_not_allowed",
                  "此处不允许该请求方法。", "This method is not allowed here.",
                  id="method not allowed"),  # its title is a sentence too
@@ -194,7 +202,7 @@ def _send(shop: Shop, case: Send) -> Any:
     headers = {"Accept-Language": "en"}
     if case.role:
         headers.update(shop.tenant.headers(case.role))
-    path = shop.hook["inbound_path"] if case.headers else API + case.path
+    path = shop.hook["inbound_path"] if case.path == HOOK else API + case.path
     if case.raw is not None:
         headers.update(case.headers(shop, case.raw) if case.headers else
                        {"Content-Type": "application/json"})
