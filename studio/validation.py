@@ -49,6 +49,22 @@ _KIND_OF: Final[dict[str, str]] = {
 }
 
 
+#: Names pydantic puts in ``loc`` for the member of a union that failed (not our fields).
+_TYPE_TAGS: Final = frozenset({"str", "int", "bool", "float", "decimal", "none", "date",
+                               "datetime", "time", "bytes", "url", "uuid", "enum", "list",
+                               "dict", "set", "tuple"})
+
+
+def _is_tag(part: Any) -> bool:
+    return isinstance(part, str) and (part in _TYPE_TAGS or "[" in part or "-" in part
+                                      and part.replace("-", "").isalpha() and part.islower())
+
+
+def clean_loc(loc: Sequence[Any]) -> list[Any]:
+    """``loc`` without pydantic's union-member tags (``constrained-str``, ``int`` …)."""
+    return [p for p in loc if not _is_tag(p)]
+
+
 def _number(value: Any) -> str:
     """A limit as people write it: 1,000,000,000,000 rather than 1000000000000."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
@@ -142,7 +158,7 @@ def _sentences(kind: str, ctx: Mapping[str, Any], en: str, zh: str,
 
 def translate(error: Mapping[str, Any]) -> dict[str, Any]:
     """One pydantic error as ``{loc, type, field, message: {zh-CN, en}, ctx}``."""
-    loc = [p if isinstance(p, int) else str(p) for p in error.get("loc", ())]
+    loc = clean_loc([p if isinstance(p, int) else str(p) for p in error.get("loc", ())])
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
     en, zh = field_name(loc)
@@ -154,8 +170,32 @@ def translate(error: Mapping[str, Any]) -> dict[str, Any]:
             "ctx": {k: _number(v) for k, v in ctx.items() if k != "error"}}
 
 
+def _merged(errors: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """One error per place: a value no member of a union took ("text, a whole number or
+    true or false") is one problem, not one per member."""
+    out: list[Mapping[str, Any]] = []
+    for error in errors:
+        kind = _KIND_OF.get(str(error["type"]))
+        last = out[-1] if out else None
+        if last is not None and last["loc"] == error["loc"] and kind and \
+                _KIND_OF.get(str(last["type"])):
+            kinds = [*last["kinds"], kind] if "kinds" in last else \
+                [_KIND_OF[str(last["type"])], kind]
+            en_words = [_KINDS[k][0] for k in dict.fromkeys(kinds)]
+            zh_words = [_KINDS[k][1] for k in dict.fromkeys(kinds)]
+            field = error["field"]
+            en = f"{field['en']} must be {', '.join(en_words[:-1])} or {en_words[-1]}."
+            out[-1] = {**last, "kinds": kinds, "message": {
+                "zh-CN": f"{field['zh-CN']}须为{'、'.join(zh_words)}之一。",
+                "en": en[:1].upper() + en[1:]}}
+            continue
+        out.append(error)
+    return out
+
+
 def summary(errors: Sequence[Mapping[str, Any]], shown: int = 5) -> tuple[str, str]:
     """English and Chinese detail for a list of translated errors."""
+    errors = _merged(errors)
     if len(errors) == 1:
         return errors[0]["message"]["en"], errors[0]["message"]["zh-CN"]
     en = " ".join(e["message"]["en"] for e in errors[:shown])
