@@ -48,6 +48,18 @@ def business_aliases(entity: str, name: str, zh: str) -> tuple[str, ...]:
     return ()
 
 
+def business_word(word: str) -> str | None:
+    """The document number a business word names, on any event (``销售订单号`` → ``order.no``).
+
+    The checker uses it when the word is not on the rule's event, to say what the word
+    means instead of suggesting the nearest spelling (which is another document's number).
+    """
+    for entity, zh in ENTITY_ZH.items():
+        if word == f"{zh}号" or word in DOCUMENT_NO_ALIASES.get(entity, ()):
+            return f"{entity}.no"
+    return None
+
+
 def field(path: str, type_: str, en: str, zh: str, *, settable: bool = False,
           source: str | None = None) -> FieldDef:
     """A field ``entity.name`` with its Chinese aliases (``source``: its payload path)."""

@@ -131,7 +131,7 @@ def install(app: FastAPI, domain_error_types: tuple[type[Exception], ...] = ()) 
         status = getattr(exc, "http_status", None)
         if isinstance(code, str) and callable(render) and isinstance(status, int):
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-            title = (type(exc).__doc__ or code).strip().splitlines()[0]
+            title = (type(exc).__doc__ or code).strip().splitlines()[0].replace("``", "`")
             en, zh = _domain_messages(exc, render)
             found = diagnostics_of(exc)
             return problem(request, status, code, en, zh, getattr(exc, "context", {}),

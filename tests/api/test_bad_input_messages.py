@@ -368,6 +368,10 @@ def test_the_editor_says_too_large_instead_of_cutting_the_text(shop):
                  id="m2 is an area, not a weight"),  # parsed as quantity(m²), then checked
     pytest.param(rule("订单.销售订单号 = \"SO-1\""), "dsl.name.unknown_field",
                  "Did you mean `销售订单号`?", id="a business word under the entity"),
+    pytest.param(rule('销售订单号 = "SO-1"', "freeze receipt", "receipt.put_away"),
+                 "dsl.name.unknown_field",
+                 "`销售订单号` is `order.no`, which event `receipt.put_away` does not carry.",
+                 id="a sales order number on a receipt"),  # not "did you mean 采购订单号?"
 ])
 def test_a_rule_mistake_gets_the_right_suggestion(shop, source, code, suggestion):
     [diagnostic] = check(shop, source)["diagnostics"]
