@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from dsl.messages import CATALOGUE, EXAMPLE_CONTEXT, ErrorKind, spec
 
@@ -18,18 +18,32 @@ def _is_zh(locale: str) -> bool:
     return locale.lower().startswith("zh")
 
 
-def _render(code: str, context: Mapping[str, Any], suggestion: str, suggestion_zh: str,
-            locale: str) -> str:
+def _message(code: str, context: Mapping[str, Any], locale: str) -> str:
     entry = spec(code)
-    zh = _is_zh(locale)
-    template = entry.template_zh if zh else entry.template_en
+    template = entry.template_zh if _is_zh(locale) else entry.template_en
     try:
-        text = template.format(**context)
+        return template.format(**context)
     except (KeyError, IndexError, ValueError):
         # A missing context field must never hide the error itself.
-        text = template
-    hint = suggestion_zh if zh else suggestion
+        return template
+
+
+def _render(code: str, context: Mapping[str, Any], suggestion: str, suggestion_zh: str,
+            locale: str) -> str:
+    text = _message(code, context, locale)
+    hint = suggestion_zh if _is_zh(locale) else suggestion
     return f"{text} {hint}".strip() if hint else text
+
+
+def _located(line: int, column: int, message: str, locale: str) -> str:
+    if not line:
+        return message
+    where = f"第 {line} 行第 {column} 列" if _is_zh(locale) else f"line {line}, column {column}"
+    return f"{where}: {message}"
+
+
+#: How many problems the message of a failed check spells out (``diagnostics`` has all).
+LISTED: Final = 10
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,6 +74,22 @@ class Diagnostic:
     def render(self, locale: str = "en") -> str:
         """Return the message in ``zh-CN`` (any ``zh*``) or English."""
         return _render(self.code, self.context, self.suggestion, self.suggestion_zh, locale)
+
+    def message(self, locale: str = "en") -> str:
+        """Return the message without its suggestion, in ``zh-CN`` (any ``zh*``) or English."""
+        return _message(self.code, self.context, locale)
+
+    def located(self, locale: str = "en") -> str:
+        """Return ``line 3, column 6: message suggestion`` (``第 3 行第 6 列：…``)."""
+        return _located(self.line, self.column, self.render(locale), locale)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able form for the API: position, code, both messages and suggestions."""
+        return {"line": self.line, "column": self.column, "end_line": self.end_line,
+                "end_column": self.end_column, "code": self.code, "kind": self.kind,
+                "found": self.found, "expected": list(self.expected),
+                "message": {"zh-CN": self.message("zh-CN"), "en": self.message("en")},
+                "suggestion": {"zh-CN": self.suggestion_zh, "en": self.suggestion}}
 
     def to_error(self) -> DslError:
         """Return the matching exception (``DslNameError`` for name codes, and so on)."""
@@ -99,11 +129,7 @@ class DslError(Exception):
     def render(self, locale: str = "en") -> str:
         """Return the message in ``zh-CN`` (any ``zh*``) or English, with its position."""
         message = _render(self.code, self.context, self.suggestion, self.suggestion_zh, locale)
-        if self.line:
-            where = f"第 {self.line} 行第 {self.column} 列" if _is_zh(locale) else \
-                f"line {self.line}, column {self.column}"
-            return f"{where}: {message}"
-        return message
+        return _located(self.line, self.column, message, locale)
 
     def diagnostic(self) -> Diagnostic:
         """Return this error as a :class:`Diagnostic`."""
@@ -151,8 +177,26 @@ class DslCheckError(DslError, ValueError):
             end_line=first.end_line if first else 0, end_column=first.end_column if first else 0,
             found=first.found if first else "",
             context={"count": len(self.diagnostics),
-                     "first": first.render("en") if first else "",
-                     "first_zh": first.render("zh-CN") if first else ""})
+                     "listing": _listing(self.diagnostics, "en"),
+                     "listing_zh": _listing(self.diagnostics, "zh-CN")})
+
+    def render(self, locale: str = "en") -> str:
+        """Return every problem (the first ``LISTED`` spelled out), each with its position."""
+        return _message(self.code, self.context, locale)
+
+    def diagnostic(self) -> Diagnostic:
+        """The first problem (``diagnostics`` holds them all)."""
+        return self.diagnostics[0] if self.diagnostics else super().diagnostic()
+
+
+def _listing(diagnostics: tuple[Diagnostic, ...], locale: str) -> str:
+    zh = _is_zh(locale)
+    parts = [d.located(locale) for d in diagnostics[:LISTED]]
+    more = len(diagnostics) - LISTED
+    if more > 0:
+        parts.append(f"另有 {more} 处（见 diagnostics）" if zh else
+                     f"and {more} more (see diagnostics)")
+    return ("；" if zh else "; ").join(parts)
 
 
 _CLASS_BY_KIND: dict[str, type[DslError]] = {

@@ -41,6 +41,7 @@ from dsl.errors import Diagnostic, did_you_mean
 from dsl.format_expr import expr_text
 from dsl.keywords import KEYWORDS
 from dsl.schema import SchemaRegistry
+from dsl.schema_labels import business_word
 from dsl.types import (
     ANY,
     BOOL,
@@ -125,8 +126,12 @@ class ExprChecker:
                         f"是不是想写 `{kw} {rest}`？关键字之后请加空格。")
                 break
         else:
-            near = close(path.dotted, names)
-            if near:
+            meant = business_word(path.dotted)
+            near = None if meant else close(path.dotted, names)
+            if meant:  # 销售订单号 on a purchase event: not "did you mean 采购订单号?"
+                hint = (f"`{path.dotted}` is `{meant}`, which event `{event}` does not carry.",
+                        f"`{path.dotted}` 即 `{meant}`，事件 `{event}` 中没有这个字段。")
+            elif near:
                 hint = did_you_mean(near)
         self.diag("dsl.name.unknown_field", path, hint, expect=["a field of " + event],
                   name=path.dotted, event=event)

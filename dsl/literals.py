@@ -117,9 +117,14 @@ def money(tok: Token, currency: Token | None = None) -> Money:
     return Money(amount=amount, currency=code, span=span)
 
 
+#: Units with several spellings -> the one they are written back as.
+UNIT_SPELLING: Final[dict[str, str]] = {"℃": "°C", "m2": "m²", "平方米": "m²"}
+
+
 def quantity(tok: Token, unit: Token) -> Quantity:
-    """Read ``3 箱`` or ``12.5 kg`` (``℃`` is written back as ``°C``)."""
-    name = "°C" if str(unit) == "℃" else str(unit)
+    """Read ``3 箱`` or ``12.5 kg`` (``℃`` is written back as ``°C``, ``m2`` and ``平方米``
+    as ``m²``)."""
+    name = UNIT_SPELLING.get(str(unit), str(unit))
     return Quantity(amount=decimal(tok), unit=name,
                     span=Span(tok.line or 0, tok.column or 0, unit.end_line or 0,
                               unit.end_column or 0))

@@ -214,8 +214,8 @@ _SPECS: tuple[ErrorSpec, ...] = (
               "此处的条件总是成立（`{first}` 与 `{second}`），其否则分支永远不会执行。"),
     # ---- the sum of a file's problems ---------------------------------------------
     ErrorSpec("dsl.check_failed", "check",
-              "{count} problem(s) in the rules; the first: {first}",
-              "规则中有 {count} 处问题；第一处：{first_zh}"),
+              "Problems in the rules ({count}): {listing}",
+              "规则中有 {count} 处问题：{listing_zh}"),
 )
 
 CATALOGUE: Final[dict[str, ErrorSpec]] = {s.code: s for s in _SPECS}
@@ -235,6 +235,7 @@ EXAMPLE_CONTEXT: Final[dict[str, str]] = {
     "part": "cells", "part_zh": "输入单元格", "count": "2", "first": "...", "first_zh": "...",
     "second": "x < 5",
     "reason": "no outbound connectors are set up", "reason_zh": "尚未配置出站连接器",
+    "listing": "line 3, column 6: ...", "listing_zh": "第 3 行第 6 列: ...",
 }
 
 

@@ -24,11 +24,48 @@ ENTITY_ZH: Final[dict[str, str]] = {
 }
 
 
+#: Document number -> the words people use for it besides "<document>号" (销售订单号 is what
+#: a sales clerk calls ``order.no``; ``订单.编号`` is the order's id, not its number).
+DOCUMENT_NO_ALIASES: Final[dict[str, tuple[str, ...]]] = {
+    "order": ("销售订单号", "销售单号", "订单号"), "purchase_order": ("采购订单号",),
+    "receipt": ("收货单号",), "shipment": ("发货单号",), "sales_return": ("销售退货单号",),
+    "subcontract": ("委外订单号",), "work_order": ("工单号",),
+}
+
+
+def business_aliases(entity: str, name: str, zh: str) -> tuple[str, ...]:
+    """Plain business words for a document number: ``出库单号`` → ``shipment.no``.
+
+    ``<entity>.no`` is also ``<document>号`` (入库单号, 采购单号 …) and the words of
+    :data:`DOCUMENT_NO_ALIASES`; a number of another document carried on this one
+    (``receipt.purchase_order_no``, labelled 采购单号) is its label alone.
+    """
+    if name == "no":
+        own = ENTITY_ZH.get(entity)
+        return (*((f"{own}号",) if own else ()), *DOCUMENT_NO_ALIASES.get(entity, ()))
+    if name.endswith("_no") and zh.endswith("单号") and zh != "单号":
+        return (zh,)
+    return ()
+
+
+def business_word(word: str) -> str | None:
+    """The document number a business word names, on any event (``销售订单号`` → ``order.no``).
+
+    The checker uses it when the word is not on the rule's event, to say what the word
+    means instead of suggesting the nearest spelling (which is another document's number).
+    """
+    for entity, zh in ENTITY_ZH.items():
+        if word == f"{zh}号" or word in DOCUMENT_NO_ALIASES.get(entity, ()):
+            return f"{entity}.no"
+    return None
+
+
 def field(path: str, type_: str, en: str, zh: str, *, settable: bool = False,
           source: str | None = None) -> FieldDef:
     """A field ``entity.name`` with its Chinese aliases (``source``: its payload path)."""
     entity, _, name = path.partition(".")
     ez = ENTITY_ZH.get(entity, entity)
-    aliases = tuple(dict.fromkeys((f"{ez}.{zh}", f"{ez}.{name}", f"{entity}.{zh}")))
+    aliases = tuple(dict.fromkeys((f"{ez}.{zh}", f"{ez}.{name}", f"{entity}.{zh}",
+                                   *business_aliases(entity, name, zh))))
     return FieldDef(path=path, type=parse_type(type_), label_en=en, label_zh=zh,
                     aliases=aliases, is_settable=settable, source=source)

@@ -19,6 +19,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from dsl.error_examples import EXAMPLES
 from dsl.errors import DslSyntaxError, did_you_mean
 from dsl.keywords import ACTION_CONCEPTS, FREEZE_KINDS, KEYWORDS, concept_of_terminal, describe
+from dsl.unit_hints import unit_typo
 
 #: Terminal -> (English words, Chinese words).
 TERMINAL_WORDS: Final[dict[str, tuple[str, str]]] = {
@@ -301,6 +302,15 @@ def to_syntax_error(exc: UnexpectedInput, text: str,
     close = _close_keyword(found, expected) if tok is not None and tok.type == "NAME" else None
     if close and close[0] != found:
         suggestion, suggestion_zh = did_you_mean(*close)
+    typo = unit_typo(tok, text, expected) if not suggestion else None
+    if typo is not None:  # "48hh": the corrected literal says more than the label's hint
+        return DslSyntaxError(
+            label_code or "dsl.syntax.unexpected_token", line=line, column=column,
+            end_line=end_line, end_column=end_column, found=found, expected=words_en,
+            suggestion=typo[0], suggestion_zh=typo[1], snippet=snippet,
+            context={"expected": ", ".join(words_en) or "something else",
+                     "expected_zh": "、".join(words_zh) or "其他内容", "found_desc": desc_en,
+                     "found_desc_zh": desc_zh})
     if not suggestion and label_code is None:
         suggestion, suggestion_zh = _generic_hint(found, expected)
     if label_code is not None:

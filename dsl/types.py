@@ -22,6 +22,7 @@ UNIT_DIMENSIONS: Final[dict[str, str]] = {
     "克": "mass", "斤": "mass", "L": "volume", "升": "volume", "ml": "volume", "毫升": "volume",
     "°C": "temperature", "℃": "temperature", "件": "piece", "个": "piece", "pcs": "piece",
     "箱": "box", "box": "box", "瓶": "bottle", "包": "pack", "袋": "bag", "盒": "case",
+    "m²": "area", "m2": "area", "平方米": "area",
 }
 #: Currency as written -> ISO code.
 CURRENCIES: Final[dict[str, str]] = {

@@ -9,7 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kernel.errors import BadCredentials, Conflict, InvalidInput, NotAuthenticated, NotFound
+from kernel.errors import (
+    BadCredentials,
+    Conflict,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    SessionExpired,
+    TokenExpired,
+)
 from kernel.models import AccessToken, Tenant, User
 from kernel.security import (
     ROLE_PERMISSIONS,
@@ -137,11 +145,17 @@ def resolve_token(session: Session, token: str, now: datetime) -> Principal:
     """Turn a bearer token into the principal it stands for.
 
     Raises:
-        NotAuthenticated: unknown, expired or revoked token, or an inactive user.
+        NotAuthenticated: unknown or revoked token, or an inactive user.
+        SessionExpired, TokenExpired: the session or API token has expired.
     """
     row = session.scalar(select(AccessToken).where(AccessToken.token_hash == token_digest(token)))
-    if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
+    if row is None or row.revoked_at is not None:
         raise NotAuthenticated()
+    if row.expires_at and row.expires_at <= now:
+        # Said as such: "sign in again" or "ask for a new token", not "who are you?".
+        if row.kind == "session":
+            raise SessionExpired()
+        raise TokenExpired(expires_at=f"{row.expires_at:%Y-%m-%d %H:%M} UTC")
     tenant = session.get(Tenant, row.tenant_id)
     assert tenant is not None
     if row.kind == "session":

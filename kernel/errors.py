@@ -49,6 +49,22 @@ class NotAuthenticated(DomainError):
     template_zh = "请登录或提供有效的访问令牌。"
 
 
+class SessionExpired(NotAuthenticated):
+    """The sign-in (session token) has expired."""
+
+    code = "auth.session_expired"
+    template_en = "Your sign-in has expired; sign in again."
+    template_zh = "登录已过期，请重新登录。"
+
+
+class TokenExpired(NotAuthenticated):
+    """The API token has expired."""
+
+    code = "auth.token_expired"
+    template_en = "This API token expired at {expires_at}; ask an admin for a new one."
+    template_zh = "该 API 令牌已于 {expires_at} 过期，请联系管理员发放新令牌。"
+
+
 class BadCredentials(NotAuthenticated):
     """Tenant, username or password did not match."""
 

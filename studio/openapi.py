@@ -16,7 +16,8 @@ _DESCRIPTIONS = {
     "404": "Not found in your tenant.",
     "409": "Refused: a balance, reservation or state does not allow it.",
     "413": "The request body is too large.",
-    "422": "The request is invalid.",
+    "422": "The request is invalid: each error names the field, what was expected and the "
+           "limit, in zh-CN and English (rule text: every diagnostic).",
 }
 
 

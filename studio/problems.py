@@ -15,11 +15,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from studio.diagnostics import diagnostics_of
+from studio.reasons import reason_words
+from studio.validation import summary, translate
+
 log = logging.getLogger("jxcflow.api")
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://jxcflow.dev/problems/"
 
+#: status -> (code, English sentence, Chinese sentence); the sentence is also the title.
 _HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
     404: ("http.not_found", "No such resource.", "没有这个资源。"),
     405: ("http.method_not_allowed", "This method is not allowed here.", "此处不允许该请求方法。"),
@@ -64,24 +69,38 @@ def _safe(value: Any) -> Any:
 
 def problem(request: Request, status: int, code: str, en: str, zh: str,
             context: dict[str, Any] | None = None, errors: list[dict[str, Any]] | None = None,
-            headers: dict[str, str] | None = None, title: str | None = None) -> JSONResponse:
-    """Build a problem response; ``title`` is the kind of problem, ``detail`` this occurrence."""
+            headers: dict[str, str] | None = None, title: str | None = None,
+            extra: dict[str, Any] | None = None) -> JSONResponse:
+    """Build a problem response; ``title`` is the kind of problem (a sentence), ``detail``
+    this occurrence in the caller's language; ``extra`` adds members (``diagnostics``)."""
     body = {
-        "type": TYPE_BASE + code, "title": title or code, "status": status,
-        "detail": zh if wants_zh(request) else en, "code": code,
+        "type": TYPE_BASE + code, "title": title or (zh if wants_zh(request) else en),
+        "status": status, "detail": zh if wants_zh(request) else en, "code": code,
         "message": {"zh-CN": zh, "en": en},
-        "context": {k: _safe(v) for k, v in (context or {}).items() if k != "reason_zh"},
+        "context": {k: _safe(v) for k, v in (context or {}).items()
+                    if k not in ("reason_zh", "listing", "listing_zh")},
         "errors": errors or [],
+        **(extra or {}),
     }
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    out = []
-    for err in exc.errors():
-        out.append({"loc": [str(p) for p in err.get("loc", ())], "type": err.get("type"),
-                    "msg": err.get("msg")})
-    return out
+def _domain_messages(exc: Exception, render: Any) -> tuple[str, str]:
+    """English and Chinese text of a domain error, a refusal's reason slug in words."""
+    context = getattr(exc, "context", None)
+    template_en = getattr(type(exc), "template_en", None)
+    template_zh = getattr(type(exc), "template_zh", None)
+    if isinstance(context, dict) and isinstance(template_en, str) and \
+            isinstance(template_zh, str):
+        words = reason_words(str(getattr(exc, "code", "")), context.get("reason"),
+                             context.get("reason_zh"))
+        if words is not None:
+            worded = {**context, "reason": words[0], "reason_zh": words[1]}
+            try:
+                return template_en.format(**worded), template_zh.format(**worded)
+            except (KeyError, IndexError, ValueError):
+                pass
+    return str(render("en")), str(render("zh-CN"))
 
 
 def install(app: FastAPI, domain_error_types: tuple[type[Exception], ...] = ()) -> None:
@@ -93,15 +112,16 @@ def install(app: FastAPI, domain_error_types: tuple[type[Exception], ...] = ()) 
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = _validation_errors(exc)
-        where = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:5])
-        return problem(request, 422, "request.invalid", f"The request is invalid: {where}",
-                       f"请求内容不合法：{where}", errors=errors)
+        errors = [translate(e) for e in exc.errors()]
+        en, zh = summary(errors)
+        title = "请求内容不合法。" if wants_zh(request) else "The request is not valid."
+        return problem(request, 422, "request.invalid", en, zh, errors=errors, title=title)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code, en, zh = _HTTP_MESSAGES.get(exc.status_code,
-                                          ("http.error", str(exc.detail), str(exc.detail)))
+        code, en, zh = _HTTP_MESSAGES.get(
+            exc.status_code, ("http.error", f"The request was refused (HTTP {exc.status_code}).",
+                              f"请求被拒绝（HTTP {exc.status_code}）。"))
         return problem(request, exc.status_code, code, en, zh,
                        headers=getattr(exc, "headers", None))
 
@@ -111,9 +131,12 @@ def install(app: FastAPI, domain_error_types: tuple[type[Exception], ...] = ()) 
         status = getattr(exc, "http_status", None)
         if isinstance(code, str) and callable(render) and isinstance(status, int):
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-            summary = (type(exc).__doc__ or code).strip().splitlines()[0]
-            return problem(request, status, code, render("en"), render("zh-CN"),
-                           getattr(exc, "context", {}), headers=headers, title=summary)
+            title = (type(exc).__doc__ or code).strip().splitlines()[0].replace("``", "`")
+            en, zh = _domain_messages(exc, render)
+            found = diagnostics_of(exc)
+            return problem(request, status, code, en, zh, getattr(exc, "context", {}),
+                           headers=headers, title=title,
+                           extra={"diagnostics": found} if found is not None else None)
         log.error("unhandled error on %s %s", request.method, request.url.path,
                   exc_info=exc)
         return problem(request, 500, "internal", "Something went wrong on our side; nothing "

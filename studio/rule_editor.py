@@ -15,6 +15,7 @@ from engine.canonical import version_hash
 from engine.lowering import LoweringError
 from engine.lowering_rules import lower_rule_file
 from studio.canvas import assemble, canvas_from_ir, langs_of, node_lines
+from studio.diagnostics import too_large
 
 _CANVAS_MESSAGES = {
     "studio.canvas.unconnected": ("This node is not connected to a trigger.",
@@ -77,6 +78,9 @@ def _node_for(line: int, lines: dict[str, int]) -> str | None:
 
 def text_to_canvas(text: str, registry: SchemaRegistry, locale: str) -> Sync:
     """Parse and check rule text; the canvas of its IR, with markers for every problem."""
+    refusal = too_large(text)
+    if refusal is not None:  # said, never truncated: a cut file would check as another one
+        return Sync(markers=[_marker(refusal, locale, None)])
     try:
         rule_file = parse(text)
     except DslError as err:
@@ -101,6 +105,9 @@ def _version(rule_file: RuleFile, registry: SchemaRegistry) -> str:
 def canvas_to_text(canvas: dict[str, Any], registry: SchemaRegistry, locale: str) -> Sync:
     """Assemble the canvas into rule text, check it and format it canonically."""
     assembled = assemble(canvas)
+    refusal = too_large(assembled.text)
+    if refusal is not None:
+        return Sync(markers=[_marker(refusal, locale, None)])
     zh = locale.lower().startswith("zh")
     markers = [{"line": 0, "column": 0, "end_line": 0, "end_column": 0, "code": p["code"],
                 "message": _CANVAS_MESSAGES[p["code"]][1 if zh else 0], "node": p["node"]}

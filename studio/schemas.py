@@ -269,4 +269,8 @@ class Problem(BaseModel):
     code: str
     message: dict[str, str]
     context: dict[str, Any] = {}
+    #: ``request.invalid``: one entry per error, ``{loc, type, field, message, ctx}``.
     errors: list[dict[str, Any]] = []
+    #: Rule-text problems (``dsl.*``): every diagnostic with line, column, code, message and
+    #: suggestion in zh-CN and English.
+    diagnostics: list[dict[str, Any]] | None = None

@@ -20,9 +20,52 @@ class RuleVersionCreate(Strict):
     """Rule text to store as a draft version of a rule set."""
 
     name: RuleSetName = Field(examples=["deposit"])
-    source: str = Field(min_length=1, max_length=200_000,
+    # No max_length here: text over the limit is refused as dsl.limit.too_large (with the
+    # size and the limit), like in the editor, not as a generic string_too_long.
+    source: str = Field(min_length=1,
                         examples=['rule r "x"\n  when sales_order.confirmed\n  then\n'
                                   '    notify role:sales_manager "new"\nend\n'])
+
+
+class RuleCheckIn(Strict):
+    """Rule text to check against the tenant's schema (nothing is saved), and optionally
+    rule tests in TOML to run against it."""
+
+    source: str = Field(min_length=1, examples=['rule r "x"\n  when sales_order.confirmed\n'
+                                                '  then\n    notify role:sales_manager "new"\n'
+                                                'end\n'])
+    tests: str | None = Field(default=None, min_length=1, max_length=200_000)
+
+
+class Localized(BaseModel):
+    """One text in both languages."""
+
+    zh_cn: str = Field(alias="zh-CN")
+    en: str
+
+
+class DiagnosticOut(BaseModel):
+    """One problem of the rule text: where, what (code and message) and how to fix it."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    kind: Literal["syntax", "name", "type", "limit", "check"]
+    found: str
+    expected: list[str]
+    message: Localized
+    suggestion: Localized
+
+
+class RuleCheckOut(BaseModel):
+    """Whether the text is a valid rule file; every problem if not; test results if asked."""
+
+    ok: bool
+    diagnostics: list[DiagnosticOut]
+    version_hash: str | None = None
+    tests: list[dict[str, Any]] | None = None
 
 
 class RuleTestsIn(Strict):

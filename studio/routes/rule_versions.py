@@ -13,11 +13,15 @@ from engine.schema_store import tenant_registry
 from kernel.errors import Forbidden
 from kernel.security import Permission, Principal
 from studio.deps import CurrentPrincipal, DbDep, IdempotencyKey, PagingDep, require
+from studio.diagnostics import require_size
+from studio.rule_check import check_text
 from studio.schemas import Page
 from studio.schemas_governance import (
     AuditOut,
     ReplayIn,
     ReplayOut,
+    RuleCheckIn,
+    RuleCheckOut,
     RuleTestsIn,
     RuleVersionCreate,
     RuleVersionOut,
@@ -60,10 +64,19 @@ def create_version(body: RuleVersionCreate, principal: RulesWriter, gov: Gov, db
                    key: IdempotencyKey = None) -> dict[str, Any]:
     """Check rule text against the tenant's schema (the core's events plus its packs') and
     store it as a draft version (the same rules: the same version)."""
+    require_size(body.source)
     with db.read(principal.tenant_id) as session:
         registry = tenant_registry(session)
     return gov.create(principal.tenant_id, body.name, body.source, registry,
                       principal.actor, key)
+
+
+@router.post("/rules/check", response_model=RuleCheckOut, response_model_by_alias=True)
+def check_rules(body: RuleCheckIn, principal: RulesWriter, db: DbDep) -> dict[str, Any]:
+    """Check rule text (and run its rule tests) against the tenant's schema; nothing is saved."""
+    with db.read(principal.tenant_id) as session:
+        registry = tenant_registry(session)
+    return check_text(body.source, registry, body.tests)
 
 
 @router.get("/rule-versions", response_model=Page[RuleVersionOut])

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from inventory import health
 from kernel import accounts
-from kernel.errors import NotAuthenticated
+from kernel.errors import NotAuthenticated, SessionExpired
 from kernel.settings import get_settings
 from studio import overview
 from studio.deps import ClockDep, DbDep
@@ -30,8 +30,10 @@ def _safe_next(value: str | None) -> str:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str | None = None) -> HTMLResponse:
-    """The sign-in form."""
-    return render(request, "login.html", next_url=_safe_next(next))
+    """The sign-in form (saying so when the previous sign-in expired)."""
+    expired = request.session.pop("expired", False) is True
+    return render(request, "login.html", next_url=_safe_next(next),
+                  error=SessionExpired().render(locale_of(request)) if expired else None)
 
 
 @router.post("/login", response_class=HTMLResponse)

@@ -22,6 +22,7 @@ from kernel.models import OutboxEvent
 from kernel.security import Permission, Principal
 from studio import rule_versions
 from studio.deps import ClockDep, DbDep
+from studio.diagnostics import require_size
 from studio.rule_editor import canvas_to_text, text_to_canvas
 from studio.try_it import sample_event, try_rules
 from studio.web.render import locale_of, render
@@ -127,7 +128,8 @@ def _sample_line(session: Any) -> tuple[str, str]:
 def sync_text(request: Request, principal: PagePrincipal, db: DbDep, _csrf: CsrfChecked,
               body: Annotated[dict[str, Any], Body()]) -> JSONResponse:
     """Text → IR → canvas JSON, with markers for every problem."""
-    text = str(body.get("text", ""))[:200_000]
+    # Never cut the text: a file over the limit is said to be too large, with its size.
+    text = str(body.get("text", ""))
     return JSONResponse(text_to_canvas(text, registry(db, principal.tenant_id),
                                        locale_of(request)).as_json())
 
@@ -143,7 +145,7 @@ def sync_canvas(request: Request, principal: PagePrincipal, db: DbDep, _csrf: Cs
 
 @router.post("/rules/try", response_class=HTMLResponse)
 def try_it(request: Request, principal: PagePrincipal, db: DbDep, clock: ClockDep,
-           _csrf: CsrfChecked, text: Annotated[str, Form(max_length=200_000)],
+           _csrf: CsrfChecked, text: Annotated[str, Form()],
            event_type: Annotated[str, Form(max_length=80)],
            payload: Annotated[str, Form(max_length=100_000)]) -> HTMLResponse:
     """Run the rules on one event in the sandbox (nothing is written)."""
@@ -155,6 +157,7 @@ def try_it(request: Request, principal: PagePrincipal, db: DbDep, clock: ClockDe
     except ValueError:
         return render(request, "try_result.html", principal, error="payload", result=None)
     try:
+        require_size(text)
         with db.read(principal.tenant_id) as session:
             result = try_rules(session, principal.tenant_id, text, tenant_registry(session),
                                event_type, data, clock.now())
@@ -167,10 +170,11 @@ def try_it(request: Request, principal: PagePrincipal, db: DbDep, clock: ClockDe
 @router.post("/rules/submit")
 def submit(request: Request, principal: PagePrincipal, db: DbDep, clock: ClockDep,
            _csrf: CsrfChecked, name: Annotated[str, Form(min_length=1, max_length=80)],
-           text: Annotated[str, Form(max_length=200_000)]) -> Response:
+           text: Annotated[str, Form()]) -> Response:
     """Store the text as a draft version; its page shows the governance steps."""
     try:
         _need(principal, Permission.RULES_WRITE)
+        require_size(text)
         with db.write(principal.tenant_id) as session:
             v = rule_versions.submit(session, principal, name.strip(), text,
                                      tenant_registry(session), clock.now())

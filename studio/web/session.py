@@ -15,7 +15,7 @@ from fastapi import Depends, Request
 from sqlalchemy import update
 
 from kernel import accounts
-from kernel.errors import NotAuthenticated
+from kernel.errors import NotAuthenticated, SessionExpired
 from kernel.models import AccessToken
 from kernel.security import Principal, token_digest
 from studio.deps import ClockDep, DbDep
@@ -77,6 +77,8 @@ def page_principal(request: Request, db: DbDep, clock: ClockDep) -> Principal:
             return accounts.resolve_token(session, token, clock.now())
     except NotAuthenticated as exc:
         request.session.pop("token", None)
+        if isinstance(exc, SessionExpired):  # the login page says so, not just "sign in"
+            request.session["expired"] = True
         raise LoginRequired(str(request.url.path)) from exc
 
 

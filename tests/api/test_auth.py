@@ -96,7 +96,9 @@ def test_a_session_token_expires_after_token_ttl(api, make_tenant, clock: Virtua
     assert tenant.get("/stock", role="viewer").status_code == 200  # one second left
     clock.advance(timedelta(seconds=1))
     response = tenant.get("/stock", role="viewer")  # expires_at reached: no longer valid
-    assert_problem(response, 401, "auth.not_authenticated")
+    expired = assert_problem(response, 401, "auth.session_expired")  # said as such
+    assert expired["message"] == {"zh-CN": "登录已过期，请重新登录。",
+                                  "en": "Your sign-in has expired; sign in again."}
     assert response.headers["www-authenticate"] == "Bearer"
     # Signing in again gives a fresh, working token.
     fresh = sign_in(api, tenant.code, "viewer")
@@ -203,7 +205,10 @@ def test_an_api_token_expires_after_its_days(shop, api, clock: VirtualClock):
     headers = bearer(response.json()["token"])
     assert api.get(f"{API}/stock", headers=headers).status_code == 200
     clock.advance(timedelta(days=1))
-    assert_problem(api.get(f"{API}/stock", headers=headers), 401, "auth.not_authenticated")
+    expired = assert_problem(api.get(f"{API}/stock", headers={**headers, "Accept-Language": "en"}),
+                             401, "auth.token_expired")  # not the generic sign-in message
+    assert expired["detail"].startswith("This API token expired at ")
+    assert expired["detail"].endswith(" UTC; ask an admin for a new one.")
 
 
 def test_api_token_secret_is_shown_once_and_never_listed(shop, api):

@@ -204,7 +204,8 @@ def test_forged_stale_or_unsigned_webhooks_are_401_and_only_the_rejection_is_kep
     response = api.post(created["inbound_path"], content=body,
                         headers=make_headers(created["secret"], body))
     problem = assert_problem(response, 401, "connector.signature_rejected")
-    assert reason in problem["message"]["en"]
+    assert problem["context"]["reason"] == reason  # the slug for machines; words for people
+    assert reason not in problem["message"]["en"]
     assert events(tenant) == []
     assert rejections(tenant) == [reason]
     with tenant.db.read(None) as s:

@@ -82,8 +82,14 @@ GOLDEN: list[tuple[str, int, int, str, str]] = [
     # Chinese: a window without a unit
     (HZ + "  若 没有 shipment.shipped 在 48 内 则 预占 order.lines\n结束", 3, 27,
      "dsl.syntax.duration_needs_unit", "2h"),
-    # "2 hours" instead of 2h
+    # "2 hours" instead of 2h: the corrected literal (issue 23)
     (H + "  then reserve order.lines for 2 hours\nend", 3, 32,
+     "dsl.syntax.duration_needs_unit", "Did you mean `2h`?"),
+    # "48hh": a doubled unit letter
+    (H + "  then reserve order.lines for 48hh\nend", 3, 32,
+     "dsl.syntax.duration_needs_unit", "Did you mean `48h`?"),
+    # "48" alone keeps the general hint
+    (H + "  then reserve order.lines for 48\nend", 3, 32,
      "dsl.syntax.duration_needs_unit", "100ms, 15m, 2h or 3d"),
     # alert without recipients
     (H + '  then alert "late"\nend', 3, 14, "dsl.syntax.missing_recipient",

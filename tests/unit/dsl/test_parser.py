@@ -153,8 +153,14 @@ def test_too_deep_is_a_limit_error() -> None:
     nested = "(" * (MAX_DEPTH + 5) + "x" + " and y)" * (MAX_DEPTH + 5)
     with pytest.raises(DslLimitError):
         parse(f"{H}if {nested} then release x end")
-    # Parentheses around one value add no depth.
-    parse(f"{H}if x > {'(' * 500}1{')' * 500} then release x end")
+    # Brackets count too (issue 23: 10,000 of them were accepted): 100 levels are fine,
+    # the 101st is refused where it opens.
+    parse(f"{H}if x > {'(' * MAX_DEPTH}1{')' * MAX_DEPTH} then release x end")
+    with pytest.raises(DslLimitError) as err:
+        parse(f"{H}if x > {'(' * 10_000}1{')' * 10_000} then release x end")
+    assert (err.value.code, err.value.column) == ("dsl.limit.too_deep", len(H + "if x > ") + 101)
+    # A bracket in a string or a comment is only a character.
+    parse(f'{H}if x = "{"(" * 500}" then release x end  # {"(" * 500}')
 
 
 def test_too_large_is_a_limit_error() -> None:
