@@ -31,6 +31,7 @@ now)``) is one more entry in :func:`periodic_jobs`.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -41,6 +42,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine import timers
+from engine.models import InboxMessage
 from inventory import StockService
 from inventory.documents import take_due_snapshots
 from inventory.planning import REBALANCE_INTERVAL_SECONDS
@@ -130,8 +132,24 @@ def _pool_tenants(session: Session) -> list[int]:
                                 .order_by(ChannelPool.tenant_id)))
 
 
+#: Who hears of a rebalance run that paused a channel or opened a task.
+REPORT_RECIPIENT = "role:admin"
+
+
 def _rebalance(session: Session, tenant_id: int, occurrence: datetime) -> Any:
-    return run_rebalance(session, tenant_id, "system:rebalance", occurrence)
+    """The scheduled rebalance; a run that paused a channel or opened a replenishment task
+    is reported to the inventory admins' inbox."""
+    run = run_rebalance(session, tenant_id, "system:rebalance", occurrence)
+    if run.paused_channels or run.task_count:
+        paused = ", ".join(run.paused_channels) or "—"
+        session.add(InboxMessage(
+            tenant_id=tenant_id, kind="notify", recipient=REPORT_RECIPIENT,
+            message=(f"渠道库存池再平衡 #{run.id}：暂停渠道 {paused}，新补货任务 {run.task_count} 个"
+                     f" / Pool rebalance #{run.id}: paused {paused}, "
+                     f"{run.task_count} new replenishment task(s)"),
+            event_id=str(uuid.uuid4()), rule_id="system:rebalance", rule_version="",
+            rule_node=f"pool_rebalance_run:{run.id}", created_at=occurrence))
+    return run
 
 
 def periodic_jobs(*, sweep_seconds: float = 30.0,

@@ -25,7 +25,7 @@ from engine.governance.divergence import Divergence, summarise
 from engine.governance.models import ReplayJob, VersionGovernance
 from engine.models import RuleSetVersion
 from engine.rulesets import PlanCache
-from kernel.clock import Clock
+from kernel.clock import Clock, tenant_now
 from kernel.db import Database
 from kernel.models import OutboxEvent
 
@@ -132,12 +132,14 @@ def run_replay(db: Database, tenant_id: int, job_id: int, clock: Clock, cache: P
         with db.write(tenant_id) as session:
             failed = session.get(ReplayJob, job_id)
             assert failed is not None
-            failed.status, failed.error, failed.finished_at = "failed", str(exc), clock.now()
+            failed.status, failed.error = "failed", str(exc)
+            failed.finished_at = tenant_now(clock, tenant_id)
         raise
     report = totals.report(limit)
     with db.write(tenant_id) as session:
         finished = session.get(ReplayJob, job_id)
         assert finished is not None
         finished.status, finished.done, finished.result = "done", done, report
-        finished.total, finished.finished_at = max(finished.total, done), clock.now()
+        finished.total = max(finished.total, done)
+        finished.finished_at = tenant_now(clock, tenant_id)
     return report

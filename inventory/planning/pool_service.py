@@ -173,5 +173,6 @@ class PoolService:
                              .limit(limit)).all()
             return [{"id": t.id, "channel": c, "warehouse": w, "sku": k,
                      "short_qty": str(t.short_qty), "status": t.status, "run_id": t.run_id,
+                     "assignee": t.assignee,
                      "created_at": t.created_at.isoformat()} for t, c, w, k in rows], total
         return self.runner.read(tenant_id, work)
