@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from engine import periodic
 from engine.errors import NotSandboxTenant
 from engine.periodic import PeriodicJob, periodic_jobs
+from kernel.clock import tenant_now
 from kernel.db import Database
 from kernel.errors import InvalidInput
 from kernel.models import Tenant
@@ -63,7 +64,7 @@ def advance(db: Database, clocks: TenantClocks, tenant_id: int, by: timedelta,
                                  .where(Tenant.id == tenant_id).with_for_update()).one()
         if not tenant.is_sandbox:
             raise NotSandboxTenant(tenant=tenant.code)
-        before = clocks.base.now() + timedelta(seconds=int(tenant.clock_offset_seconds))
+        before = clocks.now() + timedelta(seconds=int(tenant.clock_offset_seconds))
         # Where counting starts, committed with the move: a worker that sees the new time
         # also sees the anchor, and walks the same occurrences upwards.
         periodic.anchor(session, jobs, tenant_id, before)
@@ -73,7 +74,7 @@ def advance(db: Database, clocks: TenantClocks, tenant_id: int, by: timedelta,
             .returning(Tenant.clock_offset_seconds)).scalar_one()
     clocks.refresh()
     done = periodic.catch_up_tenant(db, clocks, jobs, tenant_id, before)
-    return Advanced(now=clocks.for_tenant(tenant_id).now(), offset_seconds=int(offset),
+    return Advanced(now=tenant_now(clocks, tenant_id), offset_seconds=int(offset),
                     timers_fired=done.get("fire_timers", 0),
                     holds_expired=done.get("sweep_reservations", 0), periodic=done)
 
