@@ -144,8 +144,8 @@ def _rebalance(session: Session, tenant_id: int, occurrence: datetime) -> Any:
         paused = ", ".join(run.paused_channels) or "—"
         session.add(InboxMessage(
             tenant_id=tenant_id, kind="notify", recipient=REPORT_RECIPIENT,
-            message=(f"渠道库存池再平衡 #{run.id}：暂停渠道 {paused}，新补货任务 {run.task_count} 个"
-                     f" / Pool rebalance #{run.id}: paused {paused}, "
+            message=(f"渠道库存池再平衡 #{run.id}：暂停渠道 {paused}，"
+                     f"新补货任务 {run.task_count} 个 / Pool rebalance #{run.id}: paused {paused}, "
                      f"{run.task_count} new replenishment task(s)"),
             event_id=str(uuid.uuid4()), rule_id="system:rebalance", rule_version="",
             rule_node=f"pool_rebalance_run:{run.id}", created_at=occurrence))

@@ -3,9 +3,10 @@
 "Not shipped within 48 h" can then be tried end to end in a minute: confirm an order,
 advance 49 h, and the timer fires, the rule alerts, the customer is frozen — in that
 tenant only. Everything periodic the move passes over happens too, in order: pool
-rebalances, shift snapshots, purchase lists (:mod:`engine.periodic`). Production tenants are refused (:class:`~engine.errors.NotSandboxTenant`):
-their time is the real time. The engine never reads the wall clock: a tenant's time is
-the clock it is given plus the offset stored on the tenant (:mod:`kernel.tenant_clock`).
+rebalances, shift snapshots, purchase lists (:mod:`engine.periodic`). Production tenants
+are refused (:class:`~engine.errors.NotSandboxTenant`): their time is the real time. The
+engine never reads the wall clock: a tenant's time is the clock it is given plus the offset
+stored on the tenant (:mod:`kernel.tenant_clock`).
 """
 
 from __future__ import annotations

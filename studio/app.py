@@ -10,8 +10,8 @@ from fastapi import FastAPI
 from connectors import ConnectorRuntime, SecretBox, SubscribingHandler
 from dsl.errors import DslError
 from engine import Worker
-from engine.periodic import periodic_jobs
 from engine.guards import GuardRunner
+from engine.periodic import periodic_jobs
 from engine.rule_handler import RuleHandler
 from inventory import StockService
 from kernel.clock import Clock, SystemClock

@@ -1,8 +1,9 @@
 """Shift definitions and the balance snapshot taken at each shift end (交接班快照).
 
 :func:`take_due_snapshots` is periodic work (:mod:`engine.periodic`): every worker calls it
-on the tenants' clocks, and a sandbox tenant's clock advance takes every end it passes. A snapshot stands for one scheduled shift end, unique per shift, so
-two workers or a repeated sweep never take it twice. A SKU whose on-hand moved more
+on the tenants' clocks, and a sandbox tenant's clock advance takes every end it passes. A
+snapshot stands for one scheduled shift end, unique per shift, so two workers or a
+repeated sweep never take it twice. A SKU whose on-hand moved more
 than ±3 % since the warehouse's previous snapshot is flagged (from or to zero: flagged).
 """
 

@@ -76,7 +76,7 @@ def test_pools_never_hold_more_than_is_available(available, targets):
              for i, ((kind, v), held) in enumerate(targets)]
     steps = plan(D(available), pools)
     assert sum(s.qty_after for s in steps) <= max(available, 0)
-    assert all(0 <= s.qty_after for s in steps)
+    assert all(s.qty_after >= 0 for s in steps)
     assert all(s.qty_after == s.qty_after.to_integral_value() for s in steps)
     fits = sum(p.qty for p in pools) <= max(available, 0)
     for before, step in zip(pools, steps, strict=True):
