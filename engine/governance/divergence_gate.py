@@ -9,10 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.canonical import from_data
 from engine.governance.divergence import Divergence
 from engine.governance.errors import NoShadowEvidence
 from engine.governance.models import ReplayJob, ShadowJournal, VersionGovernance
+from engine.ir import RuleSet
 from engine.models import RuleSetVersion
+from kernel.models import OutboxEvent
 
 
 def latest_replay(session: Session, version: RuleSetVersion) -> ReplayJob | None:
@@ -22,28 +25,46 @@ def latest_replay(session: Session, version: RuleSetVersion) -> ReplayJob | None
                           .order_by(ReplayJob.id.desc()).limit(1))
 
 
+def trigger_types(version: RuleSetVersion) -> frozenset[str]:
+    """The event types the version's rules are triggered by."""
+    rule_set = from_data(version.ir)
+    assert isinstance(rule_set, RuleSet)
+    return frozenset(rule.trigger for rule in rule_set.rules)
+
+
 def journal_divergence(session: Session, version: RuleSetVersion, limit: Decimal
                        ) -> dict[str, Any] | None:
     """Divergence over the live shadow journal of ``version``; None when it is empty."""
     rows = session.execute(select(ShadowJournal.production_actions,
-                                  ShadowJournal.candidate_actions)
+                                  ShadowJournal.candidate_actions, OutboxEvent.type)
+                           .outerjoin(OutboxEvent,
+                                      OutboxEvent.event_id == ShadowJournal.event_id)
                            .where(ShadowJournal.version_id == version.id)
                            .order_by(ShadowJournal.id)).all()
     if not rows:
         return None
+    triggers = trigger_types(version)
     totals = Divergence()
     for row in rows:
-        totals.add(row.production_actions, row.candidate_actions)
-    return {"source": "shadow", **totals.report(limit)}
+        totals.add(row.production_actions, row.candidate_actions,
+                   is_trigger=row.type in triggers)
+    governance = session.get(VersionGovernance, version.id)
+    until = governance.shadow_until if governance is not None else None
+    started = governance.state_changed_at if governance is not None else None
+    return {"source": "shadow", "window_from": started, "window_to": until,
+            **totals.report(limit)}
 
 
 def evidence(session: Session, version: RuleSetVersion, limit: Decimal
              ) -> dict[str, Any] | None:
     """The divergence report that counts for ``version``: its latest finished replay, or
-    else its live shadow journal."""
+    else its live shadow journal; with its window and how many events of the rules'
+    trigger types it saw (``trigger_events``; None for a replay finished before this was
+    counted)."""
     replay = latest_replay(session, version)
     if replay is not None and replay.result is not None:
-        return {"source": f"replay:{replay.id}", **replay.result}
+        return {"source": f"replay:{replay.id}", "window_from": replay.window_from,
+                "window_to": replay.window_to, "trigger_events": None, **replay.result}
     return journal_divergence(session, version, limit)
 
 

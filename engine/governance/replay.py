@@ -22,6 +22,7 @@ from engine.dispatch import OutboxRecord
 from engine.evaluate import evaluate
 from engine.event_scope import to_event
 from engine.governance.divergence import Divergence, summarise
+from engine.governance.divergence_gate import trigger_types
 from engine.governance.models import ReplayJob, VersionGovernance
 from engine.models import RuleSetVersion
 from engine.rulesets import PlanCache
@@ -116,13 +117,15 @@ def run_replay(db: Database, tenant_id: int, job_id: int, clock: Clock, cache: P
         assert candidate is not None
         runners = (_Runner(cache.plan(baseline) if baseline else None),
                    _Runner(cache.plan(candidate)))
+        triggers = trigger_types(candidate)
         start, end = job.window_from, job.window_to
         job.status = "running"
     totals, done = Divergence(), 0
     try:
         for records in _records(db, tenant_id, start, end, chunk):
             for record in records:
-                totals.add(runners[0].actions(record), runners[1].actions(record))
+                totals.add(runners[0].actions(record), runners[1].actions(record),
+                           is_trigger=record.type in triggers)
             done += len(records)
             with db.write(tenant_id) as session:
                 session.execute(update(ReplayJob).where(ReplayJob.id == job_id)

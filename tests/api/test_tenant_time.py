@@ -16,6 +16,7 @@ from engine.governance.models import ShadowJournal
 from kernel.models import OutboxEvent
 from tests.api.conftest import RULES_DIR, ApiTenant, assert_problem, new_tenant
 from tests.api.test_connectors_api import create_inbound, signed
+from tests.api.test_studio_pages import sign_in_page
 
 RULES = (RULES_DIR / "deposit_locks_stock.rule").read_text("utf-8")
 TESTS = (RULES_DIR / "deposit_locks_stock.tests.toml").read_text("utf-8")
@@ -135,6 +136,13 @@ def test_a_replay_window_ends_at_the_tenants_time(sandbox, clock):
     assert job["status"] == "done"
     assert job["total"] >= 1 and job["done"] == job["total"]  # its own events were seen
     assert datetime.fromisoformat(job["window_to"]) > clock.now() + timedelta(hours=99)
+    # The rule waits for sales_order.confirmed, which never came: the evidence says so.
+    divergence = ok(t.get(f"/rule-versions/{version_id}/divergence", "author"))
+    assert divergence["events"] >= 1 and divergence["trigger_events"] == 0
+    sign_in_page(t, "reviewer")
+    page = t.client.get(f"/rules/versions/{version_id}/review").text
+    assert 'data-testid="trigger-never-occurred"' in page
+    assert 'data-testid="evidence-window"' in page
     # … and that replay covers the recorded 72 h: the version may go to review.
     ok(t.post(f"/rule-versions/{version_id}/transitions", {"to": "awaiting_review"}, "author"))
 
