@@ -14,6 +14,8 @@ from engine import Worker, sandbox_clock
 from engine.periodic import periodic_jobs
 from inventory import DocumentRef
 from inventory.documents import DocumentServices, NewOrderLine, NewSalesOrder, parties
+from inventory.documents.shift_snapshots import create_shift
+from inventory.documents.warehouse_models import ShiftSnapshot
 from inventory.models import StockBalance
 from inventory.planning import PoolService, PoolSetting, PoolShort
 from inventory.planning.models import ChannelPool, PoolRebalanceRun
@@ -161,9 +163,12 @@ def test_one_report_per_interval_however_many_workers(world, pooled, workers):
 
 def test_a_clock_advance_beside_running_workers_runs_each_occurrence_once_in_order(
         world, pooled):
-    """A sandbox tenant advanced 2 h while three workers tick: 8 runs, once each, in order."""
+    """A sandbox tenant advanced 2 h while three workers tick: 8 rebalance runs, once each,
+    in order, and one snapshot of the shift that ended at 09:00."""
     with world.db.write(None) as s:
         s.execute(update(Tenant).where(Tenant.id == world.tenant_id).values(is_sandbox=True))
+    with world.db.write(world.tenant_id) as s:
+        create_shift(s, world.tenant_id, "WH-A", "早班", "09:00", "UTC", world.clock.now())
     own = [_own_worker(world, clocks=True) for _ in range(3)]
     done = threading.Event()
 
@@ -185,3 +190,6 @@ def test_a_clock_advance_beside_running_workers_runs_each_occurrence_once_in_ord
             db.dispose()
     start = world.clock.now()
     assert _run_times(world) == [start + timedelta(minutes=15 * k) for k in range(1, 9)]
+    with world.db.read(world.tenant_id) as s:
+        ends = list(s.scalars(select(ShiftSnapshot.shift_end_at)))
+    assert ends == [start + timedelta(hours=1)]
