@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -73,13 +74,24 @@ def enqueue(session: Session, tenant_id: int, connector_id: int, target: str,
     return row
 
 
-def take_due(db: Database, now: datetime, limit: int = 100) -> list[Due]:
-    """Deliveries due at ``now`` (every tenant), each leased to this caller."""
-    with db.read(None) as session:
+def take_due(db: Database, now: datetime, limit: int = 100, *,
+             tenant_id: int | None = None, skip: Collection[int] = ()) -> list[Due]:
+    """Deliveries due at ``now``, each leased to this caller.
+
+    ``now`` is one tenant's time: with ``tenant_id``, that tenant's deliveries only (a
+    sandbox tenant whose clock runs ahead); without, every tenant's but those in ``skip``
+    (the ones whose clock is not the product's, taken on their own time).
+    """
+    where = [_d.status == "pending", _d.next_attempt_at <= now]
+    if tenant_id is not None:
+        where.append(_d.tenant_id == tenant_id)
+    elif skip:
+        where.append(_d.tenant_id.not_in(list(skip)))
+    with db.read(tenant_id) as session:
         rows = session.execute(
             select(_d.id, _d.tenant_id, _d.delivery_id, _d.connector_id, _d.target,
                    _d.payload, _d.attempts, _d.next_attempt_at)
-            .where(_d.status == "pending", _d.next_attempt_at <= now)
+            .where(*where)
             .order_by(_d.next_attempt_at, _d.id).limit(limit)).all()
     taken = []
     for row in rows:

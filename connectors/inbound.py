@@ -30,6 +30,7 @@ from connectors.models import Connector, Receipt, Rejection
 from connectors.secrets import SecretBox
 from inventory import guarantees
 from inventory.shop_orders import sales_order_from_shop
+from kernel.clock import Clock, tenant_now
 from kernel.db import Database, dialect_insert
 from kernel.errors import DomainError
 
@@ -99,13 +100,14 @@ def _find(db: Database, public_id: str) -> tuple[int, int, str, str, dict[str, A
 
 
 def receive_webhook(db: Database, box: SecretBox, public_id: str,
-                    headers: Mapping[str, str], body: bytes, now: datetime,
+                    headers: Mapping[str, str], body: bytes, clock: Clock,
                     wall_now: datetime) -> Accepted:
     """Verify, map and commit one inbound webhook.
 
     ``wall_now`` is the real time, against which the sender's ``webhook-timestamp`` is
-    checked (the sender's clock is a real one); ``now`` is the product clock, which dates
-    the event and the records.
+    checked (the sender's clock is a real one); ``clock`` is the product's, and the
+    connector's tenant's time on it dates the event and the records (a sandbox tenant's
+    clock may run ahead).
 
     Raises:
         ConnectorNotFound: no enabled inbound webhook has this URL.
@@ -113,6 +115,7 @@ def receive_webhook(db: Database, box: SecretBox, public_id: str,
         PayloadRejected: signed correctly but not JSON, or the mapping does not apply.
     """
     tenant_id, connector_id, name, sealed, config = _find(db, public_id)
+    now = tenant_now(clock, tenant_id)
     verdict = signing.verify(box.open(sealed), headers, body, wall_now)
     if not verdict.is_valid:
         reason = verdict.reason or "bad_signature"

@@ -28,7 +28,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from connectors import egress, payload_schema
 from connectors.inbound import commit_event, record_rejection
 from connectors.mapping import InboundMap
-from kernel.clock import Clock
+from kernel.clock import Clock, tenant_now
 from kernel.db import Database
 
 log = logging.getLogger("jxcflow.connectors.mqtt")
@@ -147,7 +147,8 @@ class MqttLink:
                     message: paho.MQTTMessage) -> None:
         route = next((r for r in self.routes
                       if paho.topic_matches_sub(r.topic_filter, message.topic)), None)
-        spec, now = self.spec, self.clock.now()
+        # Dated on the tenant's clock (a sandbox tenant's may run ahead of the product's).
+        spec, now = self.spec, tenant_now(self.clock, self.spec.tenant_id)
         if route is None:
             client.ack(message.mid, message.qos)
             return

@@ -37,6 +37,7 @@ twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -47,12 +48,9 @@ from procrastinate.schema import SchemaManager
 from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
-from engine import sandbox_clock, timers
+from engine import periodic
 from engine.dispatch import EventHandler, Outcome, RetryPolicy, process_event
-from inventory import StockService
-from inventory.documents import take_due_snapshots
-from inventory.planning import PoolService
-from inventory.recipes import generate_due_purchase_lists
+from inventory.planning import REBALANCE_INTERVAL_SECONDS
 from kernel.clock import Clock, tenant_now
 from kernel.db import Database
 from kernel.models import OutboxEvent, OutboxRetry
@@ -247,12 +245,22 @@ def _housekeeping(name: str, *, exclusive: bool = True) -> dict[str, Any]:
 
 def build_app(url: str, db: Database, handler: EventHandler, clock: Clock,
               policy: RetryPolicy, *, sweep_seconds: float = 30.0, timer_seconds: float = 2.0,
-              stalled_seconds: float = 30.0, pool_size: int = 6) -> procrastinate.App:
-    """The procrastinate app of a worker process, with the event task and the schedules."""
+              stalled_seconds: float = 30.0, pool_size: int = 6,
+              rebalance_seconds: float = REBALANCE_INTERVAL_SECONDS,
+              jobs: Sequence[periodic.PeriodicJob] | None = None) -> procrastinate.App:
+    """The procrastinate app of a worker process, with the event task and the schedules.
+
+    Each entry of :func:`engine.periodic.periodic_jobs` becomes one periodic task: a sweep
+    ticks at its own interval; a scheduled job (the pool rebalance) is looked at every
+    ``sweep_seconds`` (at most its interval) and runs each due occurrence of each tenant's
+    time once, claimed in the database, so three workers still make one run.
+    """
     # The queue's own pool: fetching, finishing, heartbeats, LISTEN; jobs use ``db``'s pool.
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(
         conninfo=conninfo(url), min_size=1, max_size=pool_size))
-    stock = StockService(db, clock)
+    declared = tuple(jobs) if jobs is not None else periodic.periodic_jobs(
+        sweep_seconds=sweep_seconds, rebalance_seconds=rebalance_seconds,
+        timer_seconds=timer_seconds)
 
     # No procrastinate retry: a key's backoff lives on its outbox row (drain_key), and
     # retrying a running job would collide with the key's waiting job (queueing lock).
@@ -266,40 +274,10 @@ def build_app(url: str, db: Database, handler: EventHandler, clock: Clock,
             return 0
         return drain_key(db, handler, clock, policy, tenant_id, key)
 
-    @app.periodic(cron=_cron_every(sweep_seconds))
-    @app.task(name="jxcflow.sweep_reservations", queue=PERIODIC_QUEUE,
-              **_housekeeping("jxcflow.sweep_reservations"))
-    def sweep_reservations(timestamp: int) -> int:
-        return stock.sweep_expired()
-
-    @app.periodic(cron=_cron_every(sweep_seconds))
-    @app.task(name="jxcflow.take_shift_snapshots", queue=PERIODIC_QUEUE,
-              **_housekeeping("jxcflow.take_shift_snapshots"))
-    def take_shift_snapshots(timestamp: int) -> int:
-        return take_due_snapshots(db, clock.now())
-
-    # Catering stores' 04:00 purchase lists (each store's local time, its tenant's clock).
-    @app.periodic(cron=_cron_every(sweep_seconds))
-    @app.task(name="jxcflow.generate_purchase_lists", queue=PERIODIC_QUEUE,
-              **_housekeeping("jxcflow.generate_purchase_lists"))
-    def generate_purchase_lists(timestamp: int) -> int:
-        return generate_due_purchase_lists(db, clock)
-
-    pools = PoolService(db, clock)
-
-    # Channel pools every 15 minutes (渠道库存池); the lock keeps two workers from racing.
-    @app.periodic(cron="*/15 * * * *")
-    @app.task(name="jxcflow.rebalance_pools", queue=PERIODIC_QUEUE,
-              **_housekeeping("jxcflow.rebalance_pools"))
-    def rebalance_pools(timestamp: int) -> int:
-        return pools.rebalance_pools(clock.now())
-
-    @app.periodic(cron=_cron_every(timer_seconds))
-    @app.task(name="jxcflow.fire_timers", queue=PERIODIC_QUEUE,
-              **_housekeeping("jxcflow.fire_timers"))
-    def fire_timers(timestamp: int) -> int:
-        # Sandbox tenants whose clock runs ahead: their due timers and lapsed holds too.
-        return timers.fire_due(db, clock) + sandbox_clock.catch_up(db, clock)[0]
+    for job in declared:
+        tick = job.every.total_seconds() if isinstance(job, periodic.Sweep) else \
+            min(job.every.total_seconds(), sweep_seconds)
+        _periodic_task(app, db, clock, job, tick)
 
     @app.periodic(cron=_cron_every(max(stalled_seconds / 3, 1)))
     @app.task(name="jxcflow.recover_keys", queue=PERIODIC_QUEUE,
@@ -318,18 +296,33 @@ def build_app(url: str, db: Database, handler: EventHandler, clock: Clock,
         await app.connector.execute_query_async(_REPAIR)
         return len(stalled)
 
-    _ = (handle_event, sweep_reservations, take_shift_snapshots, rebalance_pools, fire_timers,
-         recover_keys, generate_purchase_lists)
+    _ = (handle_event, recover_keys)
     return app
+
+
+def _periodic_task(app: procrastinate.App, db: Database, clock: Clock,
+                   job: periodic.PeriodicJob, tick: float) -> None:
+    """One procrastinate periodic task for one declared job (``jxcflow.<name>``)."""
+    name = f"jxcflow.{job.name}"
+
+    @app.periodic(cron=_cron_every(tick), periodic_id=name)
+    @app.task(name=name, queue=PERIODIC_QUEUE, **_housekeeping(name))
+    def run_it(timestamp: int) -> int:
+        del timestamp  # what is due is decided on the tenants' clocks, not the cron tick
+        return periodic.run_job(db, clock, job)
+
+    _ = run_it
 
 
 def run(url: str, db: Database, handler: EventHandler, clock: Clock, policy: RetryPolicy,
         *, concurrency: int = 4, heartbeat_seconds: float = 10.0,
-        sweep_seconds: float = 30.0) -> None:
+        sweep_seconds: float = 30.0,
+        rebalance_seconds: float = REBALANCE_INTERVAL_SECONDS) -> None:
     """Run one worker process until SIGINT/SIGTERM (``jxcflow worker`` on PostgreSQL)."""
     stalled = heartbeat_seconds * 3
     app = build_app(url, db, handler, clock, policy, sweep_seconds=sweep_seconds,
-                    stalled_seconds=stalled, pool_size=concurrency + 2)
+                    stalled_seconds=stalled, pool_size=concurrency + 2,
+                    rebalance_seconds=rebalance_seconds)
     app.run_worker(queues=[EVENTS_QUEUE, PERIODIC_QUEUE], concurrency=concurrency,
                    update_heartbeat_interval=heartbeat_seconds, stalled_worker_timeout=stalled,
                    delete_jobs="successful")

@@ -2,23 +2,25 @@
 
 "Not shipped within 48 h" can then be tried end to end in a minute: confirm an order,
 advance 49 h, and the timer fires, the rule alerts, the customer is frozen — in that
-tenant only. Production tenants are refused (:class:`~engine.errors.NotSandboxTenant`):
-their time is the real time. The engine never reads the wall clock: a tenant's time is
-the clock it is given plus the offset stored on the tenant (:mod:`kernel.tenant_clock`).
+tenant only. Everything periodic the move passes over happens too, in order: pool
+rebalances, shift snapshots, purchase lists (:mod:`engine.periodic`). Production tenants
+are refused (:class:`~engine.errors.NotSandboxTenant`): their time is the real time. The
+engine never reads the wall clock: a tenant's time is the clock it is given plus the offset
+stored on the tenant (:mod:`kernel.tenant_clock`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from engine import timers
+from engine import periodic
 from engine.errors import NotSandboxTenant
-from inventory import StockService
-from inventory.recipes import generate_due_purchase_lists
-from kernel.clock import Clock
+from engine.periodic import PeriodicJob, periodic_jobs
+from kernel.clock import tenant_now
 from kernel.db import Database
 from kernel.errors import InvalidInput
 from kernel.models import Tenant
@@ -36,11 +38,17 @@ class Advanced:
     offset_seconds: int
     timers_fired: int
     holds_expired: int
+    #: What each periodic job did for the tenant during the move (runs, snapshots, …).
+    periodic: dict[str, int] = field(default_factory=dict)
 
 
-def advance(db: Database, clocks: TenantClocks, tenant_id: int, by: timedelta) -> Advanced:
-    """Move the sandbox tenant's clock forward by ``by``, then fire its due timers and
-    release its expired holds on its new time (the worker handles the fired events).
+def advance(db: Database, clocks: TenantClocks, tenant_id: int, by: timedelta,
+            jobs: Sequence[PeriodicJob] | None = None) -> Advanced:
+    """Move the sandbox tenant's clock forward by ``by``, then run, on its new time, the
+    periodic work the move passed over (:func:`engine.periodic.periodic_jobs`, or ``jobs``):
+    due timers fire, expired holds are released, shift snapshots are taken for every shift
+    end passed, purchase lists made, and each scheduled occurrence passed (a pool rebalance
+    every 15 minutes) runs once, oldest first. The worker handles the fired events.
 
     Raises:
         NotSandboxTenant: the tenant is a production tenant.
@@ -50,44 +58,26 @@ def advance(db: Database, clocks: TenantClocks, tenant_id: int, by: timedelta) -
     if seconds <= 0 or by > MAX_ADVANCE:
         raise InvalidInput(field="hours", reason="advance by more than 0 and at most 366 days",
                            reason_zh="须大于 0 且不超过 366 天")
+    jobs = tuple(jobs) if jobs is not None else periodic_jobs()
+    clocks.refresh()
     with db.write(None) as session:  # the tenant table is the tenants' own list
-        tenant = session.execute(select(Tenant.code, Tenant.is_sandbox)
-                                 .where(Tenant.id == tenant_id)).one()
+        tenant = session.execute(select(Tenant.code, Tenant.is_sandbox, Tenant.clock_offset_seconds)
+                                 .where(Tenant.id == tenant_id).with_for_update()).one()
         if not tenant.is_sandbox:
             raise NotSandboxTenant(tenant=tenant.code)
+        before = clocks.now() + timedelta(seconds=int(tenant.clock_offset_seconds))
+        # Where counting starts, committed with the move: a worker that sees the new time
+        # also sees the anchor, and walks the same occurrences upwards.
+        periodic.anchor(session, jobs, tenant_id, before)
         offset = session.execute(
             update(Tenant).where(Tenant.id == tenant_id, Tenant.is_sandbox.is_(True))
             .values(clock_offset_seconds=Tenant.clock_offset_seconds + seconds)
             .returning(Tenant.clock_offset_seconds)).scalar_one()
     clocks.refresh()
-    tenant_clock = clocks.for_tenant(tenant_id)
-    fired, expired = catch_up_tenant(db, clocks, tenant_id)
-    return Advanced(now=tenant_clock.now(), offset_seconds=int(offset), timers_fired=fired,
-                    holds_expired=expired)
+    done = periodic.catch_up_tenant(db, clocks, jobs, tenant_id, before)
+    return Advanced(now=tenant_now(clocks, tenant_id), offset_seconds=int(offset),
+                    timers_fired=done.get("fire_timers", 0),
+                    holds_expired=done.get("sweep_reservations", 0), periodic=done)
 
 
-def catch_up_tenant(db: Database, clocks: TenantClocks, tenant_id: int) -> tuple[int, int]:
-    """Fire the tenant's due timers, release its expired holds and make its due purchase
-    lists (catering stores' 04:00 job), all on its own time."""
-    fired = timers.fire_due(db, clocks.for_tenant(tenant_id), tenant_id=tenant_id)
-    expired = StockService(db, clocks).sweep_expired(tenant_id)
-    generate_due_purchase_lists(db, clocks, tenant_id)
-    return fired, expired
-
-
-def catch_up(db: Database, clock: Clock) -> tuple[int, int]:
-    """For every sandbox tenant whose clock runs ahead: its due timers and expired holds.
-
-    A worker calls it after its own pass on the product's time; with a clock that knows
-    no tenants it does nothing. Returns (timers fired, holds released).
-    """
-    if not isinstance(clock, TenantClocks):
-        return 0, 0
-    fired = expired = 0
-    for tenant_id in clock.offsets():
-        more_fired, more_expired = catch_up_tenant(db, clock, tenant_id)
-        fired, expired = fired + more_fired, expired + more_expired
-    return fired, expired
-
-
-__all__ = ["MAX_ADVANCE", "Advanced", "advance", "catch_up", "catch_up_tenant"]
+__all__ = ["MAX_ADVANCE", "Advanced", "advance"]

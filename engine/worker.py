@@ -11,8 +11,10 @@ retry, or another worker holds it), later events of that key wait for the next r
 ``process_event`` re-checks "no earlier pending event of this key" inside its own
 transaction, so two workers side by side keep the order too.
 
-Periodic work is scheduled by deadline on the worker's clock, not by sleeping a fixed time
-after each run: a slow run does not push the schedule, and a virtual clock drives it.
+Periodic work is the one list of :func:`engine.periodic.periodic_jobs`, run by a
+:class:`~engine.periodic.PeriodicRunner` by deadline on the worker's clock, not by sleeping a
+fixed time after each run; scheduled occurrences (the pool rebalance) are claimed in the
+database, so two workers side by side run each once.
 
 Waking. An idle worker waits ``poll_seconds`` between rounds, but any commit on its
 database's engine in this process (a command appending its event, as in embedded mode)
@@ -25,12 +27,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event
 
-from engine import sandbox_clock, timers
 from engine.dispatch import (
     EventHandler,
     NullHandler,
@@ -39,10 +39,9 @@ from engine.dispatch import (
     pending_batch,
     process_event,
 )
+from engine.periodic import PeriodicJob, PeriodicRunner, periodic_jobs
 from inventory import StockService
-from inventory.documents import take_due_snapshots
 from inventory.planning import REBALANCE_INTERVAL_SECONDS, PoolService
-from inventory.recipes import generate_due_purchase_lists
 from kernel.clock import Clock, tenant_now
 from kernel.db import Database
 
@@ -58,15 +57,18 @@ class Worker:
     def __init__(self, db: Database, clock: Clock, interval: float = 30.0, *,
                  handler: EventHandler | None = None, policy: RetryPolicy | None = None,
                  poll_seconds: float = 0.5, batch: int = 500,
-                 rebalance_interval: float = REBALANCE_INTERVAL_SECONDS) -> None:
+                 rebalance_interval: float = REBALANCE_INTERVAL_SECONDS,
+                 jobs: tuple[PeriodicJob, ...] | None = None) -> None:
         """Set up; nothing runs until :meth:`run_once`, :meth:`start` or :meth:`serve_forever`.
 
         Args:
-            interval: seconds between reservation sweeps.
+            interval: seconds between sweeps (holds, shift snapshots, purchase lists).
             handler: reacts to each event; :class:`NullHandler` (acknowledge) by default.
             policy: retry backoff and when to park.
             poll_seconds: real seconds to wait when a round found nothing to do.
-            rebalance_interval: seconds between channel pool rebalance runs (15 min).
+            rebalance_interval: seconds of tenant time between channel pool rebalances.
+            jobs: the periodic work (default: :func:`~engine.periodic.periodic_jobs` with
+                these intervals; timers are looked at every round).
         """
         self.db = db
         self.clock = clock
@@ -78,36 +80,26 @@ class Worker:
         self.stock = StockService(db, clock)
         self.pools = PoolService(db, clock)
         self.rebalance_interval = rebalance_interval
-        self._next_rebalance: datetime | None = None
+        self.jobs = jobs or periodic_jobs(sweep_seconds=interval,
+                                          rebalance_seconds=rebalance_interval,
+                                          timer_seconds=0)
+        self.periodic = PeriodicRunner(db, clock, self.jobs)
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
     def run_once(self) -> dict[str, int]:
-        """One of everything: sweep expired holds, take due shift snapshots, make due purchase
-        lists, rebalance pools when due, fire due timers, drain the outbox."""
-        released = self.stock.sweep_expired()
-        snapshots = take_due_snapshots(self.db, self.clock.now())
-        purchase_lists = generate_due_purchase_lists(self.db, self.clock)
-        rebalanced = self.rebalance_if_due()
-        fired = timers.fire_due(self.db, self.clock)
-        sandbox_fired, sandbox_released = sandbox_clock.catch_up(self.db, self.clock)
-        fired, released = fired + sandbox_fired, released + sandbox_released
+        """One of everything: every periodic job (fire timers, sweep holds, shift snapshots,
+        purchase lists, the rebalance when an occurrence is due), then drain the outbox."""
+        done = self.periodic.run_due(force=True)
         outcomes = self.drain()
-        return {"released": released, "snapshots": snapshots, "rebalanced": rebalanced,
-                "purchase_lists": purchase_lists,
-                "fired": fired,
+        return {"released": done.get("sweep_reservations", 0),
+                "snapshots": done.get("take_shift_snapshots", 0),
+                "rebalanced": done.get("rebalance_pools", 0),
+                "purchase_lists": done.get("generate_purchase_lists", 0),
+                "fired": done.get("fire_timers", 0),
                 "drained": outcomes[Outcome.DONE],
                 "retried": outcomes[Outcome.RETRY], "parked": outcomes[Outcome.PARKED]}
-
-    def rebalance_if_due(self) -> int:
-        """Rebalance every tenant's channel pools when the interval is up; tenants rebalanced."""
-        now = self.clock.now()
-        if self._next_rebalance is not None and now < self._next_rebalance:
-            return 0
-        self._next_rebalance = _next_deadline(self._next_rebalance, now,
-                                              self.rebalance_interval)
-        return self.pools.rebalance_pools(now)
 
     def drain(self) -> Counter[Outcome]:
         """Handle every event that is ready now; returns the outcomes counted."""
@@ -150,25 +142,15 @@ class Worker:
 
     def serve_forever(self) -> None:
         """Run until :meth:`stop`; an error in one round is logged, never fatal."""
-        next_sweep: datetime | None = None
         while not self._stop.is_set():
             # Cleared before the round: a commit during it makes the wait below return.
             self._wake.clear()
             busy = False
             try:
-                now = self.clock.now()
-                if next_sweep is None or now >= next_sweep:
-                    released = self.stock.sweep_expired()
-                    take_due_snapshots(self.db, now)
-                    generate_due_purchase_lists(self.db, self.clock)
-                    next_sweep = _next_deadline(next_sweep, now, self.interval)
-                    if released:
-                        log.info("released %d expired holds", released)
-                self.rebalance_if_due()
-                fired = timers.fire_due(self.db, self.clock)
-                fired += sandbox_clock.catch_up(self.db, self.clock)[0]
+                done = self.periodic.run_due()
                 outcomes = self.drain()
-                busy = bool(fired or outcomes[Outcome.DONE] or outcomes[Outcome.PARKED])
+                busy = bool(done.get("fire_timers") or outcomes[Outcome.DONE]
+                            or outcomes[Outcome.PARKED])
             except Exception:
                 log.exception("worker round failed; retrying at the next tick")
             if not busy and not self._stop.is_set():
@@ -195,12 +177,3 @@ class Worker:
         if event.contains(self.db.engine, "commit", self._committed):
             event.remove(self.db.engine, "commit", self._committed)
 
-
-def _next_deadline(previous: datetime | None, now: datetime, interval: float) -> datetime:
-    """The next deadline after ``now`` on the grid ``previous + k × interval``."""
-    step = timedelta(seconds=interval)
-    deadline = (previous or now) + step
-    if deadline <= now:  # we were late: skip the missed slots, keep the grid
-        missed = (now - deadline) // step + 1
-        deadline += step * missed
-    return deadline

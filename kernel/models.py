@@ -183,3 +183,26 @@ class DurableTimer(TenantScoped, Base):
 
 __all__ = ["AccessToken", "Base", "DurableTimer", "Effect", "IdempotencyRecord", "OutboxEvent",
            "OutboxRetry", "Tenant", "User"]
+
+
+class PeriodicOccurrence(TenantScoped, Base):
+    """One occurrence of a periodic job for one tenant, claimed by whoever runs it.
+
+    The row is inserted in the same transaction as the job's work: the unique key
+    (tenant, job, occurrence time) lets exactly one worker commit it, however many try.
+    ``status`` is ``done`` (the work ran) or ``skipped`` (an anchor: a sandbox clock advance
+    starts counting after it, so that nothing before the advance is invented).
+    """
+
+    __tablename__ = "periodic_occurrence"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "job", "occurrence_at"),
+        CheckConstraint("status in ('done','skipped')", name="status"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    job: Mapped[str] = mapped_column(String(80))
+    #: The occurrence's time on the tenant's clock (a point of the job's schedule).
+    occurrence_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(10), default="done")
+    #: The tenant's time when it ran (later than the occurrence after a clock advance).
+    ran_at: Mapped[datetime] = mapped_column(UtcDateTime())

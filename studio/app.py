@@ -12,6 +12,7 @@ from dsl.errors import DslError
 from engine import Worker
 from engine.executors import outbound
 from engine.guards import GuardRunner
+from engine.periodic import periodic_jobs
 from engine.rule_handler import RuleHandler
 from inventory import StockService
 from kernel.clock import Clock, SystemClock
@@ -34,6 +35,10 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     database = db or Database(make_engine(settings.database_url, settings))
     # Each tenant's time: the product's clock, a sandbox tenant's running ahead of it.
     the_clock = TenantClocks(clock or SystemClock(), database)
+    # The one list of periodic work, with the settings' intervals: the embedded worker and
+    # sandbox clock advances read it.
+    jobs = periodic_jobs(sweep_seconds=settings.sweep_interval_seconds,
+                         rebalance_seconds=settings.pool_rebalance_interval_seconds)
     # The embedded worker runs the tenants' production rules on each tenant's time.
     worker = Worker(database, the_clock, settings.sweep_interval_seconds,
                     handler=RuleHandler(),
@@ -69,6 +74,7 @@ def create_app(db: Database | None = None, clock: Clock | None = None,
     app.state.db = database
     app.state.settings = settings
     app.state.clock = the_clock
+    app.state.periodic_jobs = jobs
     app.state.secret_box = box
     #: Guard rules, one compiled-plan cache for stock commands and documents alike, behind
     #: the checks of the product modules a tenant's packs switched on (lots: #11).

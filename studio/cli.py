@@ -115,11 +115,13 @@ def run_worker(
     try:
         if settings.database_url.startswith("sqlite"):
             Worker(db, clock, settings.sweep_interval_seconds, handler=handler,
-                   policy=policy).serve_forever()
+                   policy=policy,
+                   rebalance_interval=settings.pool_rebalance_interval_seconds).serve_forever()
             return
         queue_pg.run(settings.database_url, db, handler, clock, policy,
                      concurrency=concurrency, heartbeat_seconds=heartbeat,
-                     sweep_seconds=settings.sweep_interval_seconds)
+                     sweep_seconds=settings.sweep_interval_seconds,
+                     rebalance_seconds=settings.pool_rebalance_interval_seconds)
     finally:
         runtime.stop()
 

@@ -96,9 +96,12 @@ class ReplenishmentTaskOut(BaseModel):
     channel: str
     warehouse: str
     sku: str
+    #: What the pool needs to reach its target (target − held when opened).
     short_qty: Decimal
     status: Literal["open", "done"]
     run_id: int
+    #: Who is to bring the stock (``role:purchasing``).
+    assignee: str
     created_at: datetime
 
 

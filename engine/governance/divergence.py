@@ -67,11 +67,15 @@ class Divergence:
     removed: Counter[tuple[str, str]] = field(default_factory=Counter)
     events: int = 0
     events_differing: int = 0
+    #: Events of a type the candidate's rules are triggered by (0: its trigger never came).
+    trigger_events: int = 0
 
-    def add(self, production: Sequence[ActionSummary], candidate: Sequence[ActionSummary]
-            ) -> None:
-        """Account one event: what production did and what the candidate would have done."""
+    def add(self, production: Sequence[ActionSummary], candidate: Sequence[ActionSummary],
+            *, is_trigger: bool = False) -> None:
+        """Account one event: what production did and what the candidate would have done;
+        ``is_trigger`` when the event is of a type one of the candidate's rules waits for."""
         self.events += 1
+        self.trigger_events += int(is_trigger)
         before, after = deltas(production), deltas(candidate)
         for sku in before.keys() | after.keys():
             p, c = before.get(sku, Decimal(0)), after.get(sku, Decimal(0))
@@ -98,6 +102,7 @@ class Divergence:
         ratio = _ratio(total_d, total_p)
         return {
             "events": self.events, "events_differing": self.events_differing,
+            "trigger_events": self.trigger_events,
             "production_qty": str(total_p), "difference_qty": str(total_d),
             "ratio": ratio, "limit": str(limit),
             "is_above_limit": exceeds(ratio, total_d, limit),

@@ -67,11 +67,12 @@ class DivergenceTooHigh(GovernanceError):
 
 
 class NoShadowEvidence(GovernanceError):
-    """A version is reviewed only after a shadow run or a replay measured its divergence."""
+    """A version is reviewed only after its live shadow covered its whole window on the
+    tenant's clock (72 h by default), or a finished replay covered that many hours."""
 
     code = "governance.no_shadow_evidence"
-    template_en = "Version {version_id} has no finished replay or shadow journal yet."
-    template_zh = "版本 {version_id} 尚无完成的回放或影子运行记录。"
+    template_en = "Version {version_id} cannot go to review yet: {reason}."
+    template_zh = "版本 {version_id} 尚不能提交评审：{reason_zh}。"
 
 
 class ConflictsNotAcknowledged(GovernanceError):

@@ -22,10 +22,11 @@ from engine.dispatch import OutboxRecord
 from engine.evaluate import evaluate, window_is_empty
 from engine.event_scope import to_event
 from engine.governance.divergence import Divergence, summarise
+from engine.governance.divergence_gate import trigger_types
 from engine.governance.models import ReplayJob, VersionGovernance
 from engine.models import RuleSetVersion
 from engine.rulesets import PlanCache
-from kernel.clock import Clock
+from kernel.clock import Clock, tenant_now
 from kernel.db import Database
 from kernel.models import OutboxEvent
 
@@ -121,13 +122,15 @@ def run_replay(db: Database, tenant_id: int, job_id: int, clock: Clock, cache: P
         assert candidate is not None
         runners = (_Runner(cache.plan(baseline) if baseline else None, candidate.name),
                    _Runner(cache.plan(candidate), candidate.name))
+        triggers = trigger_types(candidate)
         start, end = job.window_from, job.window_to
         job.status = "running"
     totals, done = Divergence(), 0
     try:
         for records in _records(db, tenant_id, start, end, chunk):
             for record in records:
-                totals.add(runners[0].actions(record), runners[1].actions(record))
+                totals.add(runners[0].actions(record), runners[1].actions(record),
+                           is_trigger=record.type in triggers)
             done += len(records)
             with db.write(tenant_id) as session:
                 session.execute(update(ReplayJob).where(ReplayJob.id == job_id)
@@ -137,12 +140,14 @@ def run_replay(db: Database, tenant_id: int, job_id: int, clock: Clock, cache: P
         with db.write(tenant_id) as session:
             failed = session.get(ReplayJob, job_id)
             assert failed is not None
-            failed.status, failed.error, failed.finished_at = "failed", str(exc), clock.now()
+            failed.status, failed.error = "failed", str(exc)
+            failed.finished_at = tenant_now(clock, tenant_id)
         raise
     report = totals.report(limit)
     with db.write(tenant_id) as session:
         finished = session.get(ReplayJob, job_id)
         assert finished is not None
         finished.status, finished.done, finished.result = "done", done, report
-        finished.total, finished.finished_at = max(finished.total, done), clock.now()
+        finished.total = max(finished.total, done)
+        finished.finished_at = tenant_now(clock, tenant_id)
     return report

@@ -29,7 +29,7 @@ from engine.governance.views import (
 from engine.models import RuleSetVersion
 from engine.rulesets import PlanCache
 from inventory import guarantees
-from kernel.clock import Clock
+from kernel.clock import Clock, tenant_now
 from kernel.db import Database
 
 View = dict[str, Any]
@@ -47,7 +47,7 @@ class GovernanceService:
                  run: Callable[[Session, datetime], View]) -> View:
         """Run ``run`` in one write transaction; with a key, a repeat returns the first
         answer and changes nothing (a key reused for another request is refused)."""
-        now = self.clock.now()
+        now = tenant_now(self.clock, tenant_id)  # the tenant's time: shadow and replay windows
         with self.db.write(tenant_id) as session:
             if key is not None:
                 digest = guarantees.request_fingerprint(command, request)
@@ -159,7 +159,8 @@ class GovernanceService:
         """Require one or two approvers for a rule set."""
         with self.db.write(tenant_id) as s:
             self._require_rule_set(s, name)
-            policy = review.set_policy(s, tenant_id, name, approvals, actor, self.clock.now())
+            policy = review.set_policy(s, tenant_id, name, approvals, actor,
+                                       tenant_now(self.clock, tenant_id))
             return {"name": policy.name, "approvals_required": policy.approvals_required}
 
     # -- evidence -------------------------------------------------------------------------
@@ -231,7 +232,8 @@ class GovernanceService:
             keys = {c.key for c in conflict_check.check(s, version).conflicts}
             if conflict_key not in keys:
                 raise ConflictNotFound(version_id=version_id, key=conflict_key)
-            review.acknowledge(s, version, conflict_key, actor, comment, self.clock.now())
+            review.acknowledge(s, version, conflict_key, actor, comment,
+                               tenant_now(self.clock, tenant_id))
         return self.conflicts(tenant_id, version_id)
 
     def passport(self, tenant_id: int, version_id: int) -> View:

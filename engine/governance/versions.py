@@ -145,7 +145,8 @@ def advance(session: Session, version: RuleSetVersion, target: str, actor: str,
     Raises:
         InvalidVersionTransition: the state table does not allow it, or it needs review.
         RuleTestsNotPassed: leaving draft without a green rule-test run.
-        NoShadowEvidence: asking for review before any replay or shadow result.
+        NoShadowEvidence: asking for review before the live shadow covered its window
+            (tenant time) or a replay of as many hours finished.
     """
     wanted = check_transition(version.id, version.state, target)
     if wanted is VersionState.PRODUCTION:
@@ -160,7 +161,7 @@ def advance(session: Session, version: RuleSetVersion, target: str, actor: str,
             raise RuleTestsNotPassed(version_id=version.id, reason=reason[0],
                                      reason_zh=reason[1])
     if wanted is VersionState.AWAITING_REVIEW:
-        require_evidence(session, version)
+        require_evidence(session, version, now, shadow_hours)
     row = governance_of(session, version)
     row.shadow_until = now + timedelta(hours=shadow_hours) if wanted is VersionState.SHADOW \
         else None

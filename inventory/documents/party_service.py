@@ -15,6 +15,7 @@ from inventory.documents.models import Customer
 from inventory.documents.runner import DocumentRunner, emit
 from inventory.documents.runner import when as _t
 from inventory.documents.warehouse_models import Supplier
+from kernel.clock import tenant_now
 
 
 class CustomerFreezeChanged(TypedDict):
@@ -98,14 +99,14 @@ class PartyService:
         Raises:
             UnknownSupplier: no such supplier.
         """
-        today = self.runner.clock.now().date()
+        today = tenant_now(self.runner.clock, tenant_id).date()
         return self.runner.read(tenant_id, lambda s: supplier_view(
             s, suppliers.supplier_by_code(s, code), today))
 
     def list_suppliers(self, tenant_id: int, offset: int, limit: int
                        ) -> tuple[list[dict[str, Any]], int]:
         """Suppliers by code, with their qualifications."""
-        today = self.runner.clock.now().date()
+        today = tenant_now(self.runner.clock, tenant_id).date()
 
         def work(s: Session) -> tuple[list[dict[str, Any]], int]:
             rows, total = suppliers.list_suppliers(s, offset, limit)

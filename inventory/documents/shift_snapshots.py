@@ -1,9 +1,9 @@
 """Shift definitions and the balance snapshot taken at each shift end (交接班快照).
 
-:func:`take_due_snapshots` is the scheduled job: the worker calls it on its clock
-(embedded worker rounds, a procrastinate periodic task on PostgreSQL), like the
-reservation sweep. A snapshot stands for one scheduled shift end, unique per shift, so
-two workers or a repeated sweep never take it twice. A SKU whose on-hand moved more
+:func:`take_due_snapshots` is periodic work (:mod:`engine.periodic`): every worker calls it
+on the tenants' clocks, and a sandbox tenant's clock advance takes every end it passes. A
+snapshot stands for one scheduled shift end, unique per shift, so two workers or a
+repeated sweep never take it twice. A SKU whose on-hand moved more
 than ±3 % since the warehouse's previous snapshot is flagged (from or to zero: flagged).
 """
 
@@ -23,6 +23,7 @@ from inventory import guarantees
 from inventory.documents.warehouse_models import Shift, ShiftSnapshot, ShiftSnapshotLine
 from inventory.lookup import warehouse_by_code
 from inventory.models import Item, StockBalance, Warehouse
+from kernel.clock import Clock, tenant_now
 from kernel.db import Database
 from kernel.errors import Conflict, InvalidInput, NotFound
 
@@ -134,27 +135,53 @@ def _take(session: Session, shift: Shift, end: datetime, now: datetime) -> bool:
     return True
 
 
-def take_due_snapshots(db: Database, now: datetime) -> int:
-    """Take every shift's snapshot that is due at ``now`` and not taken yet; returns how many.
+def ends_between(shift: Shift, since: datetime, now: datetime, cap: int = 400
+                 ) -> list[datetime]:
+    """Scheduled ends of ``shift`` in (``since``, ``now``], oldest first (at most ``cap``,
+    the latest ones)."""
+    ends: list[datetime] = []
+    end = latest_end(shift, now)
+    while end > since and len(ends) < cap:
+        ends.append(end)
+        end = latest_end(shift, end - timedelta(seconds=1))
+    return ends[::-1]
 
-    Only the latest end of each shift is taken (a worker down for two days does not
-    invent the snapshots it missed), and never an end before the shift was defined.
+
+def take_due_snapshots(db: Database, now: datetime | Clock, tenant_id: int | None = None,
+                       since: datetime | None = None) -> int:
+    """Take every shift's snapshot that is due and not taken yet; returns how many.
+
+    ``now`` is a clock (each tenant's shifts end on that tenant's time, see
+    :func:`kernel.clock.tenant_now`) or one moment for all. Only the latest end of each
+    shift is taken (a worker down for two days does not invent the snapshots it missed),
+    unless ``since`` is given: then every end after it, in order (a sandbox tenant's clock
+    advance passes over them). Never an end before the shift was defined. ``tenant_id``
+    limits the run to one tenant.
     """
-    with db.read(None) as session:
+    def time_of(owner: int) -> datetime:
+        return now if isinstance(now, datetime) else tenant_now(now, owner)
+
+    with db.read(tenant_id) as session:
         due = []
-        for shift in session.scalars(select(Shift).order_by(Shift.id)):
-            end = latest_end(shift, now)
-            if end < shift.created_at:
-                continue
-            taken = session.scalar(select(func.count()).select_from(ShiftSnapshot).where(
-                ShiftSnapshot.shift_id == shift.id, ShiftSnapshot.shift_end_at == end))
-            if not taken:
-                due.append((shift.id, shift.tenant_id, end))
+        query = select(Shift).order_by(Shift.id)
+        if tenant_id is not None:
+            query = query.where(Shift.tenant_id == tenant_id)
+        for shift in session.scalars(query):
+            moment = time_of(shift.tenant_id)
+            ends = ends_between(shift, since, moment) if since is not None else \
+                [latest_end(shift, moment)]
+            for end in ends:
+                if end < shift.created_at:
+                    continue
+                taken = session.scalar(select(func.count()).select_from(ShiftSnapshot).where(
+                    ShiftSnapshot.shift_id == shift.id, ShiftSnapshot.shift_end_at == end))
+                if not taken:
+                    due.append((shift.id, shift.tenant_id, end, moment))
     count = 0
-    for shift_id, tenant_id, end in due:
-        with db.write(tenant_id) as session:
+    for shift_id, owner, end, moment in due:
+        with db.write(owner) as session:
             shift = session.get_one(Shift, shift_id)
-            count += _take(session, shift, end, now)
+            count += _take(session, shift, end, moment)
     return count
 
 

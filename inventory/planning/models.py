@@ -123,9 +123,11 @@ class ReplenishmentTask(TenantScoped, Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     pool_id: Mapped[int] = mapped_column(ForeignKey("channel_pool.id"), index=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("pool_rebalance_run.id"))
-    #: How far the pool is below its threshold.
+    #: What the pool needs to reach its target (target − held when the task was opened).
     short_qty: Mapped[Decimal] = mapped_column(Quantity())
     status: Mapped[str] = mapped_column(String(10), default="open")
+    #: Who is to bring the stock: ``role:purchasing`` unless the tenant says otherwise.
+    assignee: Mapped[str] = mapped_column(String(120), default="role:purchasing")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 

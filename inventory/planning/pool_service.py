@@ -23,7 +23,8 @@ from inventory.planning.models import (
 from kernel.clock import Clock
 from kernel.db import Database
 
-#: How often the worker rebalances every tenant's pools.
+#: How often (in tenant time) the scheduled rebalance runs by default; the worker's periodic
+#: job ``rebalance_pools`` (:mod:`engine.periodic`) reads the setting.
 REBALANCE_INTERVAL_SECONDS = 15 * 60
 
 
@@ -112,25 +113,12 @@ class PoolService:
             s, channel, warehouse, sku, offset, limit))
 
     def rebalance(self, ctx: CommandContext) -> dict[str, Any]:
-        """Rebalance the tenant's pools now (the same run the worker makes every 15 minutes)."""
+        """Rebalance the tenant's pools now (the same run the scheduled job makes every 15
+        minutes of the tenant's time, but on request: not a claimed occurrence)."""
         def work(s: Session, now: datetime) -> dict[str, Any]:
             run = rebalance.run_rebalance(s, ctx.tenant_id, ctx.actor, now)
             return {**rebalance.run_view(run), "lines": rebalance.run_lines(s, run.id)}
         return self.runner.write(ctx, "channel_pool.rebalance", {}, work)
-
-    def rebalance_pools(self, now: datetime | None = None) -> int:
-        """Rebalance every tenant that has pools, one transaction each; returns how many ran.
-
-        The worker calls it every :data:`REBALANCE_INTERVAL_SECONDS`.
-        """
-        at = now or self.clock.now()
-        with self.db.read(None) as session:
-            tenants = list(session.scalars(select(ChannelPool.tenant_id).distinct()
-                                           .order_by(ChannelPool.tenant_id)))
-        for tenant_id in tenants:
-            with self.db.write(tenant_id) as session:
-                rebalance.run_rebalance(session, tenant_id, "system:rebalance", at)
-        return len(tenants)
 
     def runs(self, tenant_id: int, offset: int, limit: int
              ) -> tuple[list[dict[str, Any]], int]:
@@ -173,5 +161,6 @@ class PoolService:
                              .limit(limit)).all()
             return [{"id": t.id, "channel": c, "warehouse": w, "sku": k,
                      "short_qty": str(t.short_qty), "status": t.status, "run_id": t.run_id,
+                     "assignee": t.assignee,
                      "created_at": t.created_at.isoformat()} for t, c, w, k in rows], total
         return self.runner.read(tenant_id, work)

@@ -2,11 +2,14 @@
 writes it with its report.
 
 For each SKU × warehouse: distributable = central available − what the pools hold. Each
-pool aims at its target (a quantity, or a share of central available); when the targets
-together exceed what is available, each gets the same fraction of its target, in whole
-units (units left over go to the largest remainders). A pool left below its threshold
-pauses its channel and opens a replenishment task; once the pool is back above it, the
-task is done, and a channel the rebalance paused resumes when none of its pools is below.
+pool aims at its target (a quantity, or a share of central available); what is
+distributable goes to the pools below target in a fixed priority order (:func:`plan`), and
+no pool is ever emptied to feed another, so a channel that sold down is not refilled from
+the others. A pool left below its threshold pauses its channel (one ``channel.paused``
+event, the pause call of its connector) and opens one replenishment task for what it needs
+to reach its target, assigned to the purchasing role; once the pool is back at or above
+its threshold, the task is done, and a channel the rebalance paused resumes (one
+``channel.resumed``) when none of its pools is below.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ _ZERO = Decimal("0.000")
 _UNIT = Decimal("1")
 #: Every rebalance run's pause reason starts with this, so only those pauses auto-resume.
 REBALANCE_REASON = "rebalance"
+#: Who a replenishment task is assigned to.
+PURCHASING = "role:purchasing"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,26 +79,53 @@ def _whole(value: Decimal) -> Decimal:
     return value.quantize(_UNIT, rounding=ROUND_FLOOR).quantize(_ZERO)
 
 
+def _priority(pool: PoolState, target: Decimal) -> tuple[int, Decimal, int]:
+    """The order pools are given stock in: below threshold first, then the emptiest share
+    of its target, then the pool's id (the order its line was set up)."""
+    share = pool.qty / target if target > 0 else Decimal(1)
+    return (0 if pool.qty < pool.threshold_qty else 1, share, pool.pool_id)
+
+
 def plan(available: Decimal, pools: Sequence[PoolState]) -> list[PoolPlan]:
     """How the pools of one SKU × warehouse are rebalanced against central ``available``.
 
-    Pure: no I/O. The pools never hold more than is available together.
+    Pure: no I/O. What is distributable (``available`` − what the pools hold) is given to
+    the pools below their target, each up to its target, in :func:`_priority` order; no
+    pool ever gives to another. A pool above its target (its target was lowered) gives
+    the excess back to central stock, not to another pool in the same run. When the pools
+    hold more than is available (stock left by other means), they shrink until they fit:
+    first what each holds above its target, then above its threshold, then the rest, the
+    last in priority order first. The pools never hold more than is available together.
     """
     usable = max(available, _ZERO)
-    targets = [target_of(p, usable) for p in pools]
-    wanted = sum(targets, _ZERO)
-    if wanted <= usable:
-        after = targets
-    else:  # every target scaled by one fraction; whole units left go by largest remainder
-        exact = [t * usable / wanted for t in targets]
-        after = [_whole(x) for x in exact]
-        left = int(_whole(usable) - sum(after, _ZERO))
-        by_remainder = sorted(range(len(exact)), key=lambda i: (after[i] - exact[i], i))
-        for i in by_remainder[:left]:
-            after[i] += 1
-    return [PoolPlan(pool_id=p.pool_id, target=t, qty_before=p.qty, qty_after=a,
-                     is_below_threshold=a < p.threshold_qty)
-            for p, t, a in zip(pools, targets, after, strict=True)]
+    targets = {p.pool_id: target_of(p, usable) for p in pools}
+    after = {p.pool_id: p.qty for p in pools}
+    held = sum(after.values(), _ZERO)
+    free = usable - held
+    order = sorted(pools, key=lambda p: _priority(p, targets[p.pool_id]))
+    if free >= 0:
+        for pool in order:
+            need = targets[pool.pool_id] - after[pool.pool_id]
+            give = _whole(min(need, free)) if need > 0 else _ZERO
+            after[pool.pool_id] += give
+            free -= give
+        for pool in pools:  # back to its (lowered) target; not handed on this run
+            after[pool.pool_id] = min(after[pool.pool_id],
+                                      max(targets[pool.pool_id], _ZERO))
+    else:
+        excess = -free
+        floors = ([max(targets[p.pool_id], _ZERO) for p in reversed(order)],
+                  [p.threshold_qty for p in reversed(order)],
+                  [_ZERO for _ in order])
+        for floor in floors:
+            for pool, keep in zip(reversed(order), floor, strict=True):
+                take = min(excess, max(after[pool.pool_id] - keep, _ZERO))
+                after[pool.pool_id] -= take
+                excess -= take
+    return [PoolPlan(pool_id=p.pool_id, target=targets[p.pool_id], qty_before=p.qty,
+                     qty_after=after[p.pool_id],
+                     is_below_threshold=after[p.pool_id] < p.threshold_qty)
+            for p in pools]
 
 
 def run_rebalance(session: Session, tenant_id: int, actor: str, now: datetime
@@ -136,7 +168,7 @@ def run_rebalance(session: Session, tenant_id: int, actor: str, now: datetime
             if step.is_below_threshold:
                 below[pool.channel_id].append(pool)
                 tasks += _open_task(session, tenant_id, pool, run.id,
-                                    pool.threshold_qty - step.qty_after, now)
+                                    step.target - step.qty_after, now)
             else:  # back above its threshold: the pool's open task is done
                 _close_tasks(session, pool, now)
     session.flush()
@@ -159,7 +191,8 @@ def _open_task(session: Session, tenant_id: int, pool: ChannelPool, run_id: int,
             ReplenishmentTask.pool_id == pool.id, ReplenishmentTask.status == "open")):
         return 0
     session.add(ReplenishmentTask(tenant_id=tenant_id, pool_id=pool.id, run_id=run_id,
-                                  short_qty=short, status="open", created_at=now))
+                                  short_qty=short, status="open", created_at=now,
+                                  assignee=PURCHASING))
     return 1
 
 

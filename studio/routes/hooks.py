@@ -32,7 +32,7 @@ async def receive(public_id: PublicId, request: Request, db: DbDep,
     body = await request.body()
     box: SecretBox = request.app.state.secret_box
     accepted = await run_in_threadpool(inbound.receive_webhook, db, box, public_id,
-                                       dict(request.headers), body, clock.now(),
+                                       dict(request.headers), body, clock,
                                        SystemClock().now())
     return WebhookAccepted(event_id=accepted.event_id, event_type=accepted.event_type,
                            is_duplicate=accepted.is_duplicate)

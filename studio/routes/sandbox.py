@@ -35,6 +35,9 @@ class ClockOut(BaseModel):
     #: After an advance: timers that came due and holds that lapsed on the new time.
     timers_fired: int = 0
     holds_expired: int = 0
+    #: After an advance: what each periodic job did on the way (e.g. ``rebalance_pools``
+    #: runs, ``take_shift_snapshots`` snapshots), for this tenant only.
+    periodic: dict[str, int] = {}
 
 
 def _clocks(request: Request) -> TenantClocks:
@@ -56,9 +59,13 @@ def read_clock(principal: StockReader, db: DbDep, clock: ClockDep) -> ClockOut:
              responses={409: {"description": "A production tenant's clock cannot move."}})
 def advance_clock(body: ClockAdvance, principal: Admin, db: DbDep,
                   request: Request) -> ClockOut:
-    """Move a sandbox tenant's clock forward (admins only); due timers fire and expired holds
-    are released at once, for this tenant only. A production tenant gets 409."""
+    """Move a sandbox tenant's clock forward (admins only); everything periodic the move
+    passes over happens at once, in order, for this tenant only: due timers fire, expired
+    holds are released, shift snapshots are taken, each 15-minute pool rebalance passed
+    runs once. A production tenant gets 409."""
     moved = sandbox_clock.advance(db, _clocks(request), principal.tenant_id,
-                                  timedelta(hours=body.hours, minutes=body.minutes))
+                                  timedelta(hours=body.hours, minutes=body.minutes),
+                                  jobs=request.app.state.periodic_jobs)
     return ClockOut(is_sandbox=True, now=moved.now, offset_seconds=moved.offset_seconds,
-                    timers_fired=moved.timers_fired, holds_expired=moved.holds_expired)
+                    timers_fired=moved.timers_fired, holds_expired=moved.holds_expired,
+                    periodic=moved.periodic)

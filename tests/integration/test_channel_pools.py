@@ -8,14 +8,21 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from engine import Worker
+from engine import Worker, sandbox_clock
+from engine.periodic import periodic_jobs
 from inventory import DocumentRef
 from inventory.documents import DocumentServices, NewOrderLine, NewSalesOrder, parties
+from inventory.documents.shift_snapshots import create_shift
+from inventory.documents.warehouse_models import ShiftSnapshot
 from inventory.models import StockBalance
 from inventory.planning import PoolService, PoolSetting, PoolShort
 from inventory.planning.models import ChannelPool, PoolRebalanceRun
+from kernel.db import Database, make_engine
+from kernel.models import Tenant
+from kernel.tenant_clock import TenantClocks
+from tests.conftest import TEST_SETTINGS
 
 D = Decimal
 
@@ -84,16 +91,105 @@ def test_two_orders_racing_for_a_pools_last_units(world, pooled):
 
 
 @pytest.mark.parametrize("database", ["postgresql"], indirect=True)
-def test_the_procrastinate_worker_schedules_the_rebalance_every_15_minutes(world, pooled,
-                                                                          pg_url):
-    """``jxcflow worker`` on PostgreSQL: a periodic task, locked so one worker runs it."""
+def test_the_procrastinate_workers_read_the_one_list_and_honour_the_interval(world, pooled,
+                                                                            pg_url):
+    """``jxcflow worker`` on PostgreSQL: one periodic task per declared job, the rebalance
+    at the settings' interval of tenant time, and a second tick of one occurrence is a
+    no-op (the occurrence is claimed in the database)."""
     from engine import queue_pg
     from engine.dispatch import NullHandler, RetryPolicy
 
-    app = queue_pg.build_app(pg_url, world.db, NullHandler(), world.clock, RetryPolicy())
-    [periodic] = [p for (name, _), p in app.periodic_registry.periodic_tasks.items()
-                  if name == "jxcflow.rebalance_pools"]
-    assert periodic.cron == "*/15 * * * *"
-    assert periodic.task.lock == "jxcflow.rebalance_pools"
-    assert periodic.task.func(timestamp=0) >= 1  # the task body: every tenant with pools
-    assert _runs(world) == 1
+    app = queue_pg.build_app(pg_url, world.db, NullHandler(), world.clock, RetryPolicy(),
+                             rebalance_seconds=300)
+    tasks = {name: p for (name, _), p in app.periodic_registry.periodic_tasks.items()}
+    declared = {f"jxcflow.{job.name}" for job in periodic_jobs()}
+    assert declared <= set(tasks) and set(tasks) - declared == {"jxcflow.recover_keys"}
+    rebalance = tasks["jxcflow.rebalance_pools"]
+    assert rebalance.cron == "* * * * * */30"  # looked at every sweep; due on tenant time
+    assert rebalance.task.lock == "jxcflow.rebalance_pools"
+    # (Other tests' tenants in this database have pools too: each runs once as well.)
+    assert rebalance.task.func(timestamp=0) >= 1 and _runs(world) == 1  # 08:00
+    assert rebalance.task.func(timestamp=1) == 0 and _runs(world) == 1  # claimed: not again
+    world.clock.advance(timedelta(minutes=5))  # the settings' 5 minutes, not 15
+    assert rebalance.task.func(timestamp=2) >= 1 and _runs(world) == 2
+
+
+def _own_worker(world, clocks: bool = False) -> tuple[Worker, Database]:
+    """A worker on its own engine and connections, as in another process."""
+    db = Database(make_engine(world.db.engine.url.render_as_string(hide_password=False),
+                              TEST_SETTINGS))
+    clock = TenantClocks(world.clock, db) if clocks else world.clock
+    return Worker(db, clock), db
+
+
+def _run_together(bodies) -> None:
+    start = threading.Barrier(len(bodies))
+    errors: list[BaseException] = []
+
+    def run(body) -> None:
+        start.wait()
+        try:
+            body()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(b,)) for b in bodies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+
+
+def _run_times(world) -> list:
+    with world.db.read(world.tenant_id) as s:
+        return list(s.scalars(select(PoolRebalanceRun.ran_at).order_by(PoolRebalanceRun.id)))
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_one_report_per_interval_however_many_workers(world, pooled, workers):
+    """Workers on their own connections, started together at each occurrence."""
+    own = [_own_worker(world) for _ in range(workers)]
+    try:
+        for _ in range(3):
+            _run_together([w.periodic.run_due for w, _ in own] * 2)  # each twice, at once
+            world.clock.advance(timedelta(minutes=15))
+    finally:
+        for _, db in own:
+            db.dispose()
+    start = world.clock.now() - timedelta(minutes=45)
+    assert _run_times(world) == [start + timedelta(minutes=m) for m in (0, 15, 30)]
+
+
+def test_a_clock_advance_beside_running_workers_runs_each_occurrence_once_in_order(
+        world, pooled):
+    """A sandbox tenant advanced 2 h while three workers tick: 8 rebalance runs, once each,
+    in order, and one snapshot of the shift that ended at 09:00."""
+    with world.db.write(None) as s:
+        s.execute(update(Tenant).where(Tenant.id == world.tenant_id).values(is_sandbox=True))
+    with world.db.write(world.tenant_id) as s:
+        create_shift(s, world.tenant_id, "WH-A", "早班", "09:00", "UTC", world.clock.now())
+    own = [_own_worker(world, clocks=True) for _ in range(3)]
+    done = threading.Event()
+
+    def tick(worker: Worker) -> None:
+        while not done.is_set():
+            worker.periodic.run_due(force=True)
+
+    def move() -> None:
+        try:
+            clocks = TenantClocks(world.clock, world.db)
+            sandbox_clock.advance(world.db, clocks, world.tenant_id, timedelta(hours=2))
+        finally:
+            done.set()
+
+    try:
+        _run_together([move] + [lambda w=w: tick(w) for w, _ in own])
+    finally:
+        for _, db in own:
+            db.dispose()
+    start = world.clock.now()
+    assert _run_times(world) == [start + timedelta(minutes=15 * k) for k in range(1, 9)]
+    with world.db.read(world.tenant_id) as s:
+        ends = list(s.scalars(select(ShiftSnapshot.shift_end_at)))
+    assert ends == [start + timedelta(hours=1)]

@@ -80,7 +80,7 @@ def test_document_deliveries_and_rejected_messages_move_the_score(world, runtime
                "webhook-signature": "v1,Zm9yZ2Vk"}
     with pytest.raises(SignatureRejected):
         receive_webhook(world.db, BOX, public["inbound_path"].rsplit("/", 1)[1], headers,
-                        b"{}", world.clock.now(), datetime.now(UTC))
+                        b"{}", world.clock, datetime.now(UTC))
     intercepted = _criteria(world)["input_intercepted"]
     assert intercepted["evidence"]["rejected_messages"] == 1
     assert (Decimal(intercepted["value"]), intercepted["status"]) == (100, "met")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from connectors import SubscribingHandler, deliveries
 from connectors.models import Delivery, DeliveryAttempt
@@ -175,3 +175,48 @@ def test_a_rules_call_webhook_action_is_delivered_once_signed(world, runtime, re
     # Rule values are exact decimals, sent as decimal text (never a binary float).
     assert got["body"]["data"] == {"freezer": {"id": "F1"}, "temperature": "-9"}
     assert got["body"]["rule"]["id"] == "freezer_warm_callback"
+
+
+def test_a_sandbox_tenants_delivery_goes_out_when_its_own_clock_is_due(world, receiver):
+    """Scheduled on the tenant's clock, carried out on it: a sandbox tenant 2 days ahead
+    does not wait 2 real days for its webhook, nor for its retry."""
+    import random
+
+    from connectors import ConnectorRuntime
+    from connectors.deliveries import Backoff
+    from engine import sandbox_clock
+    from inventory import StockService
+    from kernel.models import Tenant
+    from kernel.tenant_clock import TenantClocks
+    from tests.integration.connectors.conftest import BOX
+
+    with world.db.write(None) as s:
+        s.execute(update(Tenant).where(Tenant.id == world.tenant_id).values(is_sandbox=True))
+    clocks = TenantClocks(world.clock, world.db)
+    sandbox_clock.advance(world.db, clocks, world.tenant_id, timedelta(days=2))
+    allow(world, ("127.0.0.1", True))
+    secret = subscribed(world, "http://placeholder")
+    peer = receiver(secret, fail_first=1)
+    with world.db.write(world.tenant_id) as s:
+        from connectors.models import Connector
+
+        s.scalar(select(Connector)).endpoint = peer.url
+    world.item("TEA-1")
+    world.stock = StockService(world.db, clocks)  # commands on the tenant's time
+    world.receive("TEA-1", "WH-A", 5)
+    Worker(world.db, clocks, handler=SubscribingHandler(RuleHandler())).drain()
+    row = the_delivery(world)
+    assert row.next_attempt_at == world.clock.now() + timedelta(days=2)  # tenant time
+    runtime = ConnectorRuntime(world.db, clocks, BOX, backoff=Backoff(base_seconds=10),
+                               rng=random.Random(7))
+    runtime.install()
+    try:
+        assert runtime.deliver_due() == {"pending": 1}  # attempt 1: 503, retry on its time
+        retry_at = the_delivery(world).next_attempt_at
+        assert retry_at > world.clock.now() + timedelta(days=2)
+        world.clock.advance(retry_at - world.clock.now() - timedelta(days=2))
+        assert runtime.deliver_due() == {"delivered": 1}
+    finally:
+        runtime.stop()
+    assert [r["status"] for r in peer.requests()] == [503, 204]
+    assert the_delivery(world).delivered_at == world.clock.now() + timedelta(days=2)
