@@ -134,7 +134,7 @@ def _sweep_windows(db: Database, clock: Clock, tenant_id: int | None,
     tenants = [tenant_id] if tenant_id is not None else [None, *_ahead(clock)]
     swept = 0
     for tenant in tenants:
-        now = _TenantClock(clock, tenant).now() if tenant is not None else clock.now()
+        now = tenant_now(clock, tenant) if tenant is not None else clock.now()
         with db.write(tenant) as session:
             swept += window_store.sweep_windows(session, now)
     return swept

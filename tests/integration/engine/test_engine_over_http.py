@@ -99,7 +99,7 @@ def test_a_sandbox_tenant_advances_its_own_clock_and_only_its_timers_fire(
     assert sandbox.get("/sandbox/clock").json()["offset_seconds"] == 49 * 3600
     assert production.get("/sandbox/clock").json() == {
         "is_sandbox": False, "now": clock.now().isoformat().replace("+00:00", "Z"),
-        "offset_seconds": 0, "timers_fired": 0, "holds_expired": 0}
+        "offset_seconds": 0, "timers_fired": 0, "holds_expired": 0, "periodic": {}}
 
     worker.run_once()  # the embedded worker handles the fired timer's event
     inbox = sandbox.get("/inbox").json()["items"]
