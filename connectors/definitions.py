@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from connectors import egress, mapping, payload_schema
+from connectors import egress, mapping, payload_schema, topics
 from connectors.errors import ConnectorExists, ConnectorNotFound, InvalidConnector
 from connectors.models import AllowedHost, Connector, Delivery, Subscription
 from connectors.secrets import SecretBox, new_webhook_secret
@@ -69,6 +69,7 @@ def _check_mqtt(config: Mapping[str, Any]) -> None:
                 or not sub["topic"]:
             raise _invalid("each subscription needs a topic and a mapping",
                            "每个订阅需要 topic 与 mapping")
+        topics.check_filter(sub["topic"])
         mapping.check_inbound(sub.get("mapping"))
         if sub.get("schema"):
             payload_schema.check_schema(sub["schema"])

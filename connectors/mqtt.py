@@ -25,7 +25,7 @@ from typing import Any
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
-from connectors import egress, payload_schema
+from connectors import egress, payload_schema, topics
 from connectors.inbound import commit_event, record_rejection
 from connectors.mapping import InboundMap
 from kernel.clock import Clock
@@ -65,15 +65,22 @@ class MqttLink:
 
     def __init__(self, db: Database, clock: Clock, spec: LinkSpec) -> None:
         self.db, self.clock, self.spec = db, clock, spec
-        self.routes = [
-            _Route(str(sub["topic"]).replace("{tenant}", spec.tenant_code),
-                   InboundMap(sub["mapping"]), payload_schema.optional(sub.get("schema")))
-            for sub in spec.config.get("subscriptions", [])]
+        self.routes: list[_Route] = []
+        #: Stored filters outside the tenant's namespace (saved before it was checked):
+        #: never subscribed, reported once when the link starts.
+        self.refused_filters: list[str] = []
+        for sub in spec.config.get("subscriptions", []):
+            expanded = topics.expand(str(sub["topic"]), spec.tenant_code)
+            if expanded is None:
+                self.refused_filters.append(str(sub["topic"]))
+                continue
+            self.routes.append(_Route(expanded, InboundMap(sub["mapping"]),
+                                      payload_schema.optional(sub.get("schema"))))
         self.connected = threading.Event()
         #: Set once the broker acknowledged our subscriptions (SUBACK) on this connection.
         self.subscribed = threading.Event()
         self.received = 0  # messages committed as events (for tests and the bench)
-        self.rejected = 0  # messages refused by their subscription's JSON Schema
+        self.rejected = 0  # messages refused (outside the namespace, or by their JSON Schema)
         self.client = paho.Client(CallbackAPIVersion.VERSION2,
                                   client_id=f"jxcflow-{spec.public_id}", clean_session=False,
                                   protocol=paho.MQTTv311, manual_ack=True)
@@ -98,6 +105,11 @@ class MqttLink:
 
     def start(self) -> None:
         """Connect in the background; paho keeps reconnecting until :meth:`stop`."""
+        for topic in self.refused_filters:
+            record_rejection(self.db, self.spec.tenant_id, self.spec.connector_id, None,
+                             "topic_outside_namespace", self.clock.now(),
+                             f"subscription {topic} not made: it is not inside "
+                             f"{topics.PREFIX} of this company")
         self.client.connect_async(self.connect_host, self.port, keepalive=int(
             self.spec.config.get("keepalive", 30)))
         self.client.loop_start()
@@ -145,9 +157,18 @@ class MqttLink:
 
     def _on_message(self, client: paho.Client, _userdata: Any,
                     message: paho.MQTTMessage) -> None:
+        spec, now = self.spec, self.clock.now()
+        if not topics.is_inside(message.topic, spec.tenant_code):
+            # Whatever the broker routed to us (a shared broker's bridge, a stale session's
+            # subscription): another company's topic never becomes this company's event.
+            record_rejection(self.db, spec.tenant_id, spec.connector_id, None,
+                             "topic_outside_namespace", now,
+                             f"{message.topic[:200]} is outside this company's namespace")
+            self.rejected += 1
+            client.ack(message.mid, message.qos)
+            return
         route = next((r for r in self.routes
                       if paho.topic_matches_sub(r.topic_filter, message.topic)), None)
-        spec, now = self.spec, self.clock.now()
         if route is None:
             client.ack(message.mid, message.qos)
             return
