@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from connectors import egress, mapping, payload_schema, topics
+from connectors import egress, inbound, mapping, payload_schema, topics
 from connectors.errors import ConnectorExists, ConnectorNotFound, InvalidConnector
 from connectors.models import AllowedHost, Connector, Delivery, Subscription
 from connectors.secrets import SecretBox, new_webhook_secret
@@ -86,6 +86,12 @@ def validate(new: NewConnector) -> None:
         mapping.check_inbound(config.get("mapping"))
         if config.get("schema"):
             payload_schema.check_schema(config["schema"])
+        limit = config.get("max_body_bytes", inbound.DEFAULT_BODY_LIMIT)
+        if not isinstance(limit, int) or isinstance(limit, bool) \
+                or not 1024 <= limit <= inbound.MAX_BODY_LIMIT:
+            raise _invalid(f"max_body_bytes must be whole bytes between 1024 and "
+                           f"{inbound.MAX_BODY_LIMIT}",
+                           f"max_body_bytes 必须是 1024 到 {inbound.MAX_BODY_LIMIT} 之间的整数字节")
         if config.get("creates") not in (None, "sales_order"):
             raise _invalid("creates must be sales_order (or absent)",
                            "creates 只能是 sales_order（或不填）")

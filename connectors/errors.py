@@ -74,6 +74,25 @@ class PayloadRejected(ConnectorError):
     template_zh = "消息签名正确，但内容无法使用：{reason}"
 
 
+class UnsupportedMediaType(ConnectorError):
+    """An inbound webhook whose body is not declared ``application/json`` (UTF-8)."""
+
+    code = "connector.unsupported_media_type"
+    http_status = 415
+    template_en = ("Webhook refused: the body must be sent as application/json (UTF-8), "
+                   "not {content_type}.")
+    template_zh = "Webhook 被拒绝：请求体必须以 application/json（UTF-8）发送，而不是 {content_type}。"
+
+
+class BodyTooLarge(ConnectorError):
+    """An inbound webhook body over its connector's limit."""
+
+    code = "connector.body_too_large"
+    http_status = 413
+    template_en = "Webhook refused: the body is larger than this connector's {limit} bytes."
+    template_zh = "Webhook 被拒绝：请求体超过该连接器允许的 {limit} 字节。"
+
+
 class ConnectorDeleted(ConnectorError):
     """The delivery's connector was deleted; nothing is sent through it any more."""
 
@@ -92,6 +111,6 @@ class EgressRefused(ConnectorError):
     template_zh = "拒绝向 {host} 发出请求：{reason_zh}"
 
 
-__all__ = ["ConnectorDeleted", "ConnectorError", "ConnectorExists", "ConnectorNotFound",
-           "DeliveryNotFound", "EgressRefused", "InvalidConnector", "InvalidMapping",
-           "PayloadRejected", "SignatureRejected"]
+__all__ = ["BodyTooLarge", "ConnectorDeleted", "ConnectorError", "ConnectorExists",
+           "ConnectorNotFound", "DeliveryNotFound", "EgressRefused", "InvalidConnector",
+           "InvalidMapping", "PayloadRejected", "SignatureRejected", "UnsupportedMediaType"]
