@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from connectors import egress, inbound, mapping, payload_schema, topics
-from connectors.errors import ConnectorExists, ConnectorNotFound, InvalidConnector
+from connectors.errors import ConnectorExists, ConnectorNotFound, InvalidConnector, InvalidMapping
 from connectors.models import AllowedHost, Connector, Delivery, Subscription
 from connectors.secrets import SecretBox, new_webhook_secret
 from inventory import guarantees
@@ -75,6 +75,18 @@ def _check_mqtt(config: Mapping[str, Any]) -> None:
             payload_schema.check_schema(sub["schema"])
 
 
+def _check_outbound_schema(config: Mapping[str, Any]) -> None:
+    schema = config.get("outbound_schema")
+    if not schema:
+        return
+    payload_schema.check_schema(schema)
+    missing = mapping.missing_required(config.get("mapping"), schema)
+    if missing:
+        raise InvalidMapping(field=", ".join(missing),
+                             reason="the target's outbound_schema requires it but the mapping "
+                                    "does not fill it")
+
+
 def validate(new: NewConnector) -> None:
     """Check a definition before it is stored.
 
@@ -98,9 +110,11 @@ def validate(new: NewConnector) -> None:
     elif new.kind == "webhook_out":
         _check_url(new.endpoint, {"http", "https"})
         mapping.check_outbound(config.get("mapping"))
+        _check_outbound_schema(config)
     elif new.kind == "mqtt":
         _check_url(new.endpoint, {"mqtt", "mqtts"})
         _check_mqtt(config)
+        _check_outbound_schema(config)
     else:
         _check_url(new.endpoint, {"http", "https"})
         if str(config.get("method", "POST")).upper() not in _HTTP_METHODS:
@@ -115,6 +129,7 @@ def validate(new: NewConnector) -> None:
                 isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
             raise _invalid("headers must map names to text", "headers 必须是名称到文本的映射")
         mapping.check_outbound(config.get("mapping"))
+        _check_outbound_schema(config)
         if config.get("response_mapping"):
             mapping.check_inbound(config["response_mapping"])
 
@@ -231,7 +246,27 @@ def try_mapping(connector: Connector, sample: Any) -> dict[str, Any]:
             results.append({"topic": sub["topic"], "event_type": event.type, "key": event.key,
                             "payload": event.payload, "message_id": event.message_id})
         return {"events": results}
-    return {"body": mapping.outbound_body(config.get("mapping"), sample)}
+    body = mapping.outbound_body(config.get("mapping"), sample)
+    checker = payload_schema.optional(config.get("outbound_schema"))
+    violation = checker.violation(body) if checker else None
+    return {"body": body, "outbound_schema_violation": violation}
+
+
+def preview(kind: Kind, config: dict[str, Any], sample: Any,
+            endpoint: str | None = None) -> dict[str, Any]:
+    """What a connector defined so would make of ``sample``, before it is saved: the
+    definition is checked as at save time, then the mapping applied; nothing is stored.
+
+    Raises:
+        InvalidConnector, InvalidMapping: the definition or mapping is refused, or the
+            mapping does not apply to the sample.
+    """
+    placeholder = {"webhook_out": "https://example.com/preview",
+                   "http": "https://example.com/preview", "mqtt": "mqtt://preview"}
+    endpoint = endpoint or placeholder.get(kind)
+    validate(NewConnector(name="preview", kind=kind, endpoint=endpoint, config=config))
+    row = Connector(name="preview", kind=kind, endpoint=endpoint, config=config)
+    return try_mapping(row, sample)
 
 
 
@@ -426,5 +461,6 @@ def delete_once(session: Session, tenant_id: int, name: str, now: datetime,
 
 __all__ = ["ConnectorChange", "Kind", "NewConnector", "allowed_hosts", "create", "create_once",
            "delete_connector", "delete_once", "get", "list_connectors", "public",
-           "set_allowed_hosts", "subscribe", "subscriptions", "try_mapping", "update_connector",
+           "preview", "set_allowed_hosts", "subscribe", "subscriptions", "try_mapping",
+           "update_connector",
            "update_once", "validate"]

@@ -57,6 +57,14 @@ class InvalidMapping(ConnectorError, ValueError):
     template_zh = "字段 {field} 的映射无效：{reason}"
 
 
+class UnknownMappingFunction(InvalidMapping):
+    """A mapping expression calls a function that does not exist."""
+
+    code = "connector.unknown_function"
+    template_en = "Mapping of {field} calls an unknown function {function}(){hint_en}"
+    template_zh = "字段 {field} 的映射调用了不存在的函数 {function}(){hint_zh}"
+
+
 class SignatureRejected(ConnectorError):
     """An inbound webhook's signature is missing, forged or outside the time tolerance."""
 
@@ -81,7 +89,8 @@ class UnsupportedMediaType(ConnectorError):
     http_status = 415
     template_en = ("Webhook refused: the body must be sent as application/json (UTF-8), "
                    "not {content_type}.")
-    template_zh = "Webhook 被拒绝：请求体必须以 application/json（UTF-8）发送，而不是 {content_type}。"
+    template_zh = ("Webhook 被拒绝：请求体必须以 application/json（UTF-8）发送，"
+                   "而不是 {content_type}。")
 
 
 class BodyTooLarge(ConnectorError):
@@ -113,4 +122,5 @@ class EgressRefused(ConnectorError):
 
 __all__ = ["BodyTooLarge", "ConnectorDeleted", "ConnectorError", "ConnectorExists",
            "ConnectorNotFound", "DeliveryNotFound", "EgressRefused", "InvalidConnector",
-           "InvalidMapping", "PayloadRejected", "SignatureRejected", "UnsupportedMediaType"]
+           "InvalidMapping", "PayloadRejected", "SignatureRejected", "UnknownMappingFunction",
+           "UnsupportedMediaType"]

@@ -97,7 +97,7 @@ def test_a_published_temperature_triggers_the_freezer_rule_and_its_publish_arriv
         sub.wait()
         if sub.stdout is not None:
             sub.stdout.close()
-    assert out.strip() == 'factory/freezer/F7/alarm {"temperature": "-9.5"}'
+    assert out.strip() == 'factory/freezer/F7/alarm {"temperature": -9.5}'  # typed
 
 
 def test_a_repeated_device_message_makes_one_event(world, runtime, broker):
