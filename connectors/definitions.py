@@ -226,6 +226,11 @@ def allowed_hosts(session: Session) -> list[AllowedHost]:
     return list(session.scalars(select(AllowedHost).order_by(AllowedHost.host)))
 
 
+def _time_of(event: mapping.MappedEvent) -> dict[str, Any]:
+    """The source time a preview shows (only when the mapping names one)."""
+    return {} if event.occurred_at is None else {"occurred_at": event.occurred_at.isoformat()}
+
+
 def try_mapping(connector: Connector, sample: Any) -> dict[str, Any]:
     """What the connector's mapping makes of ``sample`` (the studio's "test this mapping").
 
@@ -238,13 +243,14 @@ def try_mapping(connector: Connector, sample: Any) -> dict[str, Any]:
     if connector.kind == "webhook_in":
         event = mapping.InboundMap(config.get("mapping")).apply(sample, connector.name)
         return {"event_type": event.type, "key": event.key, "payload": event.payload,
-                "message_id": event.message_id}
+                "message_id": event.message_id, **_time_of(event)}
     if connector.kind == "mqtt":
         results = []
         for sub in config.get("subscriptions", []):
             event = mapping.InboundMap(sub["mapping"]).apply(sample, connector.name)
             results.append({"topic": sub["topic"], "event_type": event.type, "key": event.key,
-                            "payload": event.payload, "message_id": event.message_id})
+                            "payload": event.payload, "message_id": event.message_id,
+                            **_time_of(event)})
         return {"events": results}
     body = mapping.outbound_body(config.get("mapping"), sample)
     checker = payload_schema.optional(config.get("outbound_schema"))

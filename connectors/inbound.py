@@ -85,8 +85,9 @@ def commit_event(session: Session, tenant_id: int, connector_id: int, event: Map
                 _receipt.c.tenant_id == tenant_id, _receipt.c.connector_id == connector_id,
                 _receipt.c.message_id == message_id)).scalar_one()
             return Accepted(event_id=first, event_type=event.type, is_duplicate=True)
+    # The source's own time when the mapping names one (bounded by check_event_time).
     guarantees.append_event(session, tenant_id, event_id, event.type, event.key,
-                            event.payload, now)
+                            event.payload, event.occurred_at or now)
     return Accepted(event_id=event_id, event_type=event.type, is_duplicate=False)
 
 
@@ -211,12 +212,17 @@ def receive_webhook(db: Database, box: SecretBox, public_id: str | WebhookTarget
         record_rejection(db, tenant_id, connector_id, message_id, "schema_violation", now,
                          violation)
         raise PayloadRejected(reason=f"schema: {violation}")
+    inbound_map = InboundMap(config.get("mapping"))
     try:
-        event = InboundMap(config.get("mapping")).apply(
-            {"body": document, "webhook_id": message_id}, name)
+        event = inbound_map.apply({"body": document, "webhook_id": message_id}, name)
     except ValueError as exc:  # InvalidMapping is a ValueError too
-        record_rejection(db, tenant_id, connector_id, message_id, "bad_payload", now)
+        record_rejection(db, tenant_id, connector_id, message_id, "bad_payload", now,
+                         exc.render("en") if isinstance(exc, DomainError) else None)
         raise PayloadRejected(reason=type(exc).__name__) from exc
+    refusal = inbound_map.time_refusal(event, now)
+    if refusal is not None:
+        record_rejection(db, tenant_id, connector_id, message_id, refusal[0], now, refusal[1])
+        raise PayloadRejected(reason=refusal[1])
     try:
         with db.write(tenant_id) as session:
             # The mapping's message_id (e.g. a shop's order number) names the message when

@@ -36,6 +36,7 @@ from jmespath.exceptions import JMESPathError
 from jmespath.parser import ParsedResult
 
 from connectors.errors import InvalidMapping, UnknownMappingFunction
+from connectors.event_time import TimeRule
 from connectors.mapping_functions import FUNCTIONS, NAMES
 
 _OPTIONS = jmespath.Options(custom_functions=FUNCTIONS)
@@ -52,6 +53,8 @@ class MappedEvent:
     payload: dict[str, Any]
     #: Deduplication id from the payload, when the mapping names one.
     message_id: str | None = None
+    #: The source's own time (UTC), when the mapping names one (``occurred_at``).
+    occurred_at: datetime | None = None
 
 
 def _called(node: Any) -> Iterator[str]:
@@ -151,15 +154,28 @@ class InboundMap:
         self._key = _compile("key", spec["key"]) if spec.get("key") else None
         self._message_id = _compile("message_id", spec["message_id"]) \
             if spec.get("message_id") else None
+        self._occurred_at = _compile("occurred_at", spec["occurred_at"]) \
+            if spec.get("occurred_at") else None
+        self.time_rule = TimeRule.of(spec)
 
     def apply(self, document: Any, default_key: str) -> MappedEvent:
         """The domain event of ``document``."""
         key = search("key", self._key, document) if self._key else None
         message_id = search("message_id", self._message_id, document) \
             if self._message_id else None
+        occurred_at = self.time_rule.parse(search("occurred_at", self._occurred_at, document)) \
+            if self._occurred_at else None
         return MappedEvent(type=self.event_type, payload=self.fields.apply(document),
                            key=str(key)[:200] if key is not None else default_key,
-                           message_id=None if message_id is None else str(message_id)[:200])
+                           message_id=None if message_id is None else str(message_id)[:200],
+                           occurred_at=occurred_at)
+
+    def time_refusal(self, event: MappedEvent, now: datetime) -> tuple[str, str] | None:
+        """``(reason, detail)`` when the event's source time is outside the mapping's
+        lateness bound around ``now`` (the tenant clock); ``None`` otherwise."""
+        if event.occurred_at is None:
+            return None
+        return self.time_rule.refusal(event.occurred_at, now)
 
 
 def _json_value(value: Any) -> Any:

@@ -195,6 +195,13 @@ class MqttLink:
             log.warning("MQTT message on %s refused: %s", message.topic, type(exc).__name__)
             client.ack(message.mid, message.qos)
             return
+        refusal = route.mapping.time_refusal(event, now)
+        if refusal is not None:  # outside the lateness bound: kept as a rejection
+            record_rejection(self.db, spec.tenant_id, spec.connector_id, event.message_id,
+                             refusal[0], now, f"{message.topic}: {refusal[1]}")
+            self.rejected += 1
+            client.ack(message.mid, message.qos)
+            return
         try:
             with self.db.write(spec.tenant_id) as session:
                 commit_event(session, spec.tenant_id, spec.connector_id, event,
