@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from connectors import egress, inbound, mapping, payload_schema, topics
+from connectors import egress, inbound, mapping, payload_schema, throttle, topics
 from connectors.errors import ConnectorExists, ConnectorNotFound, InvalidConnector, InvalidMapping
 from connectors.models import AllowedHost, Connector, Delivery, Subscription
 from connectors.secrets import SecretBox, new_webhook_secret
@@ -61,6 +61,7 @@ def _check_mqtt(config: Mapping[str, Any]) -> None:
             or not 5 <= keepalive <= 3600:
         raise _invalid("keepalive must be whole seconds between 5 and 3600",
                        "keepalive 必须是 5 到 3600 之间的整数秒")
+    throttle.check_option(config)
     subs = config.get("subscriptions", [])
     if not isinstance(subs, list):
         raise _invalid("subscriptions must be a list", "subscriptions 必须是列表")

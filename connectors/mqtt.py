@@ -25,7 +25,7 @@ from typing import Any
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
-from connectors import egress, payload_schema, topics
+from connectors import egress, payload_schema, throttle, topics
 from connectors.inbound import commit_event, record_rejection
 from connectors.mapping import InboundMap
 from kernel.clock import Clock
@@ -81,6 +81,8 @@ class MqttLink:
         self.subscribed = threading.Event()
         self.received = 0  # messages committed as events (for tests and the bench)
         self.rejected = 0  # messages refused (outside the namespace, or by their JSON Schema)
+        self.throttled = 0  # messages dropped by the per-device rate limit
+        self.throttle = throttle.DeviceThrottle(spec.config)
         self.client = paho.Client(CallbackAPIVersion.VERSION2,
                                   client_id=f"jxcflow-{spec.public_id}", clean_session=False,
                                   protocol=paho.MQTTv311, manual_ack=True)
@@ -165,6 +167,14 @@ class MqttLink:
                              "topic_outside_namespace", now,
                              f"{message.topic[:200]} is outside this company's namespace")
             self.rejected += 1
+            client.ack(message.mid, message.qos)
+            return
+        verdict = self.throttle.take(message.topic, now)
+        if not verdict.is_allowed:  # one device flooding: dropped, written once a minute
+            self.throttled += 1
+            if verdict.report is not None:
+                record_rejection(self.db, spec.tenant_id, spec.connector_id, None,
+                                 "rate_limited", now, verdict.report)
             client.ack(message.mid, message.qos)
             return
         route = next((r for r in self.routes

@@ -37,6 +37,8 @@ def mqtt_connector(world: Any, broker: Any) -> None:
     allow(world, ("127.0.0.1", True))
     add_connector(world, name="plant", kind="mqtt", endpoint=broker.url, config={
         "is_publisher": True,
+        # These tests send bursts of up to 250 from one device on a clock that stands still.
+        "rate_limit": {"per_second": 1000, "burst": 1000},
         "subscriptions": [{"topic": "jxc/{tenant}/freezer/+/temperature", "mapping": TEMPERATURE},
                           {"topic": "jxc/{tenant}/scanner/+/scan", "mapping": SCAN}]})
 
