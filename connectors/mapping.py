@@ -10,6 +10,7 @@ Inbound mapping::
     {"event_type": "freezer.temperature_reported",
      "key": "levels[3]",                      # events of one key are handled in order
      "message_id": "body.seq",                # optional: deduplicate by this value
+     "occurred_at": "body.ts",                # optional: the source's time (event_time)
      "fields": {"freezer.id": "levels[3]", "freezer.temperature": "body.t"}}
 
 Outbound mapping: ``{"fields": {"order_no": "data.order.no", ...}}`` over the document

@@ -30,6 +30,7 @@ from connectors.inbound import commit_event, record_rejection
 from connectors.mapping import InboundMap
 from kernel.clock import Clock
 from kernel.db import Database
+from kernel.errors import DomainError
 
 log = logging.getLogger("jxcflow.connectors.mqtt")
 
@@ -200,8 +201,9 @@ class MqttLink:
             event = route.mapping.apply({"body": body, "topic": message.topic,
                                          "levels": message.topic.split("/")}, message.topic)
         except ValueError as exc:  # not UTF-8, or the mapping does not apply: never will
+            detail = exc.render("en") if isinstance(exc, DomainError) else type(exc).__name__
             record_rejection(self.db, spec.tenant_id, spec.connector_id, None, "bad_payload",
-                             now)
+                             now, f"{message.topic[:200]}: {detail}")
             log.warning("MQTT message on %s refused: %s", message.topic, type(exc).__name__)
             client.ack(message.mid, message.qos)
             return
