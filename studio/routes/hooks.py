@@ -33,8 +33,9 @@ class WebhookAccepted(BaseModel):
 
 @router.post("/hooks/{public_id}", response_model=WebhookAccepted,
              responses={401: {"description": "Missing, forged, stale or future signature."},
-                        413: {"description": "The body is over the connector's limit."},
-                        415: {"description": "The body is not application/json."}})
+                        415: {"description": "The body is not application/json.",
+                              "content": {"application/problem+json": {"schema": {
+                                  "$ref": "#/components/schemas/Problem"}}}}})
 async def receive(public_id: PublicId, request: Request, db: DbDep,
                   clock: ClockDep) -> WebhookAccepted:
     """Receive a signed webhook (webhook-id, webhook-timestamp, webhook-signature headers)."""
