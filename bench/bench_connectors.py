@@ -160,7 +160,10 @@ def _tenant(db: Any, box: Any, broker_url: str | None) -> tuple[int, str, str, s
         if broker_url:
             definitions.set_allowed_hosts(s, tenant_id, [("127.0.0.1", True)], now)
             definitions.create(s, tenant_id, box, definitions.NewConnector(
-                name="plant", kind="mqtt", endpoint=broker_url, config={"subscriptions": [
+                name="plant", kind="mqtt", endpoint=broker_url, config={
+                    # Throughput is measured here: no per-device limit in the way.
+                    "rate_limit": {"per_second": 10000, "burst": 100000},
+                    "subscriptions": [
                     {"topic": "jxc/{tenant}/freezer/+/temperature", "mapping": TEMPERATURE}]}),
                 now)
     assert secret is not None

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from connectors import egress, mapping, payload_schema
-from connectors.errors import ConnectorExists, ConnectorNotFound, InvalidConnector
+from connectors import egress, inbound, mapping, payload_schema, throttle, topics
+from connectors.errors import ConnectorExists, ConnectorNotFound, InvalidConnector, InvalidMapping
 from connectors.models import AllowedHost, Connector, Delivery, Subscription
 from connectors.secrets import SecretBox, new_webhook_secret
 from inventory import guarantees
@@ -61,6 +61,7 @@ def _check_mqtt(config: Mapping[str, Any]) -> None:
             or not 5 <= keepalive <= 3600:
         raise _invalid("keepalive must be whole seconds between 5 and 3600",
                        "keepalive 必须是 5 到 3600 之间的整数秒")
+    throttle.check_option(config)
     subs = config.get("subscriptions", [])
     if not isinstance(subs, list):
         raise _invalid("subscriptions must be a list", "subscriptions 必须是列表")
@@ -69,9 +70,22 @@ def _check_mqtt(config: Mapping[str, Any]) -> None:
                 or not sub["topic"]:
             raise _invalid("each subscription needs a topic and a mapping",
                            "每个订阅需要 topic 与 mapping")
+        topics.check_filter(sub["topic"])
         mapping.check_inbound(sub.get("mapping"))
         if sub.get("schema"):
             payload_schema.check_schema(sub["schema"])
+
+
+def _check_outbound_schema(config: Mapping[str, Any]) -> None:
+    schema = config.get("outbound_schema")
+    if not schema:
+        return
+    payload_schema.check_schema(schema)
+    missing = mapping.missing_required(config.get("mapping"), schema)
+    if missing:
+        raise InvalidMapping(field=", ".join(missing),
+                             reason="the target's outbound_schema requires it but the mapping "
+                                    "does not fill it")
 
 
 def validate(new: NewConnector) -> None:
@@ -85,15 +99,23 @@ def validate(new: NewConnector) -> None:
         mapping.check_inbound(config.get("mapping"))
         if config.get("schema"):
             payload_schema.check_schema(config["schema"])
+        limit = config.get("max_body_bytes", inbound.DEFAULT_BODY_LIMIT)
+        if not isinstance(limit, int) or isinstance(limit, bool) \
+                or not 1024 <= limit <= inbound.MAX_BODY_LIMIT:
+            raise _invalid(f"max_body_bytes must be whole bytes between 1024 and "
+                           f"{inbound.MAX_BODY_LIMIT}",
+                           f"max_body_bytes 必须是 1024 到 {inbound.MAX_BODY_LIMIT} 之间的整数字节")
         if config.get("creates") not in (None, "sales_order"):
             raise _invalid("creates must be sales_order (or absent)",
                            "creates 只能是 sales_order（或不填）")
     elif new.kind == "webhook_out":
         _check_url(new.endpoint, {"http", "https"})
         mapping.check_outbound(config.get("mapping"))
+        _check_outbound_schema(config)
     elif new.kind == "mqtt":
         _check_url(new.endpoint, {"mqtt", "mqtts"})
         _check_mqtt(config)
+        _check_outbound_schema(config)
     else:
         _check_url(new.endpoint, {"http", "https"})
         if str(config.get("method", "POST")).upper() not in _HTTP_METHODS:
@@ -108,6 +130,7 @@ def validate(new: NewConnector) -> None:
                 isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
             raise _invalid("headers must map names to text", "headers 必须是名称到文本的映射")
         mapping.check_outbound(config.get("mapping"))
+        _check_outbound_schema(config)
         if config.get("response_mapping"):
             mapping.check_inbound(config["response_mapping"])
 
@@ -204,6 +227,11 @@ def allowed_hosts(session: Session) -> list[AllowedHost]:
     return list(session.scalars(select(AllowedHost).order_by(AllowedHost.host)))
 
 
+def _time_of(event: mapping.MappedEvent) -> dict[str, Any]:
+    """The source time a preview shows (only when the mapping names one)."""
+    return {} if event.occurred_at is None else {"occurred_at": event.occurred_at.isoformat()}
+
+
 def try_mapping(connector: Connector, sample: Any) -> dict[str, Any]:
     """What the connector's mapping makes of ``sample`` (the studio's "test this mapping").
 
@@ -216,15 +244,36 @@ def try_mapping(connector: Connector, sample: Any) -> dict[str, Any]:
     if connector.kind == "webhook_in":
         event = mapping.InboundMap(config.get("mapping")).apply(sample, connector.name)
         return {"event_type": event.type, "key": event.key, "payload": event.payload,
-                "message_id": event.message_id}
+                "message_id": event.message_id, **_time_of(event)}
     if connector.kind == "mqtt":
         results = []
         for sub in config.get("subscriptions", []):
             event = mapping.InboundMap(sub["mapping"]).apply(sample, connector.name)
             results.append({"topic": sub["topic"], "event_type": event.type, "key": event.key,
-                            "payload": event.payload, "message_id": event.message_id})
+                            "payload": event.payload, "message_id": event.message_id,
+                            **_time_of(event)})
         return {"events": results}
-    return {"body": mapping.outbound_body(config.get("mapping"), sample)}
+    body = mapping.outbound_body(config.get("mapping"), sample)
+    checker = payload_schema.optional(config.get("outbound_schema"))
+    violation = checker.violation(body) if checker else None
+    return {"body": body, "outbound_schema_violation": violation}
+
+
+def preview(kind: Kind, config: dict[str, Any], sample: Any,
+            endpoint: str | None = None) -> dict[str, Any]:
+    """What a connector defined so would make of ``sample``, before it is saved: the
+    definition is checked as at save time, then the mapping applied; nothing is stored.
+
+    Raises:
+        InvalidConnector, InvalidMapping: the definition or mapping is refused, or the
+            mapping does not apply to the sample.
+    """
+    placeholder = {"webhook_out": "https://example.com/preview",
+                   "http": "https://example.com/preview", "mqtt": "mqtt://preview"}
+    endpoint = endpoint or placeholder.get(kind)
+    validate(NewConnector(name="preview", kind=kind, endpoint=endpoint, config=config))
+    row = Connector(name="preview", kind=kind, endpoint=endpoint, config=config)
+    return try_mapping(row, sample)
 
 
 
@@ -419,5 +468,6 @@ def delete_once(session: Session, tenant_id: int, name: str, now: datetime,
 
 __all__ = ["ConnectorChange", "Kind", "NewConnector", "allowed_hosts", "create", "create_once",
            "delete_connector", "delete_once", "get", "list_connectors", "public",
-           "set_allowed_hosts", "subscribe", "subscriptions", "try_mapping", "update_connector",
+           "preview", "set_allowed_hosts", "subscribe", "subscriptions", "try_mapping",
+           "update_connector",
            "update_once", "validate"]

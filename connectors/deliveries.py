@@ -64,11 +64,15 @@ class Due:
 
 
 def enqueue(session: Session, tenant_id: int, connector_id: int, target: str,
-            payload: dict[str, Any], event_id: str | None, now: datetime) -> Delivery:
-    """Add a delivery, due now, in the caller's transaction."""
+            payload: dict[str, Any], event_id: str | None, now: datetime,
+            dead_reason: str | None = None) -> Delivery:
+    """Add a delivery, due now, in the caller's transaction; with ``dead_reason`` (its
+    mapping failed: nothing can be sent) it is a dead letter at once, with that reason."""
     row = Delivery(tenant_id=tenant_id, delivery_id=str(uuid.uuid4()), connector_id=connector_id,
-                   event_id=event_id, target=target, payload=payload, status="pending",
-                   attempts=0, next_attempt_at=now, created_at=now)
+                   event_id=event_id, target=target, payload=payload,
+                   status="dead" if dead_reason else "pending", attempts=0,
+                   last_error=dead_reason and dead_reason[:2000], next_attempt_at=now,
+                   created_at=now)
     session.add(row)
     session.flush()
     return row

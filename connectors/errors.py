@@ -57,6 +57,14 @@ class InvalidMapping(ConnectorError, ValueError):
     template_zh = "字段 {field} 的映射无效：{reason}"
 
 
+class UnknownMappingFunction(InvalidMapping):
+    """A mapping expression calls a function that does not exist."""
+
+    code = "connector.unknown_function"
+    template_en = "Mapping of {field} calls an unknown function {function}(){hint_en}"
+    template_zh = "字段 {field} 的映射调用了不存在的函数 {function}(){hint_zh}"
+
+
 class SignatureRejected(ConnectorError):
     """An inbound webhook's signature is missing, forged or outside the time tolerance."""
 
@@ -72,6 +80,26 @@ class PayloadRejected(ConnectorError):
     code = "connector.payload_rejected"
     template_en = "The message was signed correctly but cannot be used: {reason}"
     template_zh = "消息签名正确，但内容无法使用：{reason}"
+
+
+class UnsupportedMediaType(ConnectorError):
+    """An inbound webhook whose body is not declared ``application/json`` (UTF-8)."""
+
+    code = "connector.unsupported_media_type"
+    http_status = 415
+    template_en = ("Webhook refused: the body must be sent as application/json (UTF-8), "
+                   "not {content_type}.")
+    template_zh = ("Webhook 被拒绝：请求体必须以 application/json（UTF-8）发送，"
+                   "而不是 {content_type}。")
+
+
+class BodyTooLarge(ConnectorError):
+    """An inbound webhook body over its connector's limit."""
+
+    code = "connector.body_too_large"
+    http_status = 413
+    template_en = "Webhook refused: the body is larger than this connector's {limit} bytes."
+    template_zh = "Webhook 被拒绝：请求体超过该连接器允许的 {limit} 字节。"
 
 
 class ConnectorDeleted(ConnectorError):
@@ -92,6 +120,7 @@ class EgressRefused(ConnectorError):
     template_zh = "拒绝向 {host} 发出请求：{reason_zh}"
 
 
-__all__ = ["ConnectorDeleted", "ConnectorError", "ConnectorExists", "ConnectorNotFound",
-           "DeliveryNotFound", "EgressRefused", "InvalidConnector", "InvalidMapping",
-           "PayloadRejected", "SignatureRejected"]
+__all__ = ["BodyTooLarge", "ConnectorDeleted", "ConnectorError", "ConnectorExists",
+           "ConnectorNotFound", "DeliveryNotFound", "EgressRefused", "InvalidConnector",
+           "InvalidMapping", "PayloadRejected", "SignatureRejected", "UnknownMappingFunction",
+           "UnsupportedMediaType"]

@@ -24,7 +24,13 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from connectors import payload_schema, signing
-from connectors.errors import ConnectorNotFound, PayloadRejected, SignatureRejected
+from connectors.errors import (
+    BodyTooLarge,
+    ConnectorNotFound,
+    PayloadRejected,
+    SignatureRejected,
+    UnsupportedMediaType,
+)
 from connectors.mapping import InboundMap, MappedEvent
 from connectors.models import Connector, Receipt, Rejection
 from connectors.secrets import SecretBox
@@ -80,12 +86,43 @@ def commit_event(session: Session, tenant_id: int, connector_id: int, event: Map
                 _receipt.c.tenant_id == tenant_id, _receipt.c.connector_id == connector_id,
                 _receipt.c.message_id == message_id)).scalar_one()
             return Accepted(event_id=first, event_type=event.type, is_duplicate=True)
+    # The source's own time when the mapping names one (bounded by check_event_time).
     guarantees.append_event(session, tenant_id, event_id, event.type, event.key,
-                            event.payload, now)
+                            event.payload, event.occurred_at or now)
     return Accepted(event_id=event_id, event_type=event.type, is_duplicate=False)
 
 
-def _find(db: Database, public_id: str) -> tuple[int, int, str, str, dict[str, Any]]:
+#: Inbound webhook body limit when the connector sets none (``max_body_bytes``).
+DEFAULT_BODY_LIMIT = 1024 * 1024
+#: The largest ``max_body_bytes`` a connector may set.
+MAX_BODY_LIMIT = 8 * 1024 * 1024
+_NUL_MARKERS = (b"\x00", b"\\u0000")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebhookTarget:
+    """The enabled inbound webhook a URL names (its secret still sealed)."""
+
+    tenant_id: int
+    connector_id: int
+    name: str
+    sealed_secret: str
+    config: dict[str, Any]
+
+    @property
+    def body_limit(self) -> int:
+        """The largest body this connector accepts, in bytes."""
+        limit = self.config.get("max_body_bytes")
+        return limit if isinstance(limit, int) and not isinstance(limit, bool) \
+            else DEFAULT_BODY_LIMIT
+
+
+def find_webhook(db: Database, public_id: str) -> WebhookTarget:
+    """The enabled inbound webhook of this URL id.
+
+    Raises:
+        ConnectorNotFound: none (or it has no secret).
+    """
     # A system read: the URL's random public id names the connector (and so the tenant);
     # the caller is authenticated by the signature, not by a bearer token.
     with db.read(None) as session:
@@ -96,10 +133,49 @@ def _find(db: Database, public_id: str) -> tuple[int, int, str, str, dict[str, A
                    Connector.is_enabled.is_(True))).first()
     if row is None or row.secret_encrypted is None:
         raise ConnectorNotFound(name=public_id)
-    return row.tenant_id, row.id, row.name, row.secret_encrypted, dict(row.config)
+    return WebhookTarget(tenant_id=row.tenant_id, connector_id=row.id, name=row.name,
+                         sealed_secret=row.secret_encrypted, config=dict(row.config))
 
 
-def receive_webhook(db: Database, box: SecretBox, public_id: str,
+def is_json_media_type(content_type: str | None) -> bool:
+    """``application/json``, with no charset or ``charset=utf-8``."""
+    media, _, params = (content_type or "").partition(";")
+    if media.strip().lower() != "application/json":
+        return False
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
+                "utf-8", "utf8"):
+            return False
+    return True
+
+
+def check_envelope(db: Database, target: WebhookTarget, content_type: str | None,
+                   content_length: str | None, now: datetime) -> None:
+    """Refuse, before reading the body, a webhook that is not JSON or declares a body over
+    the connector's limit; the refusal leaves a rejection (nothing else changes).
+
+    Raises:
+        UnsupportedMediaType, BodyTooLarge.
+    """
+    if not is_json_media_type(content_type):
+        shown = (content_type or "(none)")[:80]
+        record_rejection(db, target.tenant_id, target.connector_id, None,
+                         "unsupported_media_type", now, f"content-type: {shown}")
+        raise UnsupportedMediaType(content_type=shown)
+    if content_length is not None and content_length.strip().isdigit() \
+            and int(content_length) > target.body_limit:
+        refuse_too_large(db, target, now, int(content_length))
+
+
+def refuse_too_large(db: Database, target: WebhookTarget, now: datetime, size: int) -> None:
+    """Keep that a body over the limit was refused, and raise :class:`BodyTooLarge`."""
+    record_rejection(db, target.tenant_id, target.connector_id, None, "too_large", now,
+                     f"body of at least {size} bytes, limit {target.body_limit}")
+    raise BodyTooLarge(limit=target.body_limit)
+
+
+def receive_webhook(db: Database, box: SecretBox, public_id: str | WebhookTarget,
                     headers: Mapping[str, str], body: bytes, clock: Clock,
                     wall_now: datetime) -> Accepted:
     """Verify, map and commit one inbound webhook.
@@ -114,15 +190,21 @@ def receive_webhook(db: Database, box: SecretBox, public_id: str,
         SignatureRejected: missing headers, forged signature, stale or future timestamp.
         PayloadRejected: signed correctly but not JSON, or the mapping does not apply.
     """
-    tenant_id, connector_id, name, sealed, config = _find(db, public_id)
+    target = find_webhook(db, public_id) if isinstance(public_id, str) else public_id
+    tenant_id, connector_id, name = target.tenant_id, target.connector_id, target.name
+    config = target.config
     now = tenant_now(clock, tenant_id)
-    verdict = signing.verify(box.open(sealed), headers, body, wall_now)
+    verdict = signing.verify(box.open(target.sealed_secret), headers, body, wall_now)
     if not verdict.is_valid:
         reason = verdict.reason or "bad_signature"
         record_rejection(db, tenant_id, connector_id, verdict.message_id, reason, now)
         log.info("webhook for connector %s refused: %s", connector_id, reason)
         raise SignatureRejected(reason=reason, reason_zh=_REASONS_ZH.get(reason, reason))
     message_id = cast(str, verdict.message_id)
+    if any(marker in body for marker in _NUL_MARKERS):  # PostgreSQL cannot store NUL text
+        record_rejection(db, tenant_id, connector_id, message_id, "bad_payload", now,
+                         "the body contains a NUL character")
+        raise PayloadRejected(reason="NUL character")
     try:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -133,12 +215,17 @@ def receive_webhook(db: Database, box: SecretBox, public_id: str,
         record_rejection(db, tenant_id, connector_id, message_id, "schema_violation", now,
                          violation)
         raise PayloadRejected(reason=f"schema: {violation}")
+    inbound_map = InboundMap(config.get("mapping"))
     try:
-        event = InboundMap(config.get("mapping")).apply(
-            {"body": document, "webhook_id": message_id}, name)
+        event = inbound_map.apply({"body": document, "webhook_id": message_id}, name)
     except ValueError as exc:  # InvalidMapping is a ValueError too
-        record_rejection(db, tenant_id, connector_id, message_id, "bad_payload", now)
+        record_rejection(db, tenant_id, connector_id, message_id, "bad_payload", now,
+                         exc.render("en") if isinstance(exc, DomainError) else None)
         raise PayloadRejected(reason=type(exc).__name__) from exc
+    refusal = inbound_map.time_refusal(event, now)
+    if refusal is not None:
+        record_rejection(db, tenant_id, connector_id, message_id, refusal[0], now, refusal[1])
+        raise PayloadRejected(reason=refusal[1])
     try:
         with db.write(tenant_id) as session:
             # The mapping's message_id (e.g. a shop's order number) names the message when
@@ -171,5 +258,6 @@ def list_rejections(session: Session, offset: int,
     return [(r, name) for r, name in rows], total
 
 
-__all__ = ["Accepted", "commit_event", "list_rejections", "receive_webhook",
-           "record_rejection"]
+__all__ = ["DEFAULT_BODY_LIMIT", "MAX_BODY_LIMIT", "Accepted", "WebhookTarget",
+           "check_envelope", "commit_event", "find_webhook", "is_json_media_type",
+           "list_rejections", "receive_webhook", "record_rejection", "refuse_too_large"]

@@ -25,11 +25,12 @@ from typing import Any
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
-from connectors import egress, payload_schema
+from connectors import egress, payload_schema, throttle, topics
 from connectors.inbound import commit_event, record_rejection
 from connectors.mapping import InboundMap
 from kernel.clock import Clock, tenant_now
 from kernel.db import Database
+from kernel.errors import DomainError
 
 log = logging.getLogger("jxcflow.connectors.mqtt")
 
@@ -65,15 +66,24 @@ class MqttLink:
 
     def __init__(self, db: Database, clock: Clock, spec: LinkSpec) -> None:
         self.db, self.clock, self.spec = db, clock, spec
-        self.routes = [
-            _Route(str(sub["topic"]).replace("{tenant}", spec.tenant_code),
-                   InboundMap(sub["mapping"]), payload_schema.optional(sub.get("schema")))
-            for sub in spec.config.get("subscriptions", [])]
+        self.routes: list[_Route] = []
+        #: Stored filters outside the tenant's namespace (saved before it was checked):
+        #: never subscribed, reported once when the link starts.
+        self.refused_filters: list[str] = []
+        for sub in spec.config.get("subscriptions", []):
+            expanded = topics.expand(str(sub["topic"]), spec.tenant_code)
+            if expanded is None:
+                self.refused_filters.append(str(sub["topic"]))
+                continue
+            self.routes.append(_Route(expanded, InboundMap(sub["mapping"]),
+                                      payload_schema.optional(sub.get("schema"))))
         self.connected = threading.Event()
         #: Set once the broker acknowledged our subscriptions (SUBACK) on this connection.
         self.subscribed = threading.Event()
         self.received = 0  # messages committed as events (for tests and the bench)
-        self.rejected = 0  # messages refused by their subscription's JSON Schema
+        self.rejected = 0  # messages refused (outside the namespace, or by their JSON Schema)
+        self.throttled = 0  # messages dropped by the per-device rate limit
+        self.throttle = throttle.DeviceThrottle(spec.config)
         self.client = paho.Client(CallbackAPIVersion.VERSION2,
                                   client_id=f"jxcflow-{spec.public_id}", clean_session=False,
                                   protocol=paho.MQTTv311, manual_ack=True)
@@ -98,6 +108,11 @@ class MqttLink:
 
     def start(self) -> None:
         """Connect in the background; paho keeps reconnecting until :meth:`stop`."""
+        for topic in self.refused_filters:
+            record_rejection(self.db, self.spec.tenant_id, self.spec.connector_id, None,
+                             "topic_outside_namespace", self.clock.now(),
+                             f"subscription {topic} not made: it is not inside "
+                             f"{topics.PREFIX} of this company")
         self.client.connect_async(self.connect_host, self.port, keepalive=int(
             self.spec.config.get("keepalive", 30)))
         self.client.loop_start()
@@ -145,10 +160,27 @@ class MqttLink:
 
     def _on_message(self, client: paho.Client, _userdata: Any,
                     message: paho.MQTTMessage) -> None:
-        route = next((r for r in self.routes
-                      if paho.topic_matches_sub(r.topic_filter, message.topic)), None)
         # Dated on the tenant's clock (a sandbox tenant's may run ahead of the product's).
         spec, now = self.spec, tenant_now(self.clock, self.spec.tenant_id)
+        if not topics.is_inside(message.topic, spec.tenant_code):
+            # Whatever the broker routed to us (a shared broker's bridge, a stale session's
+            # subscription): another company's topic never becomes this company's event.
+            record_rejection(self.db, spec.tenant_id, spec.connector_id, None,
+                             "topic_outside_namespace", now,
+                             f"{message.topic[:200]} is outside this company's namespace")
+            self.rejected += 1
+            client.ack(message.mid, message.qos)
+            return
+        verdict = self.throttle.take(message.topic, now)
+        if not verdict.is_allowed:  # one device flooding: dropped, written once a minute
+            self.throttled += 1
+            if verdict.report is not None:
+                record_rejection(self.db, spec.tenant_id, spec.connector_id, None,
+                                 "rate_limited", now, verdict.report)
+            client.ack(message.mid, message.qos)
+            return
+        route = next((r for r in self.routes
+                      if paho.topic_matches_sub(r.topic_filter, message.topic)), None)
         if route is None:
             client.ack(message.mid, message.qos)
             return
@@ -170,9 +202,17 @@ class MqttLink:
             event = route.mapping.apply({"body": body, "topic": message.topic,
                                          "levels": message.topic.split("/")}, message.topic)
         except ValueError as exc:  # not UTF-8, or the mapping does not apply: never will
+            detail = exc.render("en") if isinstance(exc, DomainError) else type(exc).__name__
             record_rejection(self.db, spec.tenant_id, spec.connector_id, None, "bad_payload",
-                             now)
+                             now, f"{message.topic[:200]}: {detail}")
             log.warning("MQTT message on %s refused: %s", message.topic, type(exc).__name__)
+            client.ack(message.mid, message.qos)
+            return
+        refusal = route.mapping.time_refusal(event, now)
+        if refusal is not None:  # outside the lateness bound: kept as a rejection
+            record_rejection(self.db, spec.tenant_id, spec.connector_id, event.message_id,
+                             refusal[0], now, f"{message.topic}: {refusal[1]}")
+            self.rejected += 1
             client.ack(message.mid, message.qos)
             return
         try:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from connectors import mapping
 from connectors.deliveries import enqueue
-from connectors.errors import ConnectorNotFound
+from connectors.errors import ConnectorError, ConnectorNotFound
 from connectors.models import Connector, Subscription
 from engine.decision import PlannedAction
 from engine.dispatch import EventHandler, OutboxRecord
@@ -46,6 +46,20 @@ def _mqtt_connector(session: Session) -> Connector:
     return chosen
 
 
+def queue(session: Session, tenant_id: int, connector: Connector, target: str,
+          document: dict[str, Any], event_id: str | None, now: datetime) -> None:
+    """Queue ``document`` through ``connector``'s mapping; a mapping that fails on it makes
+    this one delivery a dead letter with the reason, and nothing else fails."""
+    try:
+        body = mapping.outbound_body(connector.config.get("mapping"), document)
+    except (ConnectorError, ValueError) as exc:  # InvalidMapping and the like
+        reason = exc.render("en") if isinstance(exc, ConnectorError) else str(exc)
+        enqueue(session, tenant_id, connector.id, target, {}, event_id, now,
+                dead_reason=f"mapping failed: {reason}")
+        return
+    enqueue(session, tenant_id, connector.id, target, body, event_id, now)
+
+
 class ConnectorPort:
     """Turns ``call webhook`` / ``publish mqtt`` / ``http call`` actions into deliveries."""
 
@@ -62,7 +76,7 @@ class ConnectorPort:
         if action.kind == "publish_mqtt":
             connector = _mqtt_connector(session)
             enqueue(session, tenant_id, connector.id, str(action.arg("topic", "")), fields,
-                    prov.event_id, now)
+                    prov.event_id, now)  # the rule's fields are the message: no mapping
             return
         name = str(action.arg("name", ""))
         target = session.scalar(select(Connector).where(
@@ -73,9 +87,8 @@ class ConnectorPort:
         connector = target
         document = {"type": f"rule.{prov.rule_id}", "event_id": prov.event_id,
                     "rule": {"id": prov.rule_id, "version": prov.version}, "data": fields}
-        body = mapping.outbound_body(connector.config.get("mapping"), document)
-        enqueue(session, tenant_id, connector.id, connector.endpoint or "", body,
-                prov.event_id, now)
+        queue(session, tenant_id, connector, connector.endpoint or "", document,
+              prov.event_id, now)
 
 
 class ConnectorNames:
@@ -98,7 +111,8 @@ class SubscribingHandler:
         self.inner = inner
 
     def handle(self, session: Session, event: OutboxRecord, now: datetime) -> None:
-        """Run the inner handler, then queue one delivery per matching subscription."""
+        """Run the inner handler, then queue one delivery per matching subscription (a
+        connector whose mapping fails gets a dead letter; the others are sent)."""
         self.inner.handle(session, event, now)
         rows = session.execute(
             select(Connector).join(Subscription, Subscription.connector_id == Connector.id)
@@ -109,9 +123,7 @@ class SubscribingHandler:
                         "occurred_at": event.occurred_at.isoformat(), "data": event.payload}
             target = (connector.config.get("topic", f"jxc/events/{event.type}")
                       if connector.kind == "mqtt" else connector.endpoint or "")
-            enqueue(session, event.tenant_id, connector.id, target,
-                    mapping.outbound_body(connector.config.get("mapping"), document),
-                    event.event_id, now)
+            queue(session, event.tenant_id, connector, target, document, event.event_id, now)
 
 
-__all__ = ["ConnectorNames", "ConnectorPort", "SubscribingHandler"]
+__all__ = ["ConnectorNames", "ConnectorPort", "SubscribingHandler", "queue"]

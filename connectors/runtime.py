@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from connectors import deliveries, egress, signing
+from connectors import deliveries, egress, payload_schema, signing
 from connectors.deliveries import Backoff, Due
 from connectors.errors import ConnectorError, EgressRefused
 from connectors.inbound import commit_event
@@ -49,6 +49,16 @@ class _Sent:
     error: str | None = None
     body: Any = None
     is_final: bool = False
+
+
+def _outbound_violation(config: dict[str, Any], payload: Any) -> str | None:
+    """Why ``payload`` may not be sent (it breaks the connector's ``outbound_schema``)."""
+    try:
+        schema = payload_schema.optional(config.get("outbound_schema"))
+    except ConnectorError as exc:
+        return f"outbound schema unusable: {exc.render('en')}"
+    violation = schema.violation(payload) if schema else None
+    return None if violation is None else f"outbound schema: {violation}"
 
 
 class ConnectorRuntime:
@@ -96,6 +106,8 @@ class ConnectorRuntime:
                     refused = exc.render("en")
             secret = self.box.open(sealed) if sealed else None
             started = time.perf_counter()
+            if refused is None:
+                refused = _outbound_violation(config, due.payload)
             if refused is not None:
                 sent = _Sent(is_delivered=False, error=refused, is_final=True)
             else:

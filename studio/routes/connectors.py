@@ -108,6 +108,15 @@ class MappingSample(Strict):
     sample: Any
 
 
+class MappingPreview(Strict):
+    """A connector definition not saved yet, and a sample to run through its mapping."""
+
+    kind: Literal["webhook_in", "webhook_out", "mqtt", "http"]
+    config: dict[str, Any] = Field(default_factory=dict)
+    endpoint: str | None = Field(default=None, max_length=500)
+    sample: Any
+
+
 class SubscriptionIn(Strict):
     """Send every event of this type through the connector."""
 
@@ -222,6 +231,13 @@ def delete_connector(connector: ConnectorName, principal: Admin, db: DbDep, cloc
     with db.write(principal.tenant_id) as session:
         return definitions.delete_once(session, principal.tenant_id, connector, clock.now(),
                                        key)
+
+
+@router.post("/connectors/preview-mapping", response_model=dict[str, Any])
+def preview_mapping(body: MappingPreview, principal: Admin) -> dict[str, Any]:
+    """Check a definition as saving would (unknown functions, required target fields, JSON
+    Schemas) and show what its mapping makes of a sample, before anything is saved."""
+    return definitions.preview(body.kind, body.config, body.sample, body.endpoint)
 
 
 @router.post("/connectors/{connector}/test-mapping", response_model=dict[str, Any])

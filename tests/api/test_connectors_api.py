@@ -236,7 +236,8 @@ def test_unknown_hook_urls_are_404_and_the_bearer_token_grants_nothing(api, make
                             headers=signed(created["secret"], body)), 404,
                    "connector.not_found")
     # An admin's bearer token is no signature.
-    response = api.post(created["inbound_path"], content=body, headers=tenant.headers())
+    response = api.post(created["inbound_path"], content=body,
+                        headers=tenant.headers(**{"content-type": "application/json"}))
     assert_problem(response, 401, "connector.signature_rejected")
     assert events(tenant) == []
 

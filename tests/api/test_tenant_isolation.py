@@ -383,7 +383,10 @@ def operations_with_path_parameters(openapi: dict[str, Any]) -> list[Operation]:
 
 def call(client: TestClient, tenant: ApiTenant, op: Operation, owned: Owned) -> Any:
     """Call ``op`` as ``tenant``'s admin with the values of ``owned`` in the URL."""
-    return client.request(op.method.upper(), op.url(owned), json=op.body,
+    # A signed route takes JSON only (415 before anything else): send JSON, so that the
+    # token is what is judged (and refused: it is no signature).
+    body = {} if op.body is None and op.path in SIGNED_PATHS else op.body
+    return client.request(op.method.upper(), op.url(owned), json=body,
                           headers=tenant.headers())
 
 

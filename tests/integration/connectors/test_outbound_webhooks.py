@@ -172,8 +172,8 @@ def test_a_rules_call_webhook_action_is_delivered_once_signed(world, runtime, re
     assert runtime.deliver_due() == {"delivered": 1}
     (got,) = peer.requests()
     assert got["verified"] is True
-    # Rule values are exact decimals, sent as decimal text (never a binary float).
-    assert got["body"]["data"] == {"freezer": {"id": "F1"}, "temperature": "-9"}
+    # Rule values keep their type: a number is sent as a JSON number, not as text.
+    assert got["body"]["data"] == {"freezer": {"id": "F1"}, "temperature": -9}
     assert got["body"]["rule"]["id"] == "freezer_warm_callback"
 
 
