@@ -11,6 +11,7 @@ from engine.decision import Decision
 from engine.dispatch import OutboxRecord
 from engine.evaluate import evaluate
 from engine.event_scope import to_event
+from engine.facts import DbFacts, install_interest, load_for_plans
 from engine.executors.actions_events import Cause
 from engine.executors.production import Applied, ProductionExecutor, load_windows
 from engine.governance.rollout import route
@@ -30,6 +31,7 @@ class RuleHandler:
                  max_cascade_depth: int | None = None) -> None:
         """``max_cascade_depth`` bounds follow-up events (default: the settings')."""
         self.cache = cache or PlanCache()
+        install_interest()  # the inventory writes the level events the tenant's rules hear
         self.max_cascade_depth = (get_settings().max_cascade_depth
                                   if max_cascade_depth is None else max_cascade_depth)
 
@@ -41,15 +43,19 @@ class RuleHandler:
         executor = ProductionExecutor(session, event.tenant_id, now, cause=Cause.of(event),
                                       max_cascade_depth=self.max_cascade_depth)
         decisions: dict[str, Decision] = {}
+        # Facts once for every version that sees the event (production and shadow share
+        # the loaded rows): only the loaders the plans' fields need run.
+        facts_source = DbFacts(session)
+        facts = load_for_plans(facts_source, evaluation_event, [c.plan for c in routed])
         for chosen in routed:
             plan = chosen.plan
             windowed = [rid for rid, rule in plan.by_id.items()
                         if isinstance(rule.temporal, ir.CountWithin | ir.Sustained)]
             # Windows and timers run on the time the event happened, not when a worker
             # got to it: three scans 100 ms apart stay 100 ms apart after a queue delay.
-            decision = evaluate(plan, evaluation_event, {}, evaluation_event.occurred_at,
+            decision = evaluate(plan, evaluation_event, facts, evaluation_event.occurred_at,
                                 windows=load_windows(session, windowed))
             decisions[chosen.name] = decision
             applied += executor.apply(decision)
-        shadow_live(session, evaluation_event, decisions, now, self.cache)
+        shadow_live(session, evaluation_event, decisions, now, self.cache, facts_source)
         return applied

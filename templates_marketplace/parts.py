@@ -60,12 +60,14 @@ class EventSpec(_Strict):
     key: str | None = None
     field: tuple[FieldSpec, ...] = ()
 
-    def to_event_type(self) -> EventType:
-        """The registry's view of this event."""
+    def to_event_type(self, producer: str = "pack") -> EventType:
+        """The registry's view of this event: raised by the pack's connectors or rules,
+        entity-shaped, so each field sits in the payload at its own path."""
         return EventType(
             name=self.name, label_en=self.label.en, label_zh=self.label.zh, key=self.key,
+            producer=producer,
             fields=tuple(FieldDef(path=f.path, type=parse_type(f.type), label_en=f.label.en,
-                                  label_zh=f.label.zh) for f in self.field))
+                                  label_zh=f.label.zh, source=f.path) for f in self.field))
 
 
 class ItemAttribute(_Strict):
