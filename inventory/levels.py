@@ -80,3 +80,35 @@ def level_changed(session: Session, tenant_id: int, touched: Sequence[tuple[int,
         append_event(session, tenant_id, new_event_id(), LEVEL_CHANGED,
                      f"stock:{balance['sku']}@{balance['warehouse']}", payload, now)
     return len(balances)
+
+
+def pool_changed(session: Session, tenant_id: int, pool: Any, change: Decimal, reason: str,
+                 now: datetime) -> bool:
+    """Append ``channel_pool.changed`` for a pool line whose quantity moved, if heard.
+
+    ``pool`` is the :class:`~inventory.planning.models.ChannelPool` row (its ``qty``
+    already the new value); ``reason`` is order, cancel or rebalance.
+    """
+    if change == 0 or not wants(session, tenant_id, CHANNEL_POOL_CHANGED, now):
+        return False
+    session.flush()  # the new quantity is read back with the names below
+    driver = Driver.of(session)
+    row = driver.row(_POOL, {"tenant_id": tenant_id, "pool_id": pool.id})
+    assert row is not None  # the pool line exists: it just changed
+    channel, warehouse, sku, qty = row[0], row[1], row[2], from_milli(int(row[3]))
+    payload = {"channel_pool": {"channel_id": channel, "sku": sku, "warehouse": warehouse,
+                                "available": str(qty), "change": str(change),
+                                "threshold": str(pool.threshold_qty), "reason": reason},
+               "item": {"sku": sku}}
+    append_event(session, tenant_id, new_event_id(), CHANNEL_POOL_CHANGED,
+                 f"channel:{channel}", payload, now)
+    return True
+
+
+_POOL = Sql("""
+    SELECT c.code, w.code, i.sku, p.qty FROM channel_pool p
+    JOIN sales_channel c ON c.id = p.channel_id
+    JOIN warehouse w ON w.id = p.warehouse_id
+    JOIN item i ON i.id = p.item_id
+    WHERE p.tenant_id = :tenant_id AND p.id = :pool_id
+""")
