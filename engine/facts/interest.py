@@ -30,27 +30,27 @@ class EventInterest:
 
     def __init__(self, ttl: timedelta = TTL) -> None:
         self.ttl = ttl
-        self._tenants: dict[int, tuple[datetime, frozenset[str]]] = {}
+        self._tenants: dict[tuple[str, int], tuple[datetime, frozenset[str]]] = {}
         self._heard: dict[str, frozenset[str]] = {}  # version hash → event types
         self._lock = threading.Lock()
 
     def wants(self, session: Session, tenant_id: int, event_type: str, now: datetime) -> bool:
         """True when some production or shadow version of the tenant hears ``event_type``."""
+        where = (str(session.get_bind().engine.url), tenant_id)  # one database's tenant
         with self._lock:
-            hit = self._tenants.get(tenant_id)
-        if hit is None or hit[0] <= now:
+            hit = self._tenants.get(where)
+        # Expired, or the tenant's clock is behind when it was cached (a sandbox reset).
+        if hit is None or not now < hit[0] <= now + self.ttl:
             hit = (now + self.ttl, self._load(session))
             with self._lock:
-                self._tenants[tenant_id] = hit
+                self._tenants[where] = hit
         return event_type in hit[1]
 
     def forget(self, tenant_id: int | None = None) -> None:
         """Drop the cached answer of ``tenant_id`` (every tenant's when None)."""
         with self._lock:
-            if tenant_id is None:
-                self._tenants.clear()
-            else:
-                self._tenants.pop(tenant_id, None)
+            for where in [w for w in self._tenants if tenant_id in (None, w[1])]:
+                del self._tenants[where]
 
     def _load(self, session: Session) -> frozenset[str]:
         hashes = session.scalars(select(RuleSetVersion.version_hash).where(

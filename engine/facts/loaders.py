@@ -198,6 +198,9 @@ class DbFacts:
 class GivenFacts:
     """The loaders' in-memory twin: facts a rule test gives, served as a loader would."""
 
+    #: A case's facts need no key: a test need not repeat the ids the loaders key on.
+    is_keyless = True
+
     def __init__(self, facts: Mapping[str, Mapping[str, Any]]) -> None:
         self.facts = facts
 
