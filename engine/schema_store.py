@@ -45,7 +45,8 @@ def event_type_from(definition: dict[str, Any], producer: str = "pack") -> Event
     """
     return EventType(
         name=definition["name"], label_en=definition["label"]["en"],
-        label_zh=definition["label"]["zh"], key=definition.get("key"), producer=producer,
+        label_zh=definition["label"]["zh"], key=definition.get("key"),
+        producer=definition.get("producer") or producer,
         fields=tuple(FieldDef(path=f["path"], type=parse_type(f["type"]),
                               label_en=f["label"]["en"], label_zh=f["label"]["zh"],
                               source=f["path"])
