@@ -54,7 +54,8 @@ BALANCE = (
        loader="balance"),
 )
 ITEM = (_f("item.sku", "id", "SKU", "编码"), *ITEM_FACTS)
-ORDER_ID = (_f("order.id", "id", "Order id", "编号"), _f("order.no", "text", "Order number", "单号"))
+ORDER_ID = (_f("order.id", "id", "Order id", "编号"),
+            _f("order.no", "text", "Order number", "单号"))
 #: What the ``order`` loader fills (by ``order.id``): lines with unit price and each
 #: line's item cost and list price, the total, and the below-cost figures guards need.
 ORDER_FACTS = (

@@ -9,6 +9,7 @@ Events from connectors and from ``emit event`` are already entity-shaped and pas
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 from typing import Any
 
@@ -88,10 +89,8 @@ def _typed(event_type: EventType, entities: Entities) -> None:
         entity, _, name = field.path.partition(".")
         values = entities.get(entity)
         if isinstance(values, dict) and isinstance(values.get(name), str):
-            try:
+            with contextlib.suppress(ArithmeticError):  # not a number: left as it came
                 values[name] = Decimal(values[name])
-            except ArithmeticError:
-                pass  # not a number: left as the producer sent it
 
 
 def to_event(record: OutboxRecord) -> Event:

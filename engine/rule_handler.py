@@ -11,9 +11,9 @@ from engine.decision import Decision
 from engine.dispatch import OutboxRecord
 from engine.evaluate import evaluate
 from engine.event_scope import to_event
-from engine.facts import DbFacts, install_interest, load_for_plans
 from engine.executors.actions_events import Cause
 from engine.executors.production import Applied, ProductionExecutor, load_windows
+from engine.facts import DbFacts, install_interest, load_for_plans
 from engine.governance.rollout import route
 from engine.governance.shadow import shadow_live
 from engine.rulesets import PlanCache

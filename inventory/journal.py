@@ -8,8 +8,8 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from inventory.commands import CommandContext, DocumentRef
 from inventory import levels
+from inventory.commands import CommandContext, DocumentRef
 from inventory.guarantees import append_event, new_event_id
 from inventory.lookup import balance_row
 from kernel.db import Driver, Sql

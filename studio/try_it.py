@@ -20,8 +20,8 @@ from engine.compiler import compile_rule_set
 from engine.decision import Event
 from engine.evaluate import evaluate
 from engine.executors.lines import target_lines
-from engine.facts import DbFacts, load_for_plans
 from engine.executors.sandbox import Balance, SandboxExecutor, SandboxStep
+from engine.facts import DbFacts, load_for_plans
 from engine.lowering_rules import lower_rule_file
 from inventory.models import Item, StockBalance, Warehouse
 

@@ -9,8 +9,8 @@ shadow, replay, guards, correlation and "try it" all call it. Rule tests use
 """
 
 from engine.facts.interest import EventInterest, forget_interest, install_interest
-from engine.facts.loaders import LOADERS, DbFacts, FactLoader, FactSource, GivenFacts
 from engine.facts.load import fact_fields, load_facts, load_for_plans, payload_fields
+from engine.facts.loaders import LOADERS, DbFacts, FactLoader, FactSource, GivenFacts
 
 __all__ = ["LOADERS", "DbFacts", "EventInterest", "FactLoader", "FactSource", "GivenFacts",
            "fact_fields", "forget_interest", "install_interest", "load_facts",

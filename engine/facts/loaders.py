@@ -110,7 +110,8 @@ def _order(session: Session, key: Key) -> Entities:
         return {}
     customer = session.get_one(Customer, order.customer_id)
     warehouse = session.get_one(Warehouse, order.warehouse_id)
-    rows = session.execute(select(SalesOrderLine, Item).join(Item, Item.id == SalesOrderLine.item_id)
+    rows = session.execute(select(SalesOrderLine, Item)
+                           .join(Item, Item.id == SalesOrderLine.item_id)
                            .where(SalesOrderLine.order_id == order.id)
                            .order_by(SalesOrderLine.line_no)).all()
     lines, below, total = [], [], Decimal("0.00")

@@ -3,9 +3,10 @@
 The payload is as it was: an outbox event carries the entities it was raised with. Facts
 the payload does not carry are loaded through the same loaders as production, from the
 tenant's rows as they are when the replay runs (an order's lines, an item's cost price,
-a balance): a replay sees today's master data, not a snapshot of the past. Short-window state is rebuilt by the replay itself from the window's start, one
-copy per version. Progress (done / total) is committed after every chunk, so the API can
-report it while the replay runs.
+a balance): a replay sees today's master data, not a snapshot of the past. Short-window
+state is rebuilt by the replay itself from the window's start, one copy per version.
+Progress (done / total) is committed after every chunk, so the API can report it while the
+replay runs.
 """
 
 from __future__ import annotations

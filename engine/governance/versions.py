@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from dsl import SchemaRegistry
 from engine.canonical import from_data
+from engine.facts.interest import forget_interest
 from engine.governance.divergence_gate import require_evidence
 from engine.governance.errors import (
     InvalidVersionTransition,
@@ -23,12 +24,11 @@ from engine.governance.errors import (
 )
 from engine.governance.lifecycle import VersionState, check_transition
 from engine.governance.models import AuditEntry, RuleTestRun, VersionGovernance
-from engine.facts.interest import forget_interest
-from engine.schema_store import tenant_registry
 from engine.governance.rule_tests import run_rule_tests
 from engine.ir import RuleSet
 from engine.models import RuleSetVersion
 from engine.rulesets import PlanCache, save_version
+from engine.schema_store import tenant_registry
 
 
 def audit(session: Session, version: RuleSetVersion | None, act: str, actor: str,

@@ -114,7 +114,8 @@ BELOW_SAFETY = """
 rule below_safety "低于安全库存"
   when stock.level_changed
   if item.available < item.safety_stock
-  then alert role:warehouse_manager "{item.sku}@{item.warehouse} 可用 {item.available} 低于安全库存 {item.safety_stock}"
+  then alert role:warehouse_manager
+    "{item.sku}@{item.warehouse} 可用 {item.available} 低于安全库存 {item.safety_stock}"
 end
 """
 BELOW_TESTS = """
@@ -209,7 +210,8 @@ SCANS = """
 rule scanned_low "扫码时可用不足"
   when scanner.scanned
   if item.available < 5 件
-  then alert role:warehouse_manager "{scanner.id} 扫到 {item.sku}（{item.category}）：可用 {item.available}"
+  then alert role:warehouse_manager
+    "{scanner.id} 扫到 {item.sku}（{item.category}）：可用 {item.available}"
 end
 """
 SCAN_TESTS = """
