@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Any, Final
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,27 +31,31 @@ class EventInterest:
 
     def __init__(self, ttl: timedelta = TTL) -> None:
         self.ttl = ttl
-        self._tenants: dict[tuple[str, int], tuple[datetime, frozenset[str]]] = {}
+        self._tenants: WeakKeyDictionary[Any, dict[int, tuple[datetime, frozenset[str]]]] = \
+            WeakKeyDictionary()
         self._heard: dict[str, frozenset[str]] = {}  # version hash → event types
         self._lock = threading.Lock()
 
     def wants(self, session: Session, tenant_id: int, event_type: str, now: datetime) -> bool:
         """True when some production or shadow version of the tenant hears ``event_type``."""
-        where = (str(session.get_bind().engine.url), tenant_id)  # one database's tenant
-        with self._lock:
-            hit = self._tenants.get(where)
+        bind = session.get_bind()
+        tenants = self._tenants.get(bind)  # per database: tests and tools open several
+        hit = tenants.get(tenant_id) if tenants is not None else None
         # Expired, or the tenant's clock is behind when it was cached (a sandbox reset).
         if hit is None or not now < hit[0] <= now + self.ttl:
             hit = (now + self.ttl, self._load(session))
             with self._lock:
-                self._tenants[where] = hit
+                self._tenants.setdefault(bind, {})[tenant_id] = hit
         return event_type in hit[1]
 
     def forget(self, tenant_id: int | None = None) -> None:
         """Drop the cached answer of ``tenant_id`` (every tenant's when None)."""
         with self._lock:
-            for where in [w for w in self._tenants if tenant_id in (None, w[1])]:
-                del self._tenants[where]
+            for tenants in self._tenants.values():
+                if tenant_id is None:
+                    tenants.clear()
+                else:
+                    tenants.pop(tenant_id, None)
 
     def _load(self, session: Session) -> frozenset[str]:
         hashes = session.scalars(select(RuleSetVersion.version_hash).where(
