@@ -250,3 +250,47 @@ def test_a_scanner_posts_scans_that_rules_hear_with_loaded_facts(
     assert "S1 扫到 TEA-1（tea）：可用 3" in inbox(t)
     [event] = [e for e in ok(t.get("/events"))["items"] if e["type"] == "scanner.scanned"]
     assert event["payload"]["scanner"]["scanned_at"] == "2026-11-23T08:00:00.050000+08:00"
+
+
+POOLS = """
+rule pool_low "渠道池低位"
+  when channel_pool.changed
+  if channel_pool.available < 50 件
+  then alert role:channel_manager
+    "{channel_pool.channel_id} 池 {item.name} 剩 {channel_pool.available}（{channel_pool.reason}）"
+end
+"""
+POOL_TESTS = """
+[[test]]
+name = "a pool under 50"
+event = "channel_pool.changed"
+payload.channel_pool = { channel_id = "TT", available = 45, reason = "order" }
+payload.item = { sku = "TEA-1" }
+facts.item = { name = "龙井" }
+expect = [{ kind = "alert", rule = "pool_low" }]
+"""
+
+
+def test_a_pool_change_is_heard_when_an_order_takes_from_it(make_tenant: TenantFactory) -> None:
+    t = make_tenant()
+    t.item("TEA-1", name_zh="龙井")
+    t.warehouse("WH-A")
+    t.receive("TEA-1", "WH-A", 100)
+    ok(t.post("/customers", {"code": "C1", "name": "抖音客户"}), 201)
+    ok(t.post("/channels", {"code": "TT", "name": "抖音"}), 201)
+    ok(t.client.put("/api/v1/channels/TT/pools/WH-A/TEA-1", headers=t.headers(),
+                    json={"threshold_qty": "10", "target_qty": "60"}))
+    promote(t, "pools", POOLS, POOL_TESTS)
+    ok(t.post("/channel-pools/rebalance", {}), 201)   # 0 → 60: above 50
+    ok(t.post("/sales-orders", {"customer": "C1", "warehouse": "WH-A", "no": "SO-TT",
+                                "channel": "TT", "lines": [{"sku": "TEA-1", "qty": "15"}]}),
+       201)
+    ok(t.post("/sales-orders/SO-TT/confirm", None))   # 60 → 45
+    run_worker(t)
+    assert [m for m in inbox(t) if "池" in m] == ["TT 池 龙井 剩 45（order）"]
+    changes = [e["payload"]["channel_pool"] for e in ok(t.get("/events"))["items"]
+               if e["type"] == "channel_pool.changed"]
+    # Newest first: the worker's due rebalance topped the pool up again after the order.
+    assert [(c["available"], c["change"], c["reason"]) for c in changes] == [
+        ("60.000", "15.000", "rebalance"), ("45.000", "-15.000", "order"),
+        ("60.000", "60.000", "rebalance")]
