@@ -64,6 +64,8 @@ ORDER_CANCELLED = (f("order.released_reservations", "list(id)", "Holds released"
 PURCHASE = (
     *_doc("purchase_order", "Purchase order", _PO_STATUS),
     f("purchase_order.supplier", "text", "Supplier", "供应商", source="supplier"),
+    f("supplier.id", "id", "Supplier code", "编号", loader="supplier"),
+    f("supplier.name", "text", "Supplier name", "名称", loader="supplier"),
 )
 PURCHASE_RECEIVED = (f("purchase_order.receipt_no", "text", "Receipt number", "入库单号",
                        source="receipt_no"),)

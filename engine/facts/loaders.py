@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from inventory.documents.models import Customer, SalesOrder, SalesOrderLine
@@ -168,7 +168,9 @@ def _balance(session: Session, key: Key) -> Entities:
 
 
 def _supplier(session: Session, key: Key) -> Entities:
-    row = session.scalar(select(Supplier).where(Supplier.code == key[0]))
+    # A purchase order names its supplier by code or by name (as the supplier check does).
+    row = session.scalar(select(Supplier).where(or_(Supplier.code == key[0],
+                                                    Supplier.name == key[0])).limit(1))
     return {"supplier": {"id": row.code, "name": row.name}} if row is not None else {}
 
 
