@@ -49,8 +49,8 @@ from inventory.planning import (
 from kernel.clock import VirtualClock
 from kernel.db import Database
 from kernel.errors import DomainError
-from studio.demo_health import blind_check
 from studio.demo_warehouse_documents import WarehouseHistory
+from studio.demo_health import blind_check
 
 CONFIRMATION_CODE = "8888"
 CUSTOMERS = [("C-HZ01", "杭州乐童玩具店"), ("C-SH02", "上海米麦烘焙"), ("C-SZ03", "深圳明眸眼镜"),
