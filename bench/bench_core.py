@@ -56,6 +56,7 @@ import sqlalchemy
 from psycopg.types.json import Json
 from sqlalchemy import text
 
+from engine.facts import install_interest
 from inventory import CommandContext, ReceiveStock, ShipStock, StockService
 from inventory.catalog import NewItem, create_item, create_warehouse
 from kernel import accounts
@@ -63,6 +64,11 @@ from kernel.clock import SystemClock
 from kernel.db import Database, make_engine
 from kernel.settings import Settings
 from migrations.runner import upgrade
+
+# As in every product process (the app's guards and the workers install it): each stock
+# change asks the engine whether the tenant's rules hear ``stock.level_changed`` (the bench
+# tenant has no rules, so no level event is written; the check is what is measured).
+install_interest()
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_JSON = ROOT / "var" / "bench" / "core.json"

@@ -223,7 +223,7 @@ class _ItemChecker:
         elif isinstance(a, Freeze | Unfreeze):
             self.freeze(a)
         elif isinstance(a, SetField):
-            self.assign(x.field_type(a.target), a.target, a.value, "set",
+            self.assign(x.field_type(a.target, reading=False), a.target, a.value, "set",
                         self.registry.field(self.event, a.target.dotted) if self.event else None)
         elif isinstance(a, CreateDocument):
             doc = self.registry.document(a.document)
@@ -318,7 +318,7 @@ class _ItemChecker:
         in_types = [x.type_of(e) for e in t.inputs]
         out_fields = [self.registry.field(self.event, p.dotted) if self.event else None
                       for p in t.outputs]
-        out_types = [x.field_type(p) for p in t.outputs]
+        out_types = [x.field_type(p, reading=False) for p in t.outputs]
         for p, f in zip(t.outputs, out_fields, strict=True):
             if f is not None and not f.is_settable:
                 x.diag("dsl.type.read_only", p, ("Output into a settable field.",

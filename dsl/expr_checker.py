@@ -104,12 +104,22 @@ class ExprChecker:
         """English and Chinese names of a type for templates."""
         return {"en": describe(t, "en"), "zh": describe(t, "zh")}
 
-    def field_type(self, path: Path) -> DslType:
-        """The type of a field of the trigger event, reporting it when unknown."""
+    def field_type(self, path: Path, *, reading: bool = True) -> DslType:
+        """The type of a field of the trigger event, reporting it when unknown.
+
+        A field that is read must have a source: the payload, or a declared fact loader
+        (``reading=False`` for the target of ``set`` and a table's outputs).
+        """
         if self.event is None:
             return ANY
         f = self.registry.field(self.event, path.dotted)
         if f is not None:
+            if reading and f.source is None and f.loader is None:
+                self.diag("dsl.name.no_source", path,
+                          ("Read a field the event carries or a fact loader fills; this one is "
+                           "only written (set, table outputs).",
+                           "请读取事件携带或事实加载器提供的字段；该字段只能被写入（设置、决策表输出）。"),
+                          name=path.dotted, event=self.event)
             return f.type
         self.unknown_field(path, self.event)
         return ANY

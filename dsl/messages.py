@@ -123,6 +123,11 @@ _SPECS: tuple[ErrorSpec, ...] = (
     ErrorSpec("dsl.name.unknown_field", "name",
               "`{name}` is not a field available on event `{event}`.",
               "`{name}` 不是事件 `{event}` 中可用的字段。"),
+    ErrorSpec("dsl.name.no_source", "name",
+              "`{name}` on event `{event}` has no source: neither the event's payload nor a "
+              "fact loader fills it, so a rule would always read it empty.",
+              "事件 `{event}` 的字段 `{name}` 没有来源：事件数据和事实加载器都不提供它，"
+              "规则读到的永远是空值。"),
     ErrorSpec("dsl.name.unknown_function", "name",
               "`{name}` is not a built-in function; the functions are {functions}.",
               "`{name}` 不是内置函数；可用函数为 {functions}。"),

@@ -9,7 +9,7 @@ packs); :class:`InMemorySchemaRegistry` is the in-package twin, and
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Protocol
 
 from dsl.types import DATETIME, ID, DslType
@@ -28,8 +28,18 @@ class FieldDef:
     #: True when a rule may write it with ``set`` or a decision table.
     is_settable: bool = False
     #: Where the value sits in the payload the product emits (a dotted path such as
-    #: ``deposit_amount`` or ``document.ref``); None when facts or packs fill the field.
+    #: ``deposit_amount`` or ``document.ref``; ``@id`` / ``@occurred_at`` name the event's
+    #: envelope); None when a fact loader fills the field.
     source: str | None = None
+    #: The fact loader that fills the field when the payload does not carry it (``order``,
+    #: ``customer``, ``item``, ``balance``, ``supplier``: see ``engine.facts``). A field has a
+    #: source or a loader; the checker refuses to read one that has neither.
+    loader: str | None = None
+
+    @property
+    def has_source(self) -> bool:
+        """True when something fills the field: the payload or a fact loader."""
+        return self.source is not None or self.loader is not None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -45,6 +55,10 @@ class EventType:
     key: str | None = None
     #: True for requests checked by guards before they commit (they can be refused).
     is_blockable: bool = False
+    #: Who raises it (:data:`PRODUCER_KINDS`): ``document:<document>.<action>``,
+    #: ``module:<name>``, ``connector``, ``engine:<timer|emit>``, ``pack:<id>`` or
+    #: ``api:<endpoint>``. A test walks the registry and fails on an event without one.
+    producer: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,6 +70,20 @@ class DocumentType:
     label_zh: str
     fields: tuple[FieldDef, ...]
     aliases: tuple[str, ...] = ()
+
+
+#: The closed vocabulary of producers (the part before the colon).
+#:
+#: - ``document:<document>.<action>``: a document action (its service emits the event, or
+#:   asks the guards with it, inside the action's transaction);
+#: - ``module:<name>``: a product module outside the documents (stock, reservations,
+#:   channel_pools, matching, recipes);
+#: - ``connector``: an inbound webhook or MQTT mapping names it as its event type;
+#: - ``engine:timer`` (a durable timer fires) and ``engine:emit`` (a rule's ``emit event``);
+#: - ``pack:<id>``: an installed pack declared it (its connectors or rules raise it);
+#: - ``api:<endpoint>``: a device endpoint of the JSON API (``api:scans``).
+PRODUCER_KINDS: Final[tuple[str, ...]] = ("document", "module", "connector", "engine", "pack",
+                                          "api")
 
 
 class SchemaRegistry(Protocol):
@@ -97,9 +125,9 @@ class SchemaRegistry(Protocol):
 #: Fields every event carries.
 COMMON_FIELDS: Final[tuple[FieldDef, ...]] = (
     FieldDef(path="event.id", type=ID, label_en="Event id", label_zh="编号",
-             aliases=("事件.编号",)),
+             aliases=("事件.编号",), source="@id"),
     FieldDef(path="event.occurred_at", type=DATETIME, label_en="Occurred at",
-             label_zh="发生时间", aliases=("事件.发生时间",)),
+             label_zh="发生时间", aliases=("事件.发生时间",), source="@occurred_at"),
 )
 
 
@@ -148,11 +176,18 @@ class InMemorySchemaRegistry:
     def extended(self, events: Iterable[EventType]) -> InMemorySchemaRegistry:
         """A new registry with ``events`` added (a pack's schema extension).
 
-        An added event with the name of an existing one replaces it, so a pack may add
-        fields to a built-in event by declaring it again with all its fields.
+        An added event with the name of an existing one extends it: a pack may add fields
+        to a built-in event by declaring it again; the built-in fields keep their sources
+        and loaders, and the event its producer.
         """
         merged = {ev.name: ev for ev in self._events.values()}
-        merged.update((ev.name, ev) for ev in events)
+        for ev in events:
+            known = merged.get(ev.name)
+            if known is not None:  # the built-in fields keep their sources, loaders, producer
+                paths = {f.path for f in known.fields}
+                ev = replace(ev, producer=known.producer, fields=(
+                    *known.fields, *(f for f in ev.fields if f.path not in paths)))
+            merged[ev.name] = ev
         documents = {id(doc): doc for doc in self._documents.values()}
         return InMemorySchemaRegistry(merged.values(), documents.values(), self._role_labels,
                                       refusals=self._refusals, connectors=self._connectors)

@@ -15,8 +15,17 @@ from dsl.schema_labels import ENTITY_ZH, field
 from dsl.types import parse_type
 
 
-def _f(path: str, type_: str, en: str, zh: str, *, settable: bool = False) -> FieldDef:
-    return field(path, type_, en, zh, settable=settable)
+def _f(path: str, type_: str, en: str, zh: str, *, settable: bool = False,
+       loader: str | None = None) -> FieldDef:
+    """A field the payload carries at its own path (``order.id`` in ``{"order": {"id": …}}``),
+    or, with ``loader``, one that fact loader fills."""
+    return field(path, type_, en, zh, settable=settable, loader=loader,
+                 source=None if loader else path)
+
+
+def _w(path: str, type_: str, en: str, zh: str) -> FieldDef:
+    """A field a rule only writes (``set``, a table's outputs): nothing reads it back."""
+    return field(path, type_, en, zh, settable=True)
 
 
 def _d(name: str, type_: str, en: str, zh: str) -> FieldDef:
@@ -25,58 +34,98 @@ def _d(name: str, type_: str, en: str, zh: str) -> FieldDef:
                     is_settable=True)
 
 
-ORDER = (
-    _f("order.id", "id", "Order id", "编号"), _f("order.no", "text", "Order number", "单号"),
-    _f("order.deposit_amount", "money", "Deposit", "定金"),
-    _f("order.total_amount", "money", "Order total", "金额"),
+#: The item's master data (the ``item`` loader, by ``item.sku``).
+ITEM_FACTS = (
+    _f("item.name", "text", "Item name", "名称", loader="item"),
+    _f("item.category", "text", "Category", "品类", loader="item"),
+    _f("item.cost_price", "money", "Cost price", "成本价", loader="item"),
+    _f("item.list_price", "money", "List price", "标价", loader="item"),
+    _w("item.tags", "list(text)", "Tags", "标签"),
+)
+#: The balance of the event's SKU × warehouse (the ``balance`` loader), with the safety
+#: stock and reorder point of its replenishment policy there (0 without one).
+BALANCE = (
+    _f("item.on_hand", "quantity(件)", "On hand", "现存", loader="balance"),
+    _f("item.reserved", "quantity(件)", "Reserved", "已预占", loader="balance"),
+    _f("item.available", "quantity(件)", "Available", "可用", loader="balance"),
+    _f("item.safety_stock", "quantity(件)", "Safety stock", "安全库存", settable=True,
+       loader="balance"),
+    _f("item.reorder_point", "quantity(件)", "Reorder point", "再订货点", settable=True,
+       loader="balance"),
+)
+ITEM = (_f("item.sku", "id", "SKU", "编码"), *ITEM_FACTS)
+ORDER_ID = (_f("order.id", "id", "Order id", "编号"),
+            _f("order.no", "text", "Order number", "单号"))
+#: What the ``order`` loader fills (by ``order.id``): lines with unit price and each
+#: line's item cost and list price, the total, and the below-cost figures guards need.
+ORDER_FACTS = (
+    _f("order.total_amount", "money", "Order total", "金额", loader="order"),
+    _f("order.lines", "list(line)", "Order lines", "明细", loader="order"),
+    _f("order.lines_below_cost", "number", "Lines priced below cost", "低于成本行数",
+       loader="order"),
+    _f("order.below_cost_skus", "text", "SKUs priced below cost", "低于成本商品",
+       loader="order"),
+    _f("order.channel_id", "id", "Sales channel", "渠道", loader="order"),
+)
+CUSTOMER_FACTS = (
+    _f("customer.name", "text", "Name", "名称", loader="customer"),
+    _f("customer.level", "enum(normal,vip,key_account)", "Level", "等级", loader="customer"),
+    _f("customer.is_frozen", "bool", "Frozen", "已冻结", loader="customer"),
+)
+CONFIRM_REQUEST = (
+    *ORDER_ID,
     _f("order.customer_id", "id", "Customer", "客户"),
-    _f("order.channel_id", "id", "Sales channel", "渠道"),
-    _f("order.lines", "list(line)", "Order lines", "明细"),
+    _f("order.warehouse", "text", "Warehouse", "仓库"),
+    _f("order.deposit_amount", "money", "Deposit", "定金"),
+    _f("customer.id", "id", "Customer id", "编号"),
+    *ORDER_FACTS, *CUSTOMER_FACTS,
 )
-CUSTOMER = (
-    _f("customer.id", "id", "Customer id", "编号"), _f("customer.name", "text", "Name", "名称"),
-    _f("customer.level", "enum(normal,vip,key_account)", "Level", "等级"),
-    _f("customer.is_frozen", "bool", "Frozen", "已冻结"),
-)
-ADDRESS = (
+RESERVE_REQUEST = (
+    _f("item.sku", "id", "SKU", "编码"),
+    _f("reservation.sku", "id", "SKU", "编码"),
+    _f("reservation.qty", "quantity(件)", "Quantity", "数量"),
+    _f("reservation.warehouse_code", "text", "Warehouse", "仓库"),
+    *ORDER_ID,
+    _f("order.deposit_amount", "money", "Deposit", "定金", loader="order"),
+    _f("order.customer_id", "id", "Customer", "客户", loader="order"),
+    *ORDER_FACTS,
     _f("address.text", "text", "Delivery address", "收货地址"),
     _f("address.is_real", "bool", "Address is real", "是否真实"),
-    _f("address.city", "text", "City", "城市"),
+    *ITEM_FACTS, *BALANCE,
 )
-ITEM = (
-    _f("item.sku", "id", "SKU", "编码"), _f("item.name", "text", "Item name", "名称"),
-    _f("item.category", "text", "Category", "品类"),
-    _f("item.cost_price", "money", "Cost price", "成本价"),
-    _f("item.on_hand", "quantity(件)", "On hand", "现存"),
-    _f("item.available", "quantity(件)", "Available", "可用"),
-    _f("item.reorder_point", "quantity(件)", "Reorder point", "再订货点", settable=True),
-    _f("item.safety_stock", "quantity(件)", "Safety stock", "安全库存", settable=True),
-    _f("item.tags", "list(text)", "Tags", "标签", settable=True),
+RETURN_REQUEST = (
+    _f("sales_return.id", "id", "Return id", "编号"),
+    _f("sales_return.no", "text", "Return no", "单号"),
+    _f("sales_return.original_order_id", "id", "Original order", "原订单"),
+    _f("sales_return.is_original_order_found", "bool", "Original order exists", "原订单存在"),
+    _f("sales_return.reason", "text", "Reason", "原因"),
+    _f("customer.id", "id", "Customer id", "编号"),
+    *CUSTOMER_FACTS,
 )
-SHIPMENT = (
-    _f("shipment.id", "id", "Shipment id", "编号"),
-    _f("shipment.no", "text", "Shipment no", "单号"),
-    _f("shipment.carrier", "text", "Carrier", "承运商"),
-)
-RECEIPT = (
-    _f("receipt.id", "id", "Receipt id", "编号"), _f("receipt.no", "text", "Receipt no", "单号"),
-    _f("receipt.is_scanned", "bool", "Scanned", "已扫码"),
-    _f("receipt.photo_count", "number", "Photos", "照片数"),
-    _f("receipt.weight_kg", "quantity(kg)", "Weight", "重量"),
-    _f("receipt.inspection_status", "enum(pending,passed,failed)", "Inspection", "质检状态",
-       settable=True),
-)
+# ``subcontract.returned`` is the receipt service's report, mapped by engine.event_scope.
 SUBCONTRACT = (
-    _f("subcontract.id", "id", "Subcontract order", "编号"),
-    _f("subcontract.no", "text", "Subcontract no", "单号"),
-    _f("subcontract.process", "enum(plating,painting,heat_treatment,machining)", "Process",
-       "工序"),
-    _f("expected.weight_kg", "quantity(kg)", "Expected weight", "重量"),
-    _f("supplier.id", "id", "Supplier", "编号"), _f("supplier.name", "text", "Supplier", "名称"),
+    field("subcontract.id", "id", "Subcontract order", "编号", source="purchase_order_no"),
+    field("subcontract.no", "text", "Subcontract no", "单号", source="purchase_order_no"),
+    field("subcontract.process", "enum(plating,painting,heat_treatment,machining)", "Process",
+          "工序", source="process"),
+    field("expected.weight_kg", "quantity(kg)", "Expected weight", "重量",
+          source="expected_weight_kg"),
+    field("supplier.id", "id", "Supplier", "编号", source="supplier"),
+    field("supplier.name", "text", "Supplier", "名称", source="supplier"),
+    field("receipt.id", "id", "Receipt id", "编号", source="no"),
+    field("receipt.no", "text", "Receipt no", "单号", source="no"),
+    field("receipt.is_scanned", "bool", "Scanned", "已扫码", source="is_scanned"),
+    field("receipt.photo_count", "number", "Photos", "照片数", source="photo_count"),
+    field("receipt.weight_kg", "quantity(kg)", "Weight", "重量", source="measured_weight_kg"),
+    _w("receipt.inspection_status", "enum(pending,passed,failed)", "Inspection", "质检状态"),
+    field("item.sku", "id", "SKU", "编码", source="sku"),
+    *ITEM_FACTS,
 )
 SCANNER = (
     _f("scanner.id", "id", "Scanner", "编号"),
     _f("scanner.scanned_at", "datetime", "Scanned at", "扫描时间"),
+    _f("scanner.warehouse", "text", "Warehouse", "仓库"),
+    _f("scanner.barcode", "text", "Barcode", "条码"),
 )
 FREEZER = (
     _f("freezer.id", "id", "Freezer", "编号"), _f("freezer.name", "text", "Freezer", "名称"),
@@ -85,15 +134,12 @@ FREEZER = (
 )
 CHANNEL_POOL = (
     _f("channel_pool.channel_id", "id", "Channel", "渠道"),
+    _f("channel_pool.sku", "id", "SKU", "编码"),
+    _f("channel_pool.warehouse", "text", "Warehouse", "仓库"),
     _f("channel_pool.available", "quantity(件)", "Available in pool", "可用"),
-    _f("channel_pool.allocated", "quantity(件)", "Allocated to pool", "分配"),
-)
-SALES_RETURN = (
-    _f("sales_return.id", "id", "Return id", "编号"), _f("sales_return.no", "text", "Return no",
-                                                        "单号"),
-    _f("sales_return.original_order_id", "id", "Original order", "原订单"),
-    _f("sales_return.is_original_order_found", "bool", "Original order exists", "原订单存在"),
-    _f("sales_return.reason", "text", "Reason", "原因"),
+    _f("channel_pool.change", "quantity(件)", "Change", "变动"),
+    _f("channel_pool.threshold", "quantity(件)", "Threshold", "阈值"),
+    _f("channel_pool.reason", "enum(order,cancel,rebalance)", "Why it changed", "原因"),
 )
 PRICE = (
     _f("price.list_price", "money", "List price", "标价"),
@@ -101,53 +147,53 @@ PRICE = (
     _f("price.rebate_rate", "percent", "Rebate rate", "返利率"),
     _f("price.final_price", "money", "Final price", "成交价", settable=True),
 )
-RESERVATION = (
-    _f("reservation.qty", "quantity(件)", "Quantity", "数量"),
-    _f("reservation.warehouse_code", "text", "Warehouse", "仓库"),
-    _f("reservation.sku", "id", "SKU", "编码"),
+#: ``stock.level_changed``: the balance after a change, carried by the event itself.
+LEVEL = (
+    _f("item.sku", "id", "SKU", "编码"),
+    _f("item.warehouse", "text", "Warehouse", "仓库"),
+    _f("item.on_hand", "quantity(件)", "On hand", "现存"),
+    _f("item.reserved", "quantity(件)", "Reserved", "已预占"),
+    _f("item.available", "quantity(件)", "Available", "可用"),
+    _f("item.safety_stock", "quantity(件)", "Safety stock", "安全库存", settable=True),
+    _f("item.reorder_point", "quantity(件)", "Reorder point", "再订货点", settable=True),
+    _f("stock.change", "text", "What changed it", "变动来源"),
+    _f("stock.document_ref", "id", "Document", "单据号"),
 )
 
 
 def _ev(name: str, en: str, zh: str, alias: str, *groups: tuple[FieldDef, ...],
-        key: str | None = None, blockable: bool = False) -> EventType:
+        producer: str, key: str | None = None, blockable: bool = False) -> EventType:
     fields = tuple(f for g in groups for f in g)
     return EventType(name=name, label_en=en, label_zh=zh, aliases=(alias,), fields=fields,
-                     key=key, is_blockable=blockable)
+                     key=key, is_blockable=blockable, producer=producer)
 
 
 EVENTS: Final[tuple[EventType, ...]] = (
-    _ev("sales_order.confirmed", "Sales order confirmed", "销售单已确认", "销售单.已确认",
-        ORDER, CUSTOMER, ADDRESS, key="order.id"),
-    _ev("sales_order.cancelled", "Sales order cancelled", "销售单已取消", "销售单.已取消",
-        ORDER, CUSTOMER, key="order.id"),
-    _ev("shipment.shipped", "Shipment shipped", "已发货", "出库单.已发货", SHIPMENT,
-        ORDER[:3] + ORDER[4:5], key="order.id"),
     _ev("subcontract.returned", "Subcontracted parts returned", "委外回厂", "委外.已回厂",
-        SUBCONTRACT, RECEIPT, ITEM, key="receipt.id"),
-    _ev("receipt.scanned", "Receipt scanned", "入库单已扫码", "入库单.已扫码", RECEIPT, ITEM,
-        SCANNER, key="receipt.id"),
-    _ev("scanner.scanned", "Barcode scanned", "扫码", "扫描枪.已扫码", SCANNER, ITEM,
-        key="item.sku"),
+        SUBCONTRACT, producer="document:receipt.create", key="receipt.id"),
+    _ev("scanner.scanned", "Barcode scanned", "扫码", "扫描枪.已扫码", SCANNER, ITEM, BALANCE,
+        producer="api:scans", key="item.sku"),
     _ev("freezer.temperature_reported", "Freezer temperature reported", "冷柜温度上报",
-        "冷柜.温度上报", FREEZER, key="freezer.id"),
+        "冷柜.温度上报", FREEZER, producer="connector", key="freezer.id"),
     _ev("channel_pool.changed", "Channel pool changed", "渠道池变动", "渠道池.已变动",
-        CHANNEL_POOL, ITEM, key="channel_pool.channel_id"),
+        CHANNEL_POOL, ITEM, producer="module:channel_pools", key="channel_pool.channel_id"),
     _ev("sales_order.confirm_requested", "Sales order confirmation requested", "销售单确认申请",
-        "销售单.确认申请", ORDER, CUSTOMER, key="order.id", blockable=True),
+        "销售单.确认申请", CONFIRM_REQUEST, producer="document:sales_order.confirm",
+        key="order.id", blockable=True),
     _ev("sales_return.requested", "Sales return requested", "退货申请", "退货单.已申请",
-        SALES_RETURN, CUSTOMER, key="sales_return.id", blockable=True),
+        RETURN_REQUEST, producer="document:sales_return.create", key="sales_return.id",
+        blockable=True),
     _ev("stock.reserve_requested", "Stock reservation requested", "预占申请", "库存.预占申请",
-        ORDER, ADDRESS, ITEM, RESERVATION, key="order.id", blockable=True),
+        RESERVE_REQUEST, producer="module:reservations", key="order.id", blockable=True),
     _ev("price.change_requested", "Price change requested", "调价申请", "价格.调价申请",
-        PRICE, ITEM, key="item.sku", blockable=True),
+        PRICE, ITEM, producer="connector", key="item.sku", blockable=True),
     _ev("price.changed", "Price changed", "价格已变动", "价格.已变动", PRICE, ITEM,
+        producer="connector", key="item.sku"),
+    _ev("stock.level_changed", "Stock level changed", "库存变动", "库存.已变动", LEVEL,
+        ITEM_FACTS, producer="module:stock", key="item.sku"),
+    _ev("scan.duplicate_flagged", "Duplicate scans flagged", "重复扫码", "扫码.重复",
+        (_f("scanner.id", "id", "Scanner", "编号"),), ITEM, producer="engine:emit",
         key="item.sku"),
-    _ev("stock.reserved", "Stock reserved", "已预占", "库存.已预占", RESERVATION,
-        key="reservation.sku"),
-    _ev("stock.level_changed", "Stock level changed", "库存变动", "库存.已变动", ITEM,
-        key="item.sku"),
-    _ev("scan.duplicate_flagged", "Duplicate scans flagged", "重复扫码", "扫码.重复", ITEM,
-        SCANNER, key="item.sku"),
 )
 
 _PURCHASE = (_d("sku", "id", "SKU", "编码"), _d("qty", "quantity(件)", "Qty", "数量"),

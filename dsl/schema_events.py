@@ -42,14 +42,14 @@ ORDER = (
     f("customer.id", "id", "Customer id", "编号", source="customer"),
     f("order.channel_id", "id", "Sales channel", "渠道", source="channel"),
 )
-ORDER_FACTS = (  # filled from facts, not from the payload
-    f("order.total_amount", "money", "Order total", "金额"),
-    f("customer.name", "text", "Name", "名称"),
-    f("customer.level", "enum(normal,vip,key_account)", "Level", "等级"),
-    f("customer.is_frozen", "bool", "Frozen", "已冻结"),
-    f("address.text", "text", "Delivery address", "收货地址"),
-    f("address.is_real", "bool", "Address is real", "是否真实"),
-    f("address.city", "text", "City", "城市"),
+ORDER_FACTS = (  # filled by the order and customer fact loaders (engine.facts)
+    f("order.total_amount", "money", "Order total", "金额", loader="order"),
+    f("order.lines_below_cost", "number", "Lines priced below cost", "低于成本行数",
+      loader="order"),
+    f("order.below_cost_skus", "text", "SKUs priced below cost", "低于成本商品", loader="order"),
+    f("customer.name", "text", "Name", "名称", loader="customer"),
+    f("customer.level", "enum(normal,vip,key_account)", "Level", "等级", loader="customer"),
+    f("customer.is_frozen", "bool", "Frozen", "已冻结", loader="customer"),
 )
 ORDER_LINES = (f("order.lines", "list(line)", "Order lines", "明细", source="lines"),)
 CONFIRMED = (
@@ -64,6 +64,8 @@ ORDER_CANCELLED = (f("order.released_reservations", "list(id)", "Holds released"
 PURCHASE = (
     *_doc("purchase_order", "Purchase order", _PO_STATUS),
     f("purchase_order.supplier", "text", "Supplier", "供应商", source="supplier"),
+    f("supplier.id", "id", "Supplier code", "编号", loader="supplier"),
+    f("supplier.name", "text", "Supplier name", "名称", loader="supplier"),
 )
 PURCHASE_RECEIVED = (f("purchase_order.receipt_no", "text", "Receipt number", "入库单号",
                        source="receipt_no"),)
@@ -245,7 +247,68 @@ PURCHASE_LIST = (
     f("purchase_list.lines", "list(line)", "Lines", "明细", source="lines"),
 )
 
+#: Who raises each product event (see :data:`dsl.schema.PRODUCER_KINDS`).
+PRODUCERS: Final[dict[str, str]] = {
+    "sales_order.confirmed": "document:sales_order.confirm",
+    "sales_order.partially_shipped": "document:sales_order.ship_part",
+    "sales_order.shipped": "document:sales_order.ship_all",
+    "sales_order.closed": "document:sales_order.close",
+    "sales_order.cancelled": "document:sales_order.cancel",
+    "purchase_order.approved": "document:purchase_order.approve",
+    "purchase_order.partially_received": "document:purchase_order.receive_part",
+    "purchase_order.received": "document:purchase_order.receive_all",
+    "purchase_order.closed": "document:purchase_order.close",
+    "purchase_order.cancelled": "document:purchase_order.cancel",
+    "receipt.inspected": "document:receipt.inspect",
+    "receipt.frozen": "document:receipt.freeze",
+    "receipt.released": "document:receipt.release",
+    "receipt.put_away": "document:receipt.put_away",
+    "receipt.cancelled": "document:receipt.cancel",
+    "shipment.picked": "document:shipment.pick",
+    "shipment.packed": "document:shipment.pack",
+    "shipment.shipped": "document:shipment.ship",
+    "shipment.cancelled": "document:shipment.cancel",
+    "sales_return.posted": "document:sales_return.post",
+    "sales_return.cancelled": "document:sales_return.cancel",
+    "channel.paused": "module:channel_pools",
+    "channel.resumed": "module:channel_pools",
+    "channel_pool.rebalanced": "module:channel_pools",
+    "supplier_invoice.recorded": "module:matching",
+    "supplier_invoice.matched": "module:matching",
+    "supplier_invoice.mismatched": "module:matching",
+    "transfer.dispatched": "document:transfer.dispatch",
+    "transfer.received": "document:transfer.receive",
+    "transfer.returned": "document:transfer.return",
+    "transfer.cancelled": "document:transfer.cancel",
+    "adjustment.submitted": "document:adjustment.submit",
+    "adjustment.posted": "document:adjustment.post",
+    "adjustment.rejected": "document:adjustment.reject",
+    "adjustment.cancelled": "document:adjustment.cancel",
+    "stocktake.counted": "document:stocktake.count",
+    "stocktake.closed": "document:stocktake.close",
+    "stocktake.reopened": "document:stocktake.reopen",
+    "stocktake.posted": "document:stocktake.post",
+    "stocktake.cancelled": "document:stocktake.cancel",
+    "dish_sale.recorded": "module:recipes",
+    "waste_record.recorded": "module:recipes",
+    "purchase_list.generated": "module:recipes",
+    "stock.received": "module:stock",
+    "stock.shipped": "module:stock",
+    "stock.transferred": "module:stock",
+    "stock.adjusted": "module:stock",
+    "stock.reserved": "module:reservations",
+    "stock.released": "module:reservations",
+    "stock.reservation_expired": "module:reservations",
+    "work_order.released": "document:work_order.release",
+    "work_order.components_issued": "document:work_order.issue",
+    "work_order.finished_goods_received": "document:work_order.receive",
+    "work_order.closed": "document:work_order.close",
+    "work_order.cancelled": "document:work_order.cancel",
+}
+
+
 def _ev(name: str, en: str, zh: str, *groups: tuple[FieldDef, ...], key: str) -> EventType:
+    """A product event; its producer is looked up in :data:`PRODUCERS`."""
     entity = name.partition(".")[0]
     document_zh = {"sales_order": "销售单", "purchase_order": "采购单", "receipt": "入库单",
                    "shipment": "出库单", "sales_return": "退货单", "channel": "渠道",
@@ -256,7 +319,8 @@ def _ev(name: str, en: str, zh: str, *groups: tuple[FieldDef, ...], key: str) ->
                    "purchase_list": "采购清单"}[entity]
     return EventType(name=name, label_en=en, label_zh=f"{document_zh}{zh}",
                      aliases=(f"{document_zh}.{zh}",),
-                     fields=tuple(x for g in groups for x in g), key=key)
+                     fields=tuple(x for g in groups for x in g), key=key,
+                     producer=PRODUCERS[name])
 
 
 DOCUMENT_EVENTS: Final[tuple[EventType, ...]] = (
@@ -267,7 +331,7 @@ DOCUMENT_EVENTS: Final[tuple[EventType, ...]] = (
     _ev("sales_order.shipped", "Sales order shipped", "已发货", ORDER, ORDER_LINES,
         ORDER_SHIPPED, key="order.id"),
     _ev("sales_order.closed", "Sales order closed", "已关闭", ORDER, key="order.id"),
-    _ev("sales_order.cancelled", "Sales order cancelled", "已取消", ORDER, ORDER_FACTS[:4],
+    _ev("sales_order.cancelled", "Sales order cancelled", "已取消", ORDER, ORDER_FACTS,
         ORDER_LINES, ORDER_CANCELLED, key="order.id"),
     _ev("purchase_order.approved", "Purchase order approved", "已审核", PURCHASE,
         key="purchase_order.id"),
@@ -289,8 +353,10 @@ DOCUMENT_EVENTS: Final[tuple[EventType, ...]] = (
     _ev("shipment.picked", "Shipment picked", "已拣货", SHIPMENT, key="order.id"),
     _ev("shipment.packed", "Shipment packed", "已打包", SHIPMENT, key="order.id"),
     _ev("shipment.shipped", "Shipment shipped", "已发货", SHIPMENT, SHIPPED, (
-        f("order.deposit_amount", "money", "Deposit", "定金"),
-        f("order.customer_id", "id", "Customer", "客户")), key="order.id"),
+        f("order.deposit_amount", "money", "Deposit", "定金", loader="order"),
+        f("order.customer_id", "id", "Customer", "客户", loader="order"),
+        f("order.total_amount", "money", "Order total", "金额", loader="order")),
+        key="order.id"),
     _ev("shipment.cancelled", "Shipment cancelled", "已取消", SHIPMENT, key="order.id"),
     _ev("sales_return.posted", "Sales return posted", "已入库", RETURN, RETURN_LINES,
         key="sales_return.id"),

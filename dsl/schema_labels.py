@@ -61,11 +61,15 @@ def business_word(word: str) -> str | None:
 
 
 def field(path: str, type_: str, en: str, zh: str, *, settable: bool = False,
-          source: str | None = None) -> FieldDef:
-    """A field ``entity.name`` with its Chinese aliases (``source``: its payload path)."""
+          source: str | None = None, loader: str | None = None) -> FieldDef:
+    """A field ``entity.name`` with its Chinese aliases.
+
+    ``source`` is its payload path, ``loader`` the fact loader that fills it otherwise.
+    """
     entity, _, name = path.partition(".")
     ez = ENTITY_ZH.get(entity, entity)
     aliases = tuple(dict.fromkeys((f"{ez}.{zh}", f"{ez}.{name}", f"{entity}.{zh}",
                                    *business_aliases(entity, name, zh))))
     return FieldDef(path=path, type=parse_type(type_), label_en=en, label_zh=zh,
-                    aliases=aliases, is_settable=settable, source=source)
+                    aliases=aliases, is_settable=settable, source=source,
+                    loader=loader)

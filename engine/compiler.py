@@ -7,6 +7,7 @@ rules it can fire.
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -339,6 +340,31 @@ class Plan:
     #: event type → count-window rules that count it (when it is not their trigger)
     counted: Mapping[str, tuple[CompiledRule, ...]]
     by_id: Mapping[str, CompiledRule]
+    #: event type → the dotted field paths its rules read (conditions, tables, action
+    #: arguments, correlation keys): the fact loaders run only for these.
+    reads: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=dict)
+
+
+def fields_read(node: Any) -> set[str]:
+    """Every dotted field path an IR node refers to (fields and correlation keys)."""
+    found: set[str] = set()
+    _collect(node, found)
+    return found
+
+
+def _collect(node: Any, found: set[str]) -> None:
+    if isinstance(node, ir.Field):
+        found.add(".".join(node.path))
+    elif isinstance(node, tuple):
+        for part in node:
+            _collect(part, found)
+    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for f in dataclasses.fields(node):
+            value = getattr(node, f.name)
+            if f.name == "key_path" and value:
+                found.add(".".join(value))
+            elif not isinstance(value, str | int | Decimal | bool) and value is not None:
+                _collect(value, found)
 
 
 def _entity_key(entity: str) -> Fn:
@@ -419,6 +445,7 @@ def compile_rule_set(rule_set: ir.RuleSet) -> Plan:
     awaited: dict[str, list[CompiledRule]] = {}
     counted: dict[str, list[CompiledRule]] = {}
     by_id: dict[str, CompiledRule] = {}
+    reads: dict[str, set[str]] = {}
     for rule in rule_set.rules:
         if rule.id in by_id:
             raise CompileError(rule=rule.id, node=rule.id, reason="duplicate rule id",
@@ -426,13 +453,17 @@ def compile_rule_set(rule_set: ir.RuleSet) -> Plan:
         compiled = compile_rule(rule)
         by_id[rule.id] = compiled
         by_event.setdefault(rule.trigger, []).append(compiled)
-        if isinstance(compiled.temporal, ir.Absence):
-            awaited.setdefault(compiled.temporal.event_type, []).append(compiled)
-        if isinstance(compiled.temporal, ir.CountWithin) and \
-                compiled.temporal.event_type != rule.trigger:
-            counted.setdefault(compiled.temporal.event_type, []).append(compiled)
+        reads.setdefault(rule.trigger, set()).update(fields_read(rule))
+        temporal = compiled.temporal
+        if isinstance(temporal, ir.Absence):
+            awaited.setdefault(temporal.event_type, []).append(compiled)
+        if isinstance(temporal, ir.CountWithin) and temporal.event_type != rule.trigger:
+            counted.setdefault(temporal.event_type, []).append(compiled)
+        if isinstance(temporal, ir.Absence | ir.CountWithin) and temporal.key_path:
+            reads.setdefault(temporal.event_type, set()).add(".".join(temporal.key_path))
     return Plan(version=version, by_event=_frozen(by_event), awaited=_frozen(awaited),
-                counted=_frozen(counted), by_id=by_id)
+                counted=_frozen(counted), by_id=by_id,
+                reads={k: frozenset(v) for k, v in reads.items()})
 
 
 def _frozen(index: dict[str, list[CompiledRule]]) -> dict[str, tuple[CompiledRule, ...]]:

@@ -23,6 +23,7 @@ from engine import ir
 from engine.compiler import CompiledRule, Plan
 from engine.decision import Event
 from engine.evaluate import TIMER_FIRED, correlation_key, evaluate, window_is_empty
+from engine.facts import FactSource, load_for_plans
 
 #: Action kinds that are the engine's own bookkeeping, not a rule's reaction.
 _BOOKKEEPING = frozenset({"arm_timer", "cancel_timer", "table_result"})
@@ -73,15 +74,18 @@ class WindowCorrelator:
 
     name = "engine"
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, facts: FactSource | None = None) -> None:
+        """``facts``: where loader fields come from (none: the payload only)."""
         self.plan = plan
+        self.facts = facts
         self.windows: dict[tuple[str, str], Any] = {}
         self.timers: dict[tuple[str, str], _Timer] = {}
         self._fired = 0
 
     def observe(self, event: Event) -> tuple[Match, ...]:
         """Evaluate the event with the saved windows; keep the new windows and timers."""
-        decision = evaluate(self.plan, event, {}, event.occurred_at, windows=self.windows)
+        facts = load_for_plans(self.facts, event, (self.plan,)) if self.facts else {}
+        decision = evaluate(self.plan, event, facts, event.occurred_at, windows=self.windows)
         for rule_id, key, state in decision.windows:
             if window_is_empty(state):  # as production deletes the row
                 self.windows.pop((rule_id, key), None)

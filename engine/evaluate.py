@@ -56,8 +56,7 @@ def window_keys(plan: Plan, event: Event,
     rules = plan.by_event.get(event.type, ()) + plan.counted.get(event.type, ())
     if not rules:
         return ()
-    scope: dict[str, Any] = {**facts, **event.payload} if facts else event.payload.copy()
-    scope["event"] = {"id": event.id, "type": event.type}
+    scope = _scope(event, facts or {})
     keys = {(rule.rule.id, correlation_key(scope, rule.temporal.key_path)) for rule in rules
             if isinstance(rule.temporal, ir.CountWithin | ir.Sustained)}
     return tuple(sorted(keys))
@@ -129,15 +128,17 @@ def evaluate(plan: Plan, event: Event, facts: Mapping[str, Any], now: datetime, 
              rule_set: str = "") -> Decision:
     """Evaluate every rule the event can fire and return the ordered decision.
 
-    ``facts`` are the entities the plan reads, loaded by the caller before evaluation;
-    the event's payload wins over facts of the same name. ``windows`` is the saved
+    ``facts`` are what the fact loaders filled for the fields the plan reads
+    (:func:`engine.facts.load_facts`), entity by entity; they hold only fields the schema
+    declares with a loader on this event, so they are merged field by field into the
+    payload's entities. ``event.*`` fields the payload carries (``event.actor``) stay,
+    beside the envelope's ``id``, ``type`` and ``occurred_at``. ``windows`` is the saved
     short-window state of this rule set by (rule id, key) (see :func:`window_keys`); the
     new state comes back in ``Decision.windows``. ``rule_set`` names the plan's rule set:
     timers it arms carry it, and a ``timer.fired`` of another rule set does nothing here.
     """
     run = _Run(plan, event, trace, rule_set)
-    scope: dict[str, Any] = {**facts, **event.payload} if facts else event.payload.copy()
-    scope["event"] = {"id": event.id, "type": event.type}
+    scope = _scope(event, facts)
     state = windows or _NO_WINDOWS
     kind = event.type
     if kind == TIMER_FIRED:
@@ -156,6 +157,19 @@ def evaluate(plan: Plan, event: Event, facts: Mapping[str, Any], now: datetime, 
         run.note(rule, temporal.id, {"cancel": key})
     return decision(event.id, plan.version, tuple(run.actions), run.blocked,
                     tuple(run.windows), tuple(run.trace) if run.trace is not None else None)
+
+
+def _scope(event: Event, facts: Mapping[str, Any]) -> dict[str, Any]:
+    """What a rule reads: the payload's entities with the loaded facts merged in."""
+    scope: dict[str, Any] = event.payload.copy()
+    for entity, values in facts.items():
+        mine = scope.get(entity)
+        scope[entity] = {**mine, **values} if isinstance(mine, Mapping) and \
+            isinstance(values, Mapping) else values
+    carried = scope.get("event")
+    envelope = {"id": event.id, "type": event.type, "occurred_at": event.occurred_at}
+    scope["event"] = {**carried, **envelope} if isinstance(carried, Mapping) else envelope
+    return scope
 
 
 def _fire_timer(run: _Run, scope: dict[str, Any], event: Event) -> None:

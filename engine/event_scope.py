@@ -9,6 +9,7 @@ Events from connectors and from ``emit event`` are already entity-shaped and pas
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 from typing import Any
 
@@ -75,6 +76,23 @@ def _subcontract(p: dict[str, Any]) -> Entities:
             "item": {"sku": p.get("sku")}}
 
 
+_NUMERIC = frozenset({"money", "quantity", "number", "percent"})
+
+
+def _typed(event_type: EventType, entities: Entities) -> None:
+    """Numbers the JSON payload carries as text (``"1.000"``) become Decimals where the
+    schema declares the field numeric, so ``item.available < item.safety_stock`` compares
+    quantities, not strings."""
+    for field in event_type.fields:
+        if field.type.kind not in _NUMERIC:
+            continue
+        entity, _, name = field.path.partition(".")
+        values = entities.get(entity)
+        if isinstance(values, dict) and isinstance(values.get(name), str):
+            with contextlib.suppress(ArithmeticError):  # not a number: left as it came
+                values[name] = Decimal(values[name])
+
+
 def to_event(record: OutboxRecord) -> Event:
     """The evaluation event of an outbox record."""
     payload = record.payload
@@ -88,6 +106,8 @@ def to_event(record: OutboxRecord) -> Event:
         entities = entities_of(declared, payload)
         _lines_know_their_warehouse(entities, payload)
     else:
-        entities = dict(payload)
+        entities = {k: dict(v) if isinstance(v, dict) else v for k, v in payload.items()}
+    if declared is not None and record.type != TIMER_FIRED:
+        _typed(declared, entities)
     return Event(id=record.event_id, type=record.type, tenant_id=record.tenant_id,
                  occurred_at=record.occurred_at, payload=entities, key=record.key)

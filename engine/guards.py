@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from engine.decision import Event
 from engine.errors import GuardRefused
 from engine.evaluate import evaluate
+from engine.facts import DbFacts, install_interest, load_for_plans
 from engine.rulesets import PlanCache, production_plans
 from inventory import guarantees
 
@@ -19,6 +20,7 @@ class GuardRunner:
 
     def __init__(self, cache: PlanCache | None = None) -> None:
         self.cache = cache or PlanCache()
+        install_interest()  # the inventory writes the level events the tenant's rules hear
 
     def check(self, session: Session, tenant_id: int, event_type: str,
               entities: dict[str, Any], now: datetime) -> None:
@@ -32,8 +34,9 @@ class GuardRunner:
             return
         event = Event(id=guarantees.new_event_id(), type=event_type, tenant_id=tenant_id,
                       occurred_at=now, payload=entities)
+        facts = load_for_plans(DbFacts(session), event, plans)
         for plan in plans:
-            blocked = evaluate(plan, event, {}, now).blocked
+            blocked = evaluate(plan, event, facts, now).blocked
             if blocked is not None:
                 raise GuardRefused(rule=blocked.provenance.rule_id,
                                    version=blocked.provenance.version[:12],

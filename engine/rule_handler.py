@@ -12,6 +12,7 @@ from engine.evaluate import evaluate, window_keys
 from engine.event_scope import to_event
 from engine.executors.actions_events import Cause
 from engine.executors.production import Applied, ProductionExecutor
+from engine.facts import DbFacts, install_interest, load_for_plans
 from engine.governance.rollout import route
 from engine.governance.shadow import shadow_live
 from engine.rulesets import PlanCache
@@ -30,6 +31,7 @@ class RuleHandler:
                  max_cascade_depth: int | None = None) -> None:
         """``max_cascade_depth`` bounds follow-up events (default: the settings')."""
         self.cache = cache or PlanCache()
+        install_interest()  # the inventory writes the level events the tenant's rules hear
         self.max_cascade_depth = (get_settings().max_cascade_depth
                                   if max_cascade_depth is None else max_cascade_depth)
 
@@ -41,20 +43,24 @@ class RuleHandler:
         executor = ProductionExecutor(session, event.tenant_id, now, cause=Cause.of(event),
                                       max_cascade_depth=self.max_cascade_depth)
         decisions: dict[str, Decision] = {}
+        # Facts once for every version that sees the event (production and shadow share
+        # the loaded rows): only the loaders the plans' fields need run.
+        facts_source = DbFacts(session)
+        facts = load_for_plans(facts_source, evaluation_event, [c.plan for c in routed])
         # Only the windows this event touches, each rule set's own, locked (PostgreSQL) in
         # one order (rule set, rule, key) before any action takes a lock of its own.
         windowed = {chosen.name: load_windows(
             session, event.tenant_id, chosen.name,
-            window_keys(chosen.plan, evaluation_event, {}), lock=True) for chosen in routed}
+            window_keys(chosen.plan, evaluation_event, facts), lock=True) for chosen in routed}
         for chosen in routed:
             plan = chosen.plan
             # Windows and timers run on the time the event happened, not when a worker
             # got to it: three scans 100 ms apart stay 100 ms apart after a queue delay.
-            decision = evaluate(plan, evaluation_event, {}, evaluation_event.occurred_at,
+            decision = evaluate(plan, evaluation_event, facts, evaluation_event.occurred_at,
                                 windows=windowed[chosen.name], rule_set=chosen.name)
             decisions[chosen.name] = decision
             applied += executor.apply(decision)
-        shadow_live(session, evaluation_event, decisions, now, self.cache)
+        shadow_live(session, evaluation_event, decisions, now, self.cache, facts_source)
         # Saved after shadow: a candidate reads production's windows as they were before
         # this event, as production itself did.
         for chosen in routed:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from dsl import SchemaRegistry, parse_and_check
 from engine.canonical import from_data, to_data, version_hash
 from engine.compiler import Plan, compile_rule_set
+from engine.facts.interest import forget_interest
 from engine.ir import RuleSet
 from engine.lowering_rules import lower_rule_file
 from engine.models import InboxMessage, RuleSetVersion
@@ -49,6 +50,7 @@ def put_in_production(session: Session, version: RuleSetVersion) -> None:
                     .values(state="retired").execution_options(synchronize_session=False))
     version.state = "production"
     session.flush()
+    forget_interest(version.tenant_id)
 
 
 class PlanCache:

@@ -40,13 +40,19 @@ class SchemaExtension(TenantScoped, Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-def event_type_from(definition: dict[str, Any]) -> EventType:
-    """The registry's event type for a stored declaration."""
+def event_type_from(definition: dict[str, Any], producer: str = "pack") -> EventType:
+    """The registry's event type for a stored declaration.
+
+    A pack's events are raised by its connectors' mappings or its rules' ``emit event``,
+    entity-shaped: each field sits in the payload at its own path.
+    """
     return EventType(
         name=definition["name"], label_en=definition["label"]["en"],
         label_zh=definition["label"]["zh"], key=definition.get("key"),
+        producer=definition.get("producer") or producer,
         fields=tuple(FieldDef(path=f["path"], type=parse_type(f["type"]),
-                              label_en=f["label"]["en"], label_zh=f["label"]["zh"])
+                              label_en=f["label"]["en"], label_zh=f["label"]["zh"],
+                              source=f["path"])
                      for f in definition.get("field", ())))
 
 
@@ -55,7 +61,7 @@ def tenant_registry(session: Session) -> InMemorySchemaRegistry:
     fields, and what production applies (the action registry) with its connector names."""
     rows = session.scalars(select(SchemaExtension).where(SchemaExtension.kind == "event")
                            .order_by(SchemaExtension.id))
-    registry = default_registry().extended(event_type_from(r.definition) for r in rows)
+    registry = default_registry().extended(event_type_from(r.definition, r.source) for r in rows)
     return with_action_catalogue(session, registry)
 
 

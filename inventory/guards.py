@@ -58,7 +58,8 @@ def request_event(command: Command) -> tuple[str, dict[str, Any]] | None:
         return None
     entities: dict[str, Any] = {
         "item": {"sku": command.sku},
-        "reservation": {"qty": str(command.qty), "warehouse_code": command.warehouse},
+        "reservation": {"sku": command.sku, "qty": str(command.qty),
+                        "warehouse_code": command.warehouse},
     }
     if command.document is not None:
         entities["order"] = {"id": command.document.ref, "no": command.document.ref}

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from inventory import levels
 from inventory.commands import CommandContext, DocumentRef
 from inventory.guarantees import append_event, new_event_id
 from inventory.lookup import balance_row
@@ -141,6 +142,12 @@ class Journal:
                    "entries": self.entries, "balances": result["balances"], **(extra or {})}
         append_event(self.session, self.ctx.tenant_id, self.event_id, event_type, key, payload,
                      self.now)
+        # The balances after the change, as ``stock.level_changed`` (only if the tenant's
+        # rules hear it: one cached check otherwise).
+        levels.level_changed(self.session, self.ctx.tenant_id, sorted(self._touched),
+                             result["balances"], event_type,
+                             self.document.ref if self.document else None, self.ctx.actor,
+                             self.now)
         return result
 
 

@@ -33,6 +33,8 @@ class Permission(StrEnum):
     RULES_WRITE = "rules:write"
     RULES_REVIEW = "rules:review"
     QUALITY_RELEASE = "quality:release"
+    #: A warehouse device posts barcode scans (``POST /api/v1/scans``).
+    SCAN_WRITE = "scan:write"
     ADMIN = "admin"
 
 
@@ -41,7 +43,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.AUTHOR: frozenset(_READ | {Permission.RULES_WRITE}),
     Role.REVIEWER: frozenset(_READ | {Permission.RULES_REVIEW}),
-    Role.WAREHOUSE: frozenset(_READ | {Permission.STOCK_WRITE}),
+    Role.WAREHOUSE: frozenset(_READ | {Permission.STOCK_WRITE, Permission.SCAN_WRITE}),
     Role.QUALITY: frozenset(_READ | {Permission.QUALITY_RELEASE}),
     Role.VIEWER: frozenset(_READ),
 }

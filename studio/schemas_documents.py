@@ -33,6 +33,8 @@ class CustomerCreate(Strict):
 
     code: Code
     name: Name
+    #: Rules read it as ``customer.level`` (客户.等级).
+    level: Literal["normal", "vip", "key_account"] = "normal"
 
 
 class CustomerPublic(BaseModel):
@@ -40,6 +42,7 @@ class CustomerPublic(BaseModel):
 
     code: str
     name: str
+    level: str = "normal"
     is_frozen: bool
     frozen_reason: str
 

@@ -21,6 +21,7 @@ from engine.decision import Event
 from engine.evaluate import evaluate
 from engine.executors.lines import target_lines
 from engine.executors.sandbox import Balance, SandboxExecutor, SandboxStep
+from engine.facts import DbFacts, load_for_plans
 from engine.lowering_rules import lower_rule_file
 from inventory.models import Item, StockBalance, Warehouse
 
@@ -70,7 +71,10 @@ def try_rules(session: Session, tenant_id: int, text: str, registry: SchemaRegis
     plan = compile_rule_set(lower_rule_file(parse_and_check(text, registry)))
     event = Event(id=str(uuid.uuid4()), type=event_type, tenant_id=tenant_id, occurred_at=now,
                   payload=payload)
-    decision = evaluate(plan, event, {}, now, trace=True)
+    # The same fact loaders as production: what the payload does not carry is read from
+    # the tenant's rows (the order, its customer, the item, the balance…).
+    facts = load_for_plans(DbFacts(session), event, (plan,))
+    decision = evaluate(plan, event, facts, now, trace=True)
     keys = {(str(line.get("sku")), str(line.get("warehouse")))
             for action in decision.actions if action.kind in {"reserve", "release"}
             for line in target_lines(action.arg("target"))}

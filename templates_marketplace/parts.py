@@ -58,14 +58,19 @@ class EventSpec(_Strict):
     name: str = Field(pattern=r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
     label: Text
     key: str | None = None
+    #: Who raises it, when not the pack's own connectors or rules (``module:forecast``):
+    #: see :data:`dsl.schema.PRODUCER_KINDS`.
+    producer: str | None = Field(default=None, pattern=r"^(module|connector|api):[a-z_]+$")
     field: tuple[FieldSpec, ...] = ()
 
-    def to_event_type(self) -> EventType:
-        """The registry's view of this event."""
+    def to_event_type(self, producer: str = "pack") -> EventType:
+        """The registry's view of this event: raised by the pack's connectors or rules,
+        entity-shaped, so each field sits in the payload at its own path."""
         return EventType(
             name=self.name, label_en=self.label.en, label_zh=self.label.zh, key=self.key,
+            producer=self.producer or producer,
             fields=tuple(FieldDef(path=f.path, type=parse_type(f.type), label_en=f.label.en,
-                                  label_zh=f.label.zh) for f in self.field))
+                                  label_zh=f.label.zh, source=f.path) for f in self.field))
 
 
 class ItemAttribute(_Strict):

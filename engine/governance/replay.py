@@ -1,10 +1,12 @@
 """Shadow, fast replay: recorded events of a window through production and a candidate.
 
-Facts are as they were: an outbox event carries the entities it was raised with, and that
-recorded payload is what evaluation reads (as in production today, which loads no other
-facts). Short-window state is rebuilt by the replay itself from the window's start, one
-copy per version. Progress (done / total) is committed after every chunk, so the API can
-report it while the replay runs.
+The payload is as it was: an outbox event carries the entities it was raised with. Facts
+the payload does not carry are loaded through the same loaders as production, from the
+tenant's rows as they are when the replay runs (an order's lines, an item's cost price,
+a balance): a replay sees today's master data, not a snapshot of the past. Short-window
+state is rebuilt by the replay itself from the window's start, one copy per version.
+Progress (done / total) is committed after every chunk, so the API can report it while the
+replay runs.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from engine.compiler import Plan
 from engine.dispatch import OutboxRecord
 from engine.evaluate import evaluate, window_is_empty
 from engine.event_scope import to_event
+from engine.facts import DbFacts, FactSource, load_for_plans
 from engine.governance.divergence import Divergence, summarise
 from engine.governance.divergence_gate import trigger_types
 from engine.governance.models import ReplayJob, VersionGovernance
@@ -93,12 +96,12 @@ class _Runner:
         #: (rule id, key) → state of this rule set, as production keeps them in rows.
         self.windows: dict[tuple[str, str], Any] = {}
 
-    def actions(self, record: OutboxRecord) -> list[dict[str, Any]]:
+    def actions(self, record: OutboxRecord, facts: FactSource) -> list[dict[str, Any]]:
         if self.plan is None:
             return []
         event = to_event(record)
-        decision = evaluate(self.plan, event, {}, event.occurred_at, windows=self.windows,
-                            rule_set=self.rule_set)
+        decision = evaluate(self.plan, event, load_for_plans(facts, event, (self.plan,)),
+                            event.occurred_at, windows=self.windows, rule_set=self.rule_set)
         for rule_id, key, state in decision.windows:
             if window_is_empty(state):  # as production deletes the row
                 self.windows.pop((rule_id, key), None)
@@ -128,9 +131,12 @@ def run_replay(db: Database, tenant_id: int, job_id: int, clock: Clock, cache: P
     totals, done = Divergence(), 0
     try:
         for records in _records(db, tenant_id, start, end, chunk):
-            for record in records:
-                totals.add(runners[0].actions(record), runners[1].actions(record),
-                           is_trigger=record.type in triggers)
+            with db.read(tenant_id) as session:
+                facts = DbFacts(session)  # one chunk's rows, read once for both versions
+                for record in records:
+                    totals.add(runners[0].actions(record, facts),
+                               runners[1].actions(record, facts),
+                               is_trigger=record.type in triggers)
             done += len(records)
             with db.write(tenant_id) as session:
                 session.execute(update(ReplayJob).where(ReplayJob.id == job_id)

@@ -2,20 +2,27 @@
 
 ```toml
 [[test]]
-name = "a deposit order locks its lines"
+name = "a deposit order of ¥300 locks its lines"
 event = "sales_order.confirmed"
-facts.order = { deposit_amount = 100, lines = [{ sku = "TEA-1", qty = 2 }] }
+payload.order = { id = "SO-1", deposit_amount = 100, lines = [{ sku = "TEA-1", qty = 2 }] }
+facts.order = { total_amount = 300 }
 expect = [{ kind = "reserve", rule = "deposit_locks_stock" }]
 
 [[test]]
 name = "no deposit, no hold"
 event = "sales_order.confirmed"
-facts.order = { deposit_amount = 0 }
+payload.order = { deposit_amount = 0 }
 expect = []          # no actions at all
 ```
 
-``expect`` lists the actions in order (``kind``, optional ``rule``, optional ``args`` of
-which each named one must match as text); ``blocked = true`` expects a guard to refuse.
+``payload`` is what the event carries (fields the schema declares with a source on that
+event); ``facts`` is what the fact loaders would read from the tenant's rows (fields
+declared with a loader), served by :class:`engine.facts.GivenFacts`, the loaders'
+in-memory twin, through the same :func:`engine.facts.load_facts` production uses. A case
+that gives a payload field the event does not carry, or a fact no loader provides on it,
+fails and says so. ``expect`` lists the actions in order (``kind``, optional ``rule``,
+optional ``args`` of which each named one must match as text); ``blocked = true`` expects
+a guard to refuse.
 """
 
 from __future__ import annotations
@@ -26,9 +33,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from dsl import SchemaRegistry, default_registry
 from engine.compiler import Plan
 from engine.decision import Event, PlannedAction
 from engine.evaluate import evaluate
+from engine.facts import GivenFacts, load_for_plans
 from engine.governance.errors import BadRuleTests
 
 _AT = datetime(2026, 1, 1, tzinfo=UTC)
@@ -42,6 +51,7 @@ class RuleTest:
 
     name: str
     event: str
+    payload: dict[str, Any]
     facts: dict[str, Any]
     expect: tuple[dict[str, Any], ...]
     blocked: bool = False
@@ -95,11 +105,17 @@ def parse_rule_tests(text: str) -> list[RuleTest]:
         expect = case.get("expect", [])
         if any(not isinstance(e, dict) or not isinstance(e.get("kind"), str) for e in expect):
             raise BadRuleTests(reason=f"test #{n}: every expected action needs a kind")
-        facts = case.get("facts", {})
-        if not isinstance(facts, dict):
-            raise BadRuleTests(reason=f"test #{n}: facts must be a table")
-        tests.append(RuleTest(name=case["name"], event=case["event"], facts=_decimals(facts),
-                              expect=tuple(expect), blocked=bool(case.get("blocked", False))))
+        given = {}
+        for part in ("payload", "facts"):
+            value = case.get(part, {})
+            if not isinstance(value, dict) or \
+                    any(not isinstance(v, dict) for v in value.values()):
+                raise BadRuleTests(reason=f"test #{n}: {part} must be a table of entities, "
+                                          f"such as {part}.order = {{ id = \"SO-1\" }}")
+            given[part] = _decimals(value)
+        tests.append(RuleTest(name=case["name"], event=case["event"], payload=given["payload"],
+                              facts=given["facts"], expect=tuple(expect),
+                              blocked=bool(case.get("blocked", False))))
     return tests
 
 
@@ -117,11 +133,49 @@ def _matches(expected: dict[str, Any], actual: dict[str, Any]) -> bool:
     return all(str(_decimals(v)) == actual["args"].get(k) for k, v in wanted.items())
 
 
-def run_rule_test(plan: Plan, test: RuleTest) -> RuleTestResult:
-    """Evaluate one case (pure) and compare the actions with the expected ones."""
+def _given_problems(test: RuleTest, registry: SchemaRegistry) -> list[str]:
+    """What a case gives that nothing could fill in production (each named)."""
+    declared = registry.event(test.event)
+    if declared is None:
+        return [f"there is no event type {test.event}"]
+    problems = []
+    for part, values in (("payload", test.payload), ("facts", test.facts)):
+        for entity, fields in values.items():
+            for name in fields:
+                path = f"{entity}.{name}"
+                f = registry.field(declared.name, path)
+                if f is None:
+                    problems.append(f"{part}: {test.event} has no field {path}")
+                elif part == "payload" and f.source is None:
+                    problems.append(
+                        f"payload: {test.event} does not carry {path}"
+                        + (f" (the {f.loader} loader fills it: give it under facts)"
+                           if f.loader else ""))
+                elif part == "facts" and f.loader is None:
+                    problems.append(
+                        f"facts: no loader provides {path} on {test.event}"
+                        + (" (the event carries it: give it under payload)"
+                           if f.source is not None else ""))
+    return problems
+
+
+def run_rule_test(plan: Plan, test: RuleTest, registry: SchemaRegistry | None = None
+                  ) -> RuleTestResult:
+    """Evaluate one case (pure) and compare the actions with the expected ones.
+
+    A case giving a payload field the event does not carry, or a fact no loader provides,
+    fails with that reason (it could not happen in production).
+    """
+    reg = registry or default_registry()
+    given = _given_problems(test, reg)
+    if given:
+        return RuleTestResult(name=test.name, is_passed=False,
+                              expected=[dict(e) for e in test.expect], actual=[],
+                              message="; ".join(given))
     event = Event(id=f"test:{test.name}", type=test.event, tenant_id=0, occurred_at=_AT,
-                  payload=dict(test.facts))
-    decision = evaluate(plan, event, {}, _AT)
+                  payload={k: dict(v) for k, v in test.payload.items()})
+    facts = load_for_plans(GivenFacts(test.facts), event, (plan,))
+    decision = evaluate(plan, event, facts, _AT)
     wants_internal = any(e["kind"] in _INTERNAL for e in test.expect)
     actual = [_summary(a) for a in decision.actions
               if wants_internal or a.kind not in _INTERNAL]
@@ -137,10 +191,11 @@ def run_rule_test(plan: Plan, test: RuleTest) -> RuleTestResult:
                           actual=actual, message="; ".join(problems))
 
 
-def run_rule_tests(plan: Plan, text: str) -> list[RuleTestResult]:
-    """Run every case of the TOML file against ``plan``.
+def run_rule_tests(plan: Plan, text: str, registry: SchemaRegistry | None = None
+                   ) -> list[RuleTestResult]:
+    """Run every case of the TOML file against ``plan`` (``registry``: the tenant's schema).
 
     Raises:
         BadRuleTests: the file is not valid.
     """
-    return [run_rule_test(plan, t) for t in parse_rule_tests(text)]
+    return [run_rule_test(plan, t, registry) for t in parse_rule_tests(text)]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.decision import Decision, Event
 from engine.evaluate import evaluate, window_keys
+from engine.facts import DbFacts, FactSource, load_for_plans
 from engine.governance.divergence import summarise
 from engine.governance.models import ShadowJournal, VersionGovernance
 from engine.models import RuleSetVersion
@@ -52,20 +53,23 @@ def shadow_candidates(session: Session, now: datetime) -> list[RuleSetVersion]:
 
 
 def shadow_live(session: Session, event: Event, production: Mapping[str, Decision],
-                now: datetime, cache: PlanCache) -> int:
+                now: datetime, cache: PlanCache, facts: FactSource | None = None) -> int:
     """Evaluate ``event`` with every live shadow candidate and journal it; returns how many.
 
-    ``production`` is the decision each rule set's production version made, by name.
+    ``production`` is the decision each rule set's production version made, by name;
+    ``facts`` the loaders' source production used (the same rows are read only once).
     """
     candidates = shadow_candidates(session, now)
     if not candidates:
         return 0
     executor = ShadowExecutor(session, event.tenant_id, now)
+    source = facts or DbFacts(session)
     for version in candidates:
         plan = cache.plan(version)
+        facts_loaded = load_for_plans(source, event, (plan,))
         windowed = load_windows(session, event.tenant_id, version.name,
-                                window_keys(plan, event, {}))
-        decision = evaluate(plan, event, {}, event.occurred_at,
+                                window_keys(plan, event, facts_loaded))
+        decision = evaluate(plan, event, facts_loaded, event.occurred_at,
                             windows=windowed, rule_set=version.name)
         executor.record(version, decision, production.get(version.name))
     session.flush()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from dsl import SchemaRegistry
 from engine.canonical import from_data
 from engine.governance.cycles import refuse_cycles
+from engine.facts.interest import forget_interest
 from engine.governance.divergence_gate import require_evidence
 from engine.governance.errors import (
     InvalidVersionTransition,
@@ -28,6 +29,7 @@ from engine.governance.rule_tests import run_rule_tests
 from engine.ir import RuleSet
 from engine.models import RuleSetVersion
 from engine.rulesets import PlanCache, save_version
+from engine.schema_store import tenant_registry
 
 
 def audit(session: Session, version: RuleSetVersion | None, act: str, actor: str,
@@ -107,7 +109,7 @@ def run_tests(session: Session, version: RuleSetVersion, text: str, actor: str,
     Raises:
         BadRuleTests: the file is not valid (nothing is kept).
     """
-    results = run_rule_tests(cache.plan(version), text)
+    results = run_rule_tests(cache.plan(version), text, tenant_registry(session))
     failed = sum(1 for r in results if not r.is_passed)
     run = RuleTestRun(tenant_id=version.tenant_id, version_id=version.id,
                       is_passed=failed == 0, total=len(results), failed=failed, source=text,
@@ -135,6 +137,7 @@ def set_state(session: Session, version: RuleSetVersion, target: str, actor: str
     audit(session, version, act, actor, now, from_state=before, to_state=target,
           comment=comment, detail=detail)
     session.flush()
+    forget_interest(version.tenant_id)
 
 
 def advance(session: Session, version: RuleSetVersion, target: str, actor: str,

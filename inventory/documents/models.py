@@ -37,10 +37,13 @@ class Customer(TenantScoped, Base):
     """A customer; a frozen one cannot get an order confirmed."""
 
     __tablename__ = "customer"
-    __table_args__ = (UniqueConstraint("tenant_id", "code"),)
+    __table_args__ = (UniqueConstraint("tenant_id", "code"),
+                      CheckConstraint("level in ('normal','vip','key_account')", name="level"))
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
+    #: normal, vip or key_account; rules read it as ``customer.level``.
+    level: Mapped[str] = mapped_column(String(20), default="normal", server_default="normal")
     is_frozen: Mapped[bool] = mapped_column(Boolean, default=False)
     frozen_reason: Mapped[str] = mapped_column(Text, default="")
     frozen_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

@@ -16,14 +16,14 @@ from kernel.errors import Conflict
 from kernel.security import hash_password, verify_password
 
 
-def create_customer(session: Session, tenant_id: int, code: str, name: str, now: datetime
-                    ) -> Customer:
-    """Create a customer.
+def create_customer(session: Session, tenant_id: int, code: str, name: str, now: datetime,
+                    level: str = "normal") -> Customer:
+    """Create a customer (``level``: normal, vip or key_account).
 
     Raises:
         Conflict: the code exists in this tenant.
     """
-    row = Customer(tenant_id=tenant_id, code=code, name=name, is_frozen=False,
+    row = Customer(tenant_id=tenant_id, code=code, name=name, level=level, is_frozen=False,
                    frozen_reason="", created_at=now)
     session.add(row)
     try:

@@ -17,7 +17,7 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from inventory import guarantees
+from inventory import guarantees, levels
 from inventory.documents.runner import milli as _m
 from inventory.documents.runner import table_of
 from inventory.lookup import item_by_sku, warehouse_by_code
@@ -223,6 +223,7 @@ def take_for_order(session: Session, tenant_id: int, channel_code: str, order_no
                             held=held_now, requested=qty, no=order_no)
         session.add(ChannelPoolEntry(tenant_id=tenant_id, pool_id=pool.id, qty=-qty,
                                      reason="order", document_ref=order_no, created_at=now))
+        levels.pool_changed(session, tenant_id, pool, -qty, "order", now)
         taken.append({"sku": item.sku, "qty": str(qty)})
     session.flush()
     return taken
@@ -258,4 +259,5 @@ def give_back_for_order(session: Session, tenant_id: int, order_no: str,
                         .values(qty=_pools.c.qty + _m(back), updated_at=now))
         session.add(ChannelPoolEntry(tenant_id=tenant_id, pool_id=pool.id, qty=back,
                                      reason="cancel", document_ref=order_no, created_at=now))
+        levels.pool_changed(session, tenant_id, pool, back, "cancel", now)
     session.flush()

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inventory import guarantees
+from inventory import guarantees, levels
 from inventory.models import Item, StockBalance, Warehouse
 from inventory.planning.models import (
     ChannelPool,
@@ -165,6 +165,8 @@ def run_rebalance(session: Session, tenant_id: int, actor: str, now: datetime
                 session.add(ChannelPoolEntry(tenant_id=tenant_id, pool_id=pool.id,
                                              qty=step.qty_after - step.qty_before,
                                              reason="rebalance", run_id=run.id, created_at=now))
+                levels.pool_changed(session, tenant_id, pool, step.qty_after - step.qty_before,
+                                    "rebalance", now)
             if step.is_below_threshold:
                 below[pool.channel_id].append(pool)
                 tasks += _open_task(session, tenant_id, pool, run.id,

@@ -30,6 +30,7 @@ from studio.routes import (
     rule_review,
     rule_versions,
     sandbox,
+    scans,
     stock,
     stock_board,
     stocktakes,
@@ -42,7 +43,7 @@ api_router = APIRouter(prefix="/api/v1")
 for module in (auth, catalog, stock, reservations, ledger, events, documents, transfers,
                adjustments, stocktakes, parties, inbox, channel_pools, supplier_invoices,
                replenishment, packs, rule_versions, rule_review, lineage, sandbox, connectors,
-               connector_deliveries, hooks, stock_board, health,
+               connector_deliveries, hooks, stock_board, health, scans,
                manufacturing, work_orders,  # the manufacturing module (issue #11)
                recipes,  # the catering pack's module (issue #11)
                lots):  # the food pack's lots, cold-chain and recall routes (#11)

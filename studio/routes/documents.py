@@ -70,9 +70,9 @@ def create_customer(body: CustomerCreate, principal: CatalogWriter, db: DbDep,
     """Create a customer."""
     with db.write(principal.tenant_id) as session:
         row = parties.create_customer(session, principal.tenant_id, body.code, body.name,
-                                      clock.now())
-        return CustomerPublic(code=row.code, name=row.name, is_frozen=row.is_frozen,
-                              frozen_reason=row.frozen_reason)
+                                      clock.now(), body.level)
+        return CustomerPublic(code=row.code, name=row.name, level=row.level,
+                              is_frozen=row.is_frozen, frozen_reason=row.frozen_reason)
 
 
 @router.get("/customers", response_model=Page[CustomerPublic])
@@ -81,7 +81,7 @@ def list_customers(principal: StockReader, db: DbDep, paging: PagingDep
     """Customers by code."""
     with db.read(principal.tenant_id) as session:
         rows, total = parties.list_customers(session, paging.offset, paging.limit)
-        items = [CustomerPublic(code=r.code, name=r.name, is_frozen=r.is_frozen,
+        items = [CustomerPublic(code=r.code, name=r.name, level=r.level, is_frozen=r.is_frozen,
                                 frozen_reason=r.frozen_reason) for r in rows]
     return Page(items=items, count=total, offset=paging.offset, limit=paging.limit)
 

@@ -50,8 +50,8 @@ def _reader(principal: Principal) -> None:
 
 def _starter_tests(source_events: list[str]) -> str:
     """A rule-test skeleton for a version with no run yet: one case per event it listens to."""
-    cases = [f'[[test]]\nname = "{event}"\nevent = "{event}"\nfacts = {{}}\nexpect = []\n'
-             for event in source_events]
+    cases = [f'[[test]]\nname = "{event}"\nevent = "{event}"\npayload = {{}}\n'
+             f'facts = {{}}\nexpect = []\n' for event in source_events]
     return "\n".join(cases)
 
 

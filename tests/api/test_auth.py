@@ -54,7 +54,7 @@ def test_sign_in_returns_a_bearer_token_that_names_the_user(api, make_tenant):
     me = api.get(f"{API}/me", headers=bearer(body["access_token"]))
     assert me.status_code == 200, me.text
     assert me.json() == {"tenant": tenant.code, "username": "warehouse", "role": "warehouse",
-                         "permissions": ["stock:read", "stock:write"]}
+                         "permissions": ["scan:write", "stock:read", "stock:write"]}
 
 
 def test_wrong_password_unknown_tenant_and_unknown_user_get_one_and_the_same_answer(

@@ -23,14 +23,14 @@ GREEN = """[[test]]
 name = "a receipt holds what it received"
 event = "stock.received"
 expect = [{ kind = "reserve", rule = "hold_received" }]
-[test.facts.stock]
+[test.payload.stock]
 document_type = "receipt"
 entries = [{ sku = "SKU-G", warehouse = "WH-G", qty = 2 }]
 
 [[test]]
 name = "an adjustment holds nothing"
 event = "stock.received"
-facts = { stock = { document_type = "adjustment" } }
+payload = { stock = { document_type = "adjustment" } }
 expect = []
 """
 RED = GREEN.replace('expect = []', 'expect = [{ kind = "alert" }]')
@@ -229,7 +229,7 @@ def test_conflicts_are_acknowledged_on_the_review_page(make_tenant: TenantFactor
 name = "a toy at list price 100 is on promotion"
 event = "price.change_requested"
 facts.item = { category = "toys" }
-facts.price = { list_price = 100, final_price = 100, rebate_rate = 0 }
+payload.price = { list_price = 100, final_price = 100, rebate_rate = 0 }
 expect = [{ kind = "set", rule = "double11_toy_promotion" }]
 """
     version_id = tenant.post("/rule-versions", {"name": "pricing", "source": pricing},

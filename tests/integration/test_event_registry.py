@@ -4,6 +4,7 @@ every payload field — checked by running the flows, on SQLite and PostgreSQL."
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from importlib import import_module
 from typing import Any
 
@@ -68,7 +69,7 @@ def test_a_rule_reads_a_document_event_through_the_declared_fields(world):
                                   tenant_id=world.tenant_id, type=confirmed.type,
                                   key=confirmed.key, payload=confirmed.payload,
                                   occurred_at=confirmed.occurred_at, attempts=0))
-    assert event.payload["order"]["deposit_amount"] == "5.00"
+    assert event.payload["order"]["deposit_amount"] == Decimal("5.00")  # typed by the schema
     assert event.payload["order"]["id"] == "SO-1"
     assert event.payload["order"]["channel_id"] == "WEB"
     assert event.payload["customer"] == {"id": "C-1"}

@@ -58,14 +58,14 @@ GREEN = """[[test]]
 name = "a receipt holds what it received"
 event = "stock.received"
 expect = [{ kind = "reserve", rule = "rule_1", args = { hold = 7200000 } }]
-[test.facts.stock]
+[test.payload.stock]
 document_type = "receipt"
 entries = [{ sku = "TEA-1", warehouse = "WH-HZ", qty = 5 }]
 
 [[test]]
 name = "an adjustment holds nothing"
 event = "stock.received"
-facts = { stock = { document_type = "adjustment" } }
+payload = { stock = { document_type = "adjustment" } }
 expect = []
 """
 RED = GREEN.replace("hold = 7200000", "hold = 3600000")

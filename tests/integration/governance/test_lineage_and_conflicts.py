@@ -88,8 +88,8 @@ def test_promotion_waits_until_each_conflict_is_acknowledged(gov):
                    cost_price=Decimal("70.00"))
     v = gov.version(source, name="pricing")
     tests = ('[[test]]\nname = "stacked"\nevent = "price.change_requested"\n'
-             'facts = { item = { category = "toys" }, price = { list_price = 100, '
-             'rebate_rate = 0.25, final_price = 100 } }\n'
+             'payload = { price = { list_price = 100, rebate_rate = 0.25, final_price = 100 } }\n'
+             'facts = { item = { category = "toys" } }\n'
              'expect = [{ kind = "set", rule = "double11_toy_promotion" }, '
              '{ kind = "set", rule = "key_account_rebate" }]\n')
     assert gov.test(v, tests)

@@ -50,13 +50,13 @@ end
 COLD_TESTS = """[[test]]
 name = "a warm probe alerts"
 event = "probe.reading_taken"
-facts = { probe = { id = "P1", celsius = -10 } }
+payload = { probe = { id = "P1", celsius = -10 } }
 expect = [{ kind = "alert", rule = "probe_warm" }]
 
 [[test]]
 name = "a cold probe is quiet"
 event = "probe.reading_taken"
-facts = { probe = { id = "P1", celsius = -20 } }
+payload = { probe = { id = "P1", celsius = -20 } }
 expect = []
 """
 

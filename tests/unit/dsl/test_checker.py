@@ -141,7 +141,7 @@ def test_a_registry_of_your_own() -> None:
     reg = InMemorySchemaRegistry([EventType(
         name="kitchen.ticket_opened", label_en="Ticket opened", label_zh="开单", fields=(
             FieldDef(path="ticket.table_no", type=parse_type("number"), label_en="Table",
-                     label_zh="桌号", aliases=("小票.桌号",)),))])
+                     label_zh="桌号", aliases=("小票.桌号",), source="table_no"),))])
     assert check(parse("rule r when kitchen.ticket_opened if 小票.桌号 > 3 then "
                        'alert role:chef "x" end'), reg) == []
     with pytest.raises(ValueError):

@@ -33,7 +33,7 @@ def test_location_is_still_a_name_after_a_dot() -> None:
     registry = default_registry().extended([EventType(
         name="probe.read", label_en="Probe read", label_zh="探头读数", key="probe.id",
         fields=(FieldDef(path="probe.location", type=parse_type("text"), label_en="Location",
-                         label_zh="库位"),))])
+                         label_zh="库位", source="probe.location"),))])
     text = 'rule r when probe.read then freeze location probe.location end\n'
     parse_and_check(text, registry)
     assert "冻结 库位 probe.location" in format_text(text, "zh")

@@ -32,7 +32,7 @@ def test_a_wrong_expectation_fails_and_says_why(plan):
 [[test]]
 name = "no deposit yet a hold is expected"
 event = "sales_order.confirmed"
-facts = { order = { deposit_amount = 0 } }
+payload = { order = { deposit_amount = 0 } }
 expect = [{ kind = "reserve" }]
 """
     [result] = run_rule_tests(plan, text)
@@ -45,7 +45,7 @@ def test_arguments_are_compared_as_text(plan):
 [[test]]
 name = "two hours"
 event = "sales_order.confirmed"
-facts = { order = { deposit_amount = 12.5, lines = [] } }
+payload = { order = { deposit_amount = 12.5, lines = [] } }
 expect = [{ kind = "reserve", rule = "deposit_locks_stock", args = { hold = 7200001 } }]
 """
     [result] = run_rule_tests(plan, text)
@@ -61,3 +61,69 @@ expect = [{ kind = "reserve", rule = "deposit_locks_stock", args = { hold = 7200
 def test_bad_files_are_refused(text):
     with pytest.raises(BadRuleTests):
         parse_rule_tests(text)
+
+
+_TOTAL_RULE = """
+rule big_order "大单提醒"
+  when sales_order.confirmed
+  if order.total_amount > ¥100
+  then alert role:sales_manager "大单 {order.no}: {order.total_amount}"
+end
+"""
+
+
+@pytest.fixture
+def total_plan():
+    return compile_rule_set(lower_rule_file(parse_and_check(_TOTAL_RULE, default_registry())))
+
+
+def test_facts_come_from_the_loaders_twin_and_payload_separately(total_plan):
+    text = """
+[[test]]
+name = "a ¥300 order alerts"
+event = "sales_order.confirmed"
+payload.order = { id = "SO-1", no = "SO-1" }
+facts.order = { total_amount = 300 }
+expect = [{ kind = "alert", rule = "big_order" }]
+
+[[test]]
+name = "a ¥50 order does not"
+event = "sales_order.confirmed"
+payload.order = { id = "SO-2", no = "SO-2" }
+facts.order = { total_amount = 50 }
+expect = []
+"""
+    results = run_rule_tests(total_plan, text)
+    assert [r.is_passed for r in results] == [True, True], results
+
+
+def test_a_fact_no_loader_provides_fails_with_the_reason(total_plan):
+    text = """
+[[test]]
+name = "the total given as payload"
+event = "sales_order.confirmed"
+payload.order = { id = "SO-1", total_amount = 300 }
+expect = [{ kind = "alert" }]
+
+[[test]]
+name = "the order number given as a fact"
+event = "sales_order.confirmed"
+payload.order = { id = "SO-1" }
+facts.order = { no = "SO-1", total_amount = 300 }
+expect = [{ kind = "alert" }]
+
+[[test]]
+name = "a fact nothing declares"
+event = "sales_order.confirmed"
+facts.address = { is_real = true }
+expect = []
+"""
+    payload, fact, unknown = run_rule_tests(total_plan, text)
+    assert not payload.is_passed and payload.message == (
+        "payload: sales_order.confirmed does not carry order.total_amount "
+        "(the order loader fills it: give it under facts)")
+    assert not fact.is_passed and fact.message == (
+        "facts: no loader provides order.no on sales_order.confirmed "
+        "(the event carries it: give it under payload)")
+    assert not unknown.is_passed
+    assert unknown.message == "facts: sales_order.confirmed has no field address.is_real"
