@@ -409,14 +409,14 @@ def weighed(name: str, weight: str, expect: str) -> str:
 name = "{name}"
 event = "subcontract.returned"
 expect = {expect}
-[test.facts.subcontract]
+[test.payload.subcontract]
 process = "plating"
-[test.facts.receipt]
+[test.payload.receipt]
 no = "R-1"
 is_scanned = true
 photo_count = 1
 weight_kg = "{weight}"
-[test.facts.expected]
+[test.payload.expected]
 weight_kg = "12.00"
 """
 

@@ -20,7 +20,7 @@ PROMOTION_TESTS = """[[test]]
 name = "baking is on promotion"
 event = "price.change_requested"
 facts.item = { category = "baking" }
-facts.price = { list_price = 25, final_price = 25 }
+payload.price = { list_price = 25, final_price = 25 }
 expect = [{ kind = "set", rule = "double11_promotion" }]
 """
 REBATE = """
@@ -33,7 +33,7 @@ end
 REBATE_TESTS = """[[test]]
 name = "five yuan off"
 event = "price.change_requested"
-facts.price = { list_price = 25, final_price = 25 }
+payload.price = { list_price = 25, final_price = 25 }
 expect = [{ kind = "set", rule = "key_account_rebate" }]
 """
 

@@ -23,12 +23,13 @@ NESTED = """rule vip_orders "VIP 大单"
 end
 """
 def _case(name: str, no: str, total: int, level: str, *expect: str) -> str:
-    """One rule test in TOML: the order and customer as facts, the expected actions."""
+    """One rule test in TOML: the order as payload, its total and the customer as facts."""
     wanted = ",\n  ".join(expect)
     return (f'[[test]]\nname = "{name}"\nevent = "sales_order.confirmed"\n'
             f"expect = [\n  {wanted},\n]\n"
-            f'[test.facts.order]\nno = "{no}"\ntotal_amount = {total}\n'
+            f'[test.payload.order]\nid = "{no}"\nno = "{no}"\n'
             f'lines = [{{ sku = "TEA-1", warehouse = "WH-A", qty = 2 }}]\n'
+            f'[test.facts.order]\ntotal_amount = {total}\n'
             f'[test.facts.customer]\nlevel = "{level}"\n\n')
 
 
