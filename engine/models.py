@@ -55,7 +55,7 @@ class InboxMessage(TenantScoped, Base):
     event_id: Mapped[str] = mapped_column(String(36))
     rule_id: Mapped[str] = mapped_column(String(80))
     rule_version: Mapped[str] = mapped_column(String(64))
-    rule_node: Mapped[str] = mapped_column(String(120))
+    rule_node: Mapped[str] = mapped_column(String(240))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
@@ -102,5 +102,5 @@ class RuleWrite(TenantScoped, Base):
     event_id: Mapped[str] = mapped_column(String(36))
     rule_id: Mapped[str] = mapped_column(String(80))
     rule_version: Mapped[str] = mapped_column(String(64))
-    rule_node: Mapped[str] = mapped_column(String(120))
+    rule_node: Mapped[str] = mapped_column(String(240))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

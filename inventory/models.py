@@ -156,7 +156,7 @@ class LedgerEntry(TenantScoped, Base):
     #: Provenance filled by the engine: the event, rule version and node that caused it.
     cause_event_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     rule_version: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    rule_node: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    rule_node: Mapped[str | None] = mapped_column(String(240), nullable=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
     actor: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -144,7 +144,7 @@ class Effect(TenantScoped, Base):
     __tablename__ = "effect"
     __table_args__ = (UniqueConstraint("tenant_id", "effect_key"),)
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    effect_key: Mapped[str] = mapped_column(String(200))
+    effect_key: Mapped[str] = mapped_column(String(320))
     applied_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

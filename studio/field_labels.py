@@ -12,6 +12,8 @@ from typing import Final
 FIELD_LABELS: Final[dict[str, tuple[str, str]]] = {
     # stock and documents
     "qty": ("quantity", "数量"), "sku": ("SKU", "商品编码"), "skus": ("SKUs", "商品编码"),
+    "level": ("customer level", "客户等级"), "scanner_id": ("scanner", "扫描枪"),
+    "scanned_at": ("scan time", "扫描时间"),
     "warehouse": ("warehouse", "仓库"), "from_warehouse": ("source warehouse", "调出仓库"),
     "to_warehouse": ("destination warehouse", "调入仓库"),
     "transit_warehouse": ("transit warehouse", "在途仓库"),

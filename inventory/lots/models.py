@@ -34,7 +34,7 @@ class LotFreeze(TenantScoped, Base):
     #: The event, rule version and node that froze it (empty when a person did).
     cause_event_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     rule_version: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    rule_node: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    rule_node: Mapped[str | None] = mapped_column(String(240), nullable=True)
     frozen_at: Mapped[datetime] = mapped_column(UtcDateTime())
     released_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     released_by: Mapped[str] = mapped_column(String(120), default="")

@@ -19,14 +19,14 @@ FLASH_SALE_TESTS = """
 [[test]]
 name = "an Amazon order pauses TikTok"
 event = "sales_order.confirmed"
-facts = { order = { channel_id = "AMAZON", lines = [] } }
+payload = { order = { channel_id = "AMAZON", lines = [] } }
 expect = [{ kind = "freeze", rule = "flash_sale_freezes_tiktok", args = { kind = "channel", \
 target = "TIKTOK" } }]
 
 [[test]]
 name = "a TikTok order changes nothing"
 event = "sales_order.confirmed"
-facts = { order = { channel_id = "TIKTOK", lines = [] } }
+payload = { order = { channel_id = "TIKTOK", lines = [] } }
 expect = []
 """
 
@@ -95,7 +95,7 @@ PING_TESTS = """
 [[test]]
 name = "a scan is flagged"
 event = "scanner.scanned"
-facts = { item = { sku = "TEA-1" } }
+payload = { item = { sku = "TEA-1" } }
 expect = [{ kind = "emit_event", rule = "ping" }]
 """
 PONG = """
