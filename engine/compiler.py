@@ -367,6 +367,15 @@ def _collect(node: Any, found: set[str]) -> None:
                 _collect(value, found)
 
 
+def entity_key(scope: Scope, entity: str) -> str | None:
+    """The identity of ``entity`` in ``scope``: its id, else its SKU, else its number."""
+    for name in ("id", "sku", "no"):
+        value = resolve(scope, (entity, name))
+        if value is not None:
+            return str(value)
+    return None
+
+
 def _entity_key(entity: str) -> Fn:
     """The identity of the entity a ``set`` writes: its id, else its SKU, else its number."""
     def key(s: Scope) -> Any:
@@ -384,10 +393,13 @@ def _set_args(rule: ir.Rule, a: ir.Action) -> tuple[tuple[str, Fn], ...]:
     assert isinstance(target, ir.Field)
     value = a.arg("value")
     dotted = ".".join(target.path)
+    entity = target.path[0]
     return (("target", lambda _s: dotted),
             ("value", compile_expr(value, (rule.id, a.id)) if value is not None
              else (lambda _s: None)),
-            ("entity_id", _entity_key(target.path[0])))
+            ("entity_id", _entity_key(entity)),
+            # Stock-level fields (safety stock, reorder point) belong to a SKU × warehouse.
+            ("warehouse", lambda s: resolve(s, (entity, "warehouse"))))
 
 
 def _args(rule: ir.Rule, a: ir.Action) -> tuple[tuple[str, Fn], ...]:

@@ -18,6 +18,7 @@ from engine.compiler import (
     CompiledStep,
     Plan,
     Scope,
+    entity_key,
     resolve,
 )
 from engine.decision import Decision, Event, PlannedAction, TraceStep, decision, planned_action
@@ -216,6 +217,19 @@ def _table(run: _Run, rule: CompiledRule, table: ir.DecisionTable, scope: Scope)
     found = tuple(rows)
     run.actions.append(planned_action("table_result", (("rows", found),), run.event.id,
                                       rule.rule.id, run.plan.version, table.id))
+    # Each output is written as a ``set`` of its field (first hit: the row's value; collect:
+    # the list of every hit row's), applied like a rule's own ``set``.
+    values = rows[0] if table.hit == "first" else \
+        {name: [row.get(name) for row in rows] for name in table.outputs}
+    for name in table.outputs:
+        entity = name.partition(".")[0]
+        args = (("target", name), ("value", values.get(name)),
+                ("entity_id", entity_key(scope, entity)),
+                ("warehouse", resolve(scope, (entity, "warehouse"))))
+        run.actions.append(planned_action("set", args, run.event.id, rule.rule.id,
+                                          run.plan.version, f"{table.id}/set/{name}"))
+        if run.trace is not None:
+            run.note(rule, f"{table.id}/set/{name}", dict(args))
     if rule.actions:
         result = rows[0] if table.hit == "first" else rows
         run.run_actions(rule, rule.actions, {**scope, "result": result})

@@ -16,9 +16,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final, Protocol
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inventory.guarantees import append_event, new_event_id
+from inventory.models import Item
 from kernel.db import Driver, Sql
 from kernel.types import from_milli
 
@@ -53,6 +55,19 @@ _POLICY = Sql("""
 """)
 
 
+def _item_levels(session: Session, item_id: int) -> tuple[Decimal, Decimal]:
+    """Safety stock and reorder point kept on the item itself (no policy at the warehouse)."""
+    attributes = session.scalar(select(Item.attributes).where(Item.id == item_id)) or {}
+    return _level(attributes.get("safety_stock")), _level(attributes.get("reorder_point"))
+
+
+def _level(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value)) if value is not None else Decimal("0.000")
+    except ArithmeticError:
+        return Decimal("0.000")
+
+
 def level_changed(session: Session, tenant_id: int, touched: Sequence[tuple[int, int]],
                   balances: Sequence[dict[str, str]], change: str, document_ref: str | None,
                   actor: str, now: datetime) -> int:
@@ -68,7 +83,7 @@ def level_changed(session: Session, tenant_id: int, touched: Sequence[tuple[int,
         row = driver.row(_POLICY, {"tenant_id": tenant_id, "item_id": item_id,
                                    "warehouse_id": warehouse_id})
         safety, reorder = ((from_milli(int(row[0])), from_milli(int(row[1]))) if row
-                           else (Decimal("0.000"), Decimal("0.000")))
+                           else _item_levels(session, item_id))
         payload: dict[str, Any] = {
             "item": {"sku": balance["sku"], "warehouse": balance["warehouse"],
                      "on_hand": balance["on_hand"], "reserved": balance["reserved"],

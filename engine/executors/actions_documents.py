@@ -12,6 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
+
 from engine.decision import PlannedAction
 from engine.errors import ActionNotApplicable
 from engine.executors.actions_lots import freeze_lots_in
@@ -23,6 +25,8 @@ from inventory.documents import receipt_service as receipts
 from inventory.documents.models import Receipt
 from inventory.documents.runner import find
 from inventory.lookup import item_by_sku
+from inventory.models import Warehouse
+from inventory.planning.models import ReplenishmentPolicy
 
 #: Freeze kinds this module applies (the others: :mod:`engine.actions.freezes`).
 FREEZE_KINDS = frozenset({"customer", "receipt", "location"})
@@ -92,6 +96,10 @@ def set_field(scope: ActionScope, action: PlannedAction) -> None:
     entity, _, name = str(target).partition(".")
     if entity_id is None:
         raise _not_applicable(action, f"the event names no {entity}", f"事件中没有{entity}")
+    if entity == "item" and name in STOCK_LEVEL_FIELDS and action.arg("warehouse"):
+        if _set_policy_level(scope, action, str(entity_id), str(action.arg("warehouse")),
+                             name, value):
+            return
     if entity == "item":
         item = item_by_sku(scope.session, str(entity_id))
         old = item.attributes.get(name)
@@ -109,6 +117,32 @@ def set_field(scope: ActionScope, action: PlannedAction) -> None:
         return
     raise _not_applicable(action, f"{target} cannot be written by rules yet",
                           f"规则暂不能写入 {target}")
+
+
+#: Item fields that belong to a SKU × warehouse when its replenishment policy exists.
+STOCK_LEVEL_FIELDS = frozenset({"safety_stock", "reorder_point"})
+
+
+def _set_policy_level(scope: ActionScope, action: PlannedAction, sku: str, warehouse: str,
+                      name: str, value: Any) -> bool:
+    """Write safety stock or reorder point on the SKU × warehouse's replenishment policy;
+    False when it has none (the value is then the item's own, for every warehouse)."""
+    item = item_by_sku(scope.session, sku)
+    policy = scope.session.scalar(
+        select(ReplenishmentPolicy).join(Warehouse, Warehouse.id
+                                         == ReplenishmentPolicy.warehouse_id)
+        .where(ReplenishmentPolicy.item_id == item.id, Warehouse.code == warehouse))
+    if policy is None:
+        return False
+    old, new = getattr(policy, name), Decimal(str(value))
+    target = f"item:{sku}@{warehouse}"
+    if old == new:
+        scope.record(action, target, {"field": name, "value": str(new)}, "already done")
+        return True
+    setattr(policy, name, new)
+    scope.session.flush()
+    scope.record(action, target, {"field": name, "old": str(old), "new": str(new)})
+    return True
 
 
 def _inspection_verdict(scope: ActionScope, action: PlannedAction, no: str, verdict: str

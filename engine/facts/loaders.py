@@ -162,9 +162,22 @@ def _balance(session: Session, key: Key) -> Entities:
                                     ReplenishmentPolicy.reorder_point)
                              .where(ReplenishmentPolicy.item_id == item_id,
                                     ReplenishmentPolicy.warehouse_id == warehouse_id)).first()
+    if policy is not None:
+        safety, reorder = policy[0], policy[1]
+    else:  # no policy at this warehouse: the item's own levels, if a rule set them
+        attributes = session.scalar(select(Item.attributes).where(Item.id == item_id)) or {}
+        safety = _level(attributes.get("safety_stock"))
+        reorder = _level(attributes.get("reorder_point"))
     return {"item": {"on_hand": on_hand, "reserved": reserved, "available": on_hand - reserved,
-                     "safety_stock": policy[0] if policy else _ZERO,
-                     "reorder_point": policy[1] if policy else _ZERO}}
+                     "safety_stock": safety, "reorder_point": reorder}}
+
+
+def _level(value: Any) -> Decimal:
+    """A stock level kept in the item's attributes (text or number), zero when unset."""
+    try:
+        return Decimal(str(value)) if value is not None else _ZERO
+    except ArithmeticError:
+        return _ZERO
 
 
 def _supplier(session: Session, key: Key) -> Entities:
