@@ -387,7 +387,9 @@ def _set_args(rule: ir.Rule, a: ir.Action) -> tuple[tuple[str, Fn], ...]:
     return (("target", lambda _s: dotted),
             ("value", compile_expr(value, (rule.id, a.id)) if value is not None
              else (lambda _s: None)),
-            ("entity_id", _entity_key(target.path[0])))
+            # A price belongs to the event's item: it is kept by SKU.
+            ("entity_id", _entity_key("item" if target.path[0] == "price"
+                                      else target.path[0])))
 
 
 def _args(rule: ir.Rule, a: ir.Action) -> tuple[tuple[str, Fn], ...]:
