@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from decimal import Decimal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, status
 from pydantic import BaseModel, Field
