@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from dsl import SchemaRegistry
 from engine.canonical import from_data
-from engine.facts.interest import forget_interest
 from engine.governance.cycles import refuse_cycles
+from engine.facts.interest import forget_interest
 from engine.governance.divergence_gate import require_evidence
 from engine.governance.errors import (
     InvalidVersionTransition,
