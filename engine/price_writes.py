@@ -54,4 +54,13 @@ def with_price_writes(event: Event, facts: Mapping[str, Any], decision: Decision
     return new_event, facts
 
 
-__all__ = ["PRICE", "price_field", "price_writes", "with_price_writes"]
+def before_rule_set(event: Event, facts: Mapping[str, Any], decisions: Mapping[str, Decision],
+                    name: str) -> tuple[Event, Mapping[str, Any]]:
+    """``event`` and ``facts`` as rule set ``name`` reads them in production: after the
+    price writes of every rule set ordered before it (by name) in ``decisions``."""
+    for earlier in sorted(n for n in decisions if n < name):
+        event, facts = with_price_writes(event, facts, decisions[earlier])
+    return event, facts
+
+
+__all__ = ["PRICE", "before_rule_set", "price_field", "price_writes", "with_price_writes"]

@@ -9,7 +9,7 @@ from engine import ir
 from engine.compiler import compile_rule_set
 from engine.decision import Event
 from engine.evaluate import evaluate
-from engine.price_writes import price_writes, with_price_writes
+from engine.price_writes import before_rule_set, price_writes, with_price_writes
 
 NOW = datetime(2026, 12, 8, 1, 0, tzinfo=UTC)
 F = ir.Field
@@ -56,3 +56,13 @@ def test_the_next_rule_set_reads_the_previous_rule_sets_writes():
                                       "final_price": Decimal("20.0")}
     second = evaluate(compile_rule_set(ir.RuleSet(rules=(REBATE,))), event, facts, NOW)
     assert [a.arg("value") for a in second.actions] == [Decimal("15.0")]
+
+
+def test_a_shadow_candidate_reads_the_rule_sets_before_its_own_by_name():
+    promotion = evaluate(compile_rule_set(ir.RuleSet(rules=(PROMOTION,))), request(), {}, NOW)
+    rebate = evaluate(compile_rule_set(ir.RuleSet(rules=(REBATE,))), request(), {}, NOW)
+    decisions = {"promotion": promotion, "rebate": rebate}
+    seen, _ = before_rule_set(request(), {}, decisions, "rebate")
+    assert seen.payload["price"]["final_price"] == Decimal("20.0")
+    first, _ = before_rule_set(request(), {}, decisions, "promotion")
+    assert first.payload["price"]["final_price"] == Decimal("25")
