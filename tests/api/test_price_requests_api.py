@@ -11,7 +11,8 @@ from sqlalchemy import select
 from engine import Worker
 from engine.models import RuleWrite
 from engine.rule_handler import RuleHandler
-from tests.api.conftest import TenantFactory, walk_to_review
+from kernel.models import OutboxEvent
+from tests.api.conftest import TenantFactory, assert_problem, walk_to_review
 from tests.api.test_conflicts_api import (
     PROMOTION,
     PROMOTION_TESTS,
@@ -52,3 +53,37 @@ def test_a_price_request_stacks_promotion_then_rebate_as_the_conflict_check_said
             for r, o, n in steps] == [
         ("double11_promotion", None, Decimal("20.00")),
         ("key_account_rebate", Decimal("20.00"), Decimal("15.00"))]
+
+
+GUARD = """
+guard promotion_above_cost "促销价不得低于成本"
+  when price.change_requested
+  if price.promotion_price < item.cost_price
+  then
+    block "{item.sku}: promotion price below cost"
+end
+"""
+GUARD_TESTS = """[[test]]
+name = "below cost is blocked"
+event = "price.change_requested"
+payload.item = { sku = "YEAST-500G" }
+facts.item = { cost_price = 18 }
+payload.price = { list_price = 25, promotion_price = 10 }
+expect = []
+blocked = true
+"""
+
+
+def test_a_guard_refuses_a_price_request_in_its_transaction_and_nothing_is_queued(
+        make_tenant: TenantFactory) -> None:
+    t = shop(make_tenant)
+    in_production(t, "price_guard", GUARD, GUARD_TESTS)
+    refused = assert_problem(t.post("/prices/requests", {"sku": "YEAST-500G",
+                                                         "promotion_price": "10.00"}),
+                             409, "engine.guard_refused")
+    assert "promotion_above_cost" in refused["detail"]
+    with t.db.read(t.tenant_id) as session:
+        queued = session.scalars(select(OutboxEvent.event_id).where(
+            OutboxEvent.type == "price.change_requested")).all()
+    assert queued == []
+    ok(t.post("/prices/requests", {"sku": "YEAST-500G", "promotion_price": "20.00"}), 202)
