@@ -397,7 +397,8 @@ def _set_args(rule: ir.Rule, a: ir.Action) -> tuple[tuple[str, Fn], ...]:
     return (("target", lambda _s: dotted),
             ("value", compile_expr(value, (rule.id, a.id)) if value is not None
              else (lambda _s: None)),
-            ("entity_id", _entity_key(entity)),
+            # A price belongs to the event's item: it is kept by SKU.
+            ("entity_id", _entity_key("item" if entity == "price" else entity)),
             # Stock-level fields (safety stock, reorder point) belong to a SKU × warehouse.
             ("warehouse", lambda s: resolve(s, (entity, "warehouse"))))
 

@@ -22,6 +22,7 @@ from engine.compiler import (
     resolve,
 )
 from engine.decision import Decision, Event, PlannedAction, TraceStep, decision, planned_action
+from engine.price_writes import PRICE, price_field
 
 #: The event type a durable timer produces when it fires.
 TIMER_FIRED = "timer.fired"
@@ -85,10 +86,14 @@ def window_is_empty(state: Any) -> bool:
 class _Run:
     """The mutable accumulator of one evaluation (never escapes :func:`evaluate`)."""
 
-    __slots__ = ("actions", "blocked", "event", "plan", "rule_set", "trace", "windows")
+    __slots__ = ("actions", "blocked", "event", "plan", "root", "rule_set", "trace",
+                 "windows")
 
-    def __init__(self, plan: Plan, event: Event, trace: bool, rule_set: str = "") -> None:
+    def __init__(self, plan: Plan, event: Event, trace: bool, rule_set: str = "",
+                 root: dict[str, Any] | None = None) -> None:
         self.plan, self.event, self.rule_set = plan, event, rule_set
+        #: The evaluation's own scope: price writes go here so later rules read them.
+        self.root: dict[str, Any] = root if root is not None else {}
         self.actions: list[PlannedAction] = []
         self.blocked: PlannedAction | None = None
         self.windows: list[tuple[str, str, Any]] = []
@@ -122,6 +127,18 @@ class _Run:
                 self.blocked = self.blocked or planned
             else:
                 self.actions.append(planned)
+                written = price_field(planned)
+                if written is not None:
+                    self.stack_price(scope, written, planned.arg("value"))
+
+    def stack_price(self, scope: Scope, name: str, value: Any) -> None:
+        """Prices stack: later steps and rules of this event read ``price.<name>`` as
+        set. Only this evaluation's own scope dicts change (the event's payload does not)."""
+        for target in (self.root, scope):
+            if isinstance(target, dict):
+                mine = target.get(PRICE)
+                target[PRICE] = {**mine, name: value} if isinstance(mine, Mapping) \
+                    else {name: value}
 
 
 def evaluate(plan: Plan, event: Event, facts: Mapping[str, Any], now: datetime, *,
@@ -137,9 +154,11 @@ def evaluate(plan: Plan, event: Event, facts: Mapping[str, Any], now: datetime, 
     short-window state of this rule set by (rule id, key) (see :func:`window_keys`); the
     new state comes back in ``Decision.windows``. ``rule_set`` names the plan's rule set:
     timers it arms carry it, and a ``timer.fired`` of another rule set does nothing here.
+    Prices stack: a ``set price.<field>`` is what every later step and rule of this
+    event reads as ``price.<field>`` (rules in plan order), as the conflict check assumes.
     """
-    run = _Run(plan, event, trace, rule_set)
     scope = _scope(event, facts)
+    run = _Run(plan, event, trace, rule_set, scope)
     state = windows or _NO_WINDOWS
     kind = event.type
     if kind == TIMER_FIRED:
@@ -224,7 +243,7 @@ def _table(run: _Run, rule: CompiledRule, table: ir.DecisionTable, scope: Scope)
     for name in table.outputs:
         entity = name.partition(".")[0]
         args = (("target", name), ("value", values.get(name)),
-                ("entity_id", entity_key(scope, entity)),
+                ("entity_id", entity_key(scope, "item" if entity == "price" else entity)),
                 ("warehouse", resolve(scope, (entity, "warehouse"))))
         run.actions.append(planned_action("set", args, run.event.id, rule.rule.id,
                                           run.plan.version, f"{table.id}/set/{name}"))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.decision import Decision
+from engine.decision import Decision, Event
 from engine.dispatch import OutboxRecord
 from engine.evaluate import evaluate, window_keys
 from engine.event_scope import to_event
@@ -15,6 +17,7 @@ from engine.executors.production import Applied, ProductionExecutor
 from engine.facts import DbFacts, install_interest, load_for_plans
 from engine.governance.rollout import route
 from engine.governance.shadow import shadow_live
+from engine.price_writes import with_price_writes
 from engine.rulesets import PlanCache
 from engine.window_store import load_windows, save_windows
 from kernel.settings import get_settings
@@ -52,14 +55,21 @@ class RuleHandler:
         windowed = {chosen.name: load_windows(
             session, event.tenant_id, chosen.name,
             window_keys(chosen.plan, evaluation_event, facts), lock=True) for chosen in routed}
+        # Rule sets run by name (route sorts them), the order the conflict check assumes;
+        # each one's price writes are what the next one reads (prices stack).
+        stacked_event: Event = evaluation_event
+        stacked_facts: Mapping[str, Any] = facts
         for chosen in routed:
             plan = chosen.plan
             # Windows and timers run on the time the event happened, not when a worker
             # got to it: three scans 100 ms apart stay 100 ms apart after a queue delay.
-            decision = evaluate(plan, evaluation_event, facts, evaluation_event.occurred_at,
+            decision = evaluate(plan, stacked_event, stacked_facts,
+                                evaluation_event.occurred_at,
                                 windows=windowed[chosen.name], rule_set=chosen.name)
             decisions[chosen.name] = decision
             applied += executor.apply(decision)
+            stacked_event, stacked_facts = with_price_writes(stacked_event, stacked_facts,
+                                                             decision)
         shadow_live(session, evaluation_event, decisions, now, self.cache, facts_source)
         # Saved after shadow: a candidate reads production's windows as they were before
         # this event, as production itself did.

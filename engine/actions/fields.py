@@ -1,10 +1,9 @@
 """``set <entity>.<field> to <value>``: item fields (attributes) and a receipt's verdict.
 
-The variant is the entity. ``set price.final_price`` (decision tables and price rules on
-``price.change_requested``) has no production applier yet: the product has no price
-document a rule could write. It stays accepted, as the one listed gap
-(:data:`engine.actions.KNOWN_GAPS`), because nothing raises ``price.change_requested`` in
-production, so such a rule never fires there.
+The variant is the entity. ``set price.<field>`` (price rules on ``price.change_requested``)
+records the price the rule decides for the event's SKU on the item
+(:mod:`engine.executors.actions_prices`); later rules and rule sets of the same event read
+the price so far (:mod:`engine.price_writes`).
 """
 
 from __future__ import annotations
@@ -12,10 +11,11 @@ from __future__ import annotations
 from engine import ir
 from engine.actions.spec import ActionKind, Applier, Arg, Refused
 from engine.decision import PlannedAction
-from engine.executors import actions_documents
+from engine.executors import actions_documents, actions_prices
 
 VARIANTS: dict[str, Applier | Refused] = {
     "item": actions_documents.set_field, "receipt": actions_documents.set_field,
+    "price": actions_prices.set_price,
 }
 
 

@@ -21,6 +21,7 @@ from engine.facts import DbFacts, FactSource, load_for_plans
 from engine.governance.divergence import summarise
 from engine.governance.models import ShadowJournal, VersionGovernance
 from engine.models import RuleSetVersion
+from engine.price_writes import before_rule_set
 from engine.rulesets import PlanCache
 from engine.window_store import load_windows
 
@@ -67,9 +68,12 @@ def shadow_live(session: Session, event: Event, production: Mapping[str, Decisio
     for version in candidates:
         plan = cache.plan(version)
         facts_loaded = load_for_plans(source, event, (plan,))
+        # Prices stack as in production: the candidate reads what the rule sets before
+        # its own (by name) set.
+        seen, facts_seen = before_rule_set(event, facts_loaded, production, version.name)
         windowed = load_windows(session, event.tenant_id, version.name,
-                                window_keys(plan, event, facts_loaded))
-        decision = evaluate(plan, event, facts_loaded, event.occurred_at,
+                                window_keys(plan, seen, facts_seen))
+        decision = evaluate(plan, seen, facts_seen, event.occurred_at,
                             windows=windowed, rule_set=version.name)
         executor.record(version, decision, production.get(version.name))
     session.flush()

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Request, status
+from pydantic import BaseModel, Field
 
 from inventory import catalog
+from inventory.price_requests import PriceRequest, request_price_change
 from studio.deps import CatalogWriter, ClockDep, DbDep, PagingDep, StockReader
 from studio.schemas import (
     BinCreate,
     BinPublic,
     ItemCreate,
     ItemPublic,
+    MoneyAmount,
     Page,
     WarehouseCreate,
     WarehousePublic,
@@ -48,6 +52,37 @@ def get_item(sku: SkuPath, principal: StockReader, db: DbDep) -> ItemPublic:
     """One item."""
     with db.read(principal.tenant_id) as session:
         return ItemPublic.model_validate(catalog.get_item(session, sku))
+
+
+class PriceRequestBody(BaseModel):
+    """A price change request for one SKU (调价申请)."""
+
+    sku: str = Field(min_length=1, max_length=64)
+    list_price: MoneyAmount | None = None
+    promotion_price: MoneyAmount | None = None
+    rebate_rate: Decimal | None = Field(default=None, ge=0, le=1)
+
+
+class PriceRequestQueued(BaseModel):
+    """The queued ``price.change_requested`` event."""
+
+    event_id: str
+    sku: str
+
+
+@router.post("/prices/requests", response_model=PriceRequestQueued,
+             status_code=status.HTTP_202_ACCEPTED)
+def request_price(body: PriceRequestBody, principal: CatalogWriter, db: DbDep,
+                  clock: ClockDep, request: Request) -> PriceRequestQueued:
+    """Raise ``price.change_requested``: guard rules are asked in this transaction (a
+    refusal is the error), reaction rules decide the item's price after commit."""
+    with db.write(principal.tenant_id) as session:
+        event_id = request_price_change(
+            session, principal.tenant_id,
+            PriceRequest(sku=body.sku, list_price=body.list_price,
+                         promotion_price=body.promotion_price, rebate_rate=body.rebate_rate),
+            clock.now(), guard=request.app.state.guard)
+    return PriceRequestQueued(event_id=event_id, sku=body.sku)
 
 
 @router.get("/warehouses", response_model=list[WarehousePublic])

@@ -93,7 +93,7 @@ def test_every_production_applier_can_be_written_and_is_accepted(with_connectors
 
 
 def test_the_known_gaps_are_exactly_the_listed_ones():
-    assert set(actions.KNOWN_GAPS) == {("set", "price")}
+    assert set(actions.KNOWN_GAPS) == set()
 
 
 def test_what_production_refuses_is_refused_at_check_with_the_reason(with_connectors):

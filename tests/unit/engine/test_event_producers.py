@@ -46,7 +46,8 @@ MODULES = {
     "contracts": ("inventory.contracts.service",),
 }
 #: ``api:<endpoint>`` → (route path, the module that raises the event).
-ENDPOINTS = {"scans": ("/api/v1/scans", "inventory.scans")}
+ENDPOINTS = {"scans": ("/api/v1/scans", "inventory.scans"),
+             "price_requests": ("/api/v1/prices/requests", "inventory.price_requests")}
 
 
 @cache

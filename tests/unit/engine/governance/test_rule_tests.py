@@ -127,3 +127,32 @@ expect = []
         "(the event carries it: give it under payload)")
     assert not unknown.is_passed
     assert unknown.message == "facts: sales_order.confirmed has no field address.is_real"
+
+
+def test_two_price_rules_in_one_version_stack_in_a_rule_test():
+    source = """
+rule double11_promotion "双十一烘焙八折"
+  when price.change_requested
+  if item.category = "baking"
+  then
+    set price.final_price to price.final_price * 80%
+end
+
+rule key_account_rebate "大客户返利五元"
+  when price.change_requested
+  then
+    set price.final_price to price.final_price - ¥5
+end
+"""
+    stacked = compile_rule_set(lower_rule_file(parse_and_check(source, default_registry())))
+    text = """
+[[test]]
+name = "20 % off then five yuan off"
+event = "price.change_requested"
+facts.item = { category = "baking" }
+payload.price = { list_price = 25, final_price = 25 }
+expect = [{ kind = "set", rule = "double11_promotion", args = { value = "20.0" } },
+          { kind = "set", rule = "key_account_rebate", args = { value = "15.0" } }]
+"""
+    [result] = run_rule_tests(stacked, text)
+    assert result.is_passed, result.message
