@@ -23,13 +23,26 @@ _WIDER = (("ledger_entry", "rule_node", 80, 240), ("lot_freeze", "rule_node", 80
           ("effect", "effect_key", 200, 320))
 
 
-def upgrade() -> None:
+def _resize(wider: bool) -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"
     for table, column, old, new in _WIDER:
+        before, after = (old, new) if wider else (new, old)
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column(column, type_=sa.String(new), existing_type=sa.String(old))
+            batch_op.alter_column(column, type_=sa.String(after),
+                                  existing_type=sa.String(before))
+    if sqlite:
+        # Batch mode rebuilds ledger_entry on SQLite, which drops its append-only triggers
+        # (migration 0005): put them back exactly as 0005 made them.
+        for operation in ("UPDATE", "DELETE"):
+            op.execute(f"DROP TRIGGER IF EXISTS ledger_entry_no_{operation.lower()}")
+            op.execute(f"CREATE TRIGGER ledger_entry_no_{operation.lower()} BEFORE {operation} "
+                       f"ON ledger_entry BEGIN SELECT RAISE(ABORT, 'ledger_entry is "
+                       f"append-only: {operation} refused'); END")
+
+
+def upgrade() -> None:
+    _resize(wider=True)
 
 
 def downgrade() -> None:
-    for table, column, old, new in _WIDER:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column(column, type_=sa.String(old), existing_type=sa.String(new))
+    _resize(wider=False)
