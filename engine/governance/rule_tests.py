@@ -159,6 +159,23 @@ def _given_problems(test: RuleTest, registry: SchemaRegistry) -> list[str]:
     return problems
 
 
+def _differences(expected: list[dict[str, Any]], actual: list[dict[str, Any]]) -> str:
+    """Where actions of the same kind differ: the rule or the arguments, named."""
+    notes = []
+    for n, (want, got) in enumerate(zip(expected, actual, strict=False), 1):
+        if want["kind"] != got["kind"] or _matches(want, got):
+            continue
+        if "rule" in want and want["rule"] != got["rule"]:
+            notes.append(f"action {n}: rule {got['rule']}, not {want['rule']}")
+        for name, value in (want.get("args") or {}).items():
+            if str(_decimals(value)) != got["args"].get(name):
+                notes.append(f"action {n}: {name} is {got['args'].get(name)!r}, "
+                             f"not {str(_decimals(value))!r}"
+                             + ("" if name in got["args"] else
+                                f" (its arguments: {', '.join(sorted(got['args']))})"))
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
 def run_rule_test(plan: Plan, test: RuleTest, registry: SchemaRegistry | None = None
                   ) -> RuleTestResult:
     """Evaluate one case (pure) and compare the actions with the expected ones.
@@ -183,7 +200,7 @@ def run_rule_test(plan: Plan, test: RuleTest, registry: SchemaRegistry | None = 
     problems = []
     if len(actual) != len(expected) or not all(map(_matches, expected, actual)):
         problems.append(f"expected {[e['kind'] for e in expected]}, "
-                        f"got {[a['kind'] for a in actual]}")
+                        f"got {[a['kind'] for a in actual]}" + _differences(expected, actual))
     if test.blocked != (decision.blocked is not None):
         problems.append("expected a refusal" if test.blocked else
                         f"refused: {decision.blocked.arg('message') if decision.blocked else ''}")

@@ -27,6 +27,22 @@ def test_the_example_tests_beside_the_rules_pass(plan):
     assert len(results) == 3 and all(r.is_passed for r in results), results
 
 
+def test_a_wrong_argument_is_named_with_what_the_action_had(plan):
+    text = """
+[[test]]
+name = "a one-hour hold is expected"
+event = "sales_order.confirmed"
+payload = { order = { deposit_amount = 100, lines = [{ sku = "TEA-1", qty = 2 }] } }
+expect = [{ kind = "reserve", rule = "release_on_cancel", args = { hold = 3600000, for = 1 } }]
+"""
+    [result] = run_rule_tests(plan, text)
+    assert not result.is_passed
+    assert result.message == (
+        "expected ['reserve'], got ['reserve'] (action 1: rule deposit_locks_stock, not "
+        "release_on_cancel; action 1: hold is '7200000', not '3600000'; action 1: for is "
+        "None, not '1' (its arguments: hold, target))")
+
+
 def test_a_wrong_expectation_fails_and_says_why(plan):
     text = """
 [[test]]
