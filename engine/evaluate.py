@@ -245,8 +245,12 @@ def _table(run: _Run, rule: CompiledRule, table: ir.DecisionTable, scope: Scope)
         args = (("target", name), ("value", values.get(name)),
                 ("entity_id", entity_key(scope, "item" if entity == "price" else entity)),
                 ("warehouse", resolve(scope, (entity, "warehouse"))))
-        run.actions.append(planned_action("set", args, run.event.id, rule.rule.id,
-                                          run.plan.version, f"{table.id}/set/{name}"))
+        planned = planned_action("set", args, run.event.id, rule.rule.id, run.plan.version,
+                                 f"{table.id}/set/{name}")
+        run.actions.append(planned)
+        written = price_field(planned)
+        if written is not None:  # a table's price stacks like a rule's own set
+            run.stack_price(scope, written, planned.arg("value"))
         if run.trace is not None:
             run.note(rule, f"{table.id}/set/{name}", dict(args))
     if rule.actions:

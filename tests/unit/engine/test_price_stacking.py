@@ -66,3 +66,28 @@ def test_a_shadow_candidate_reads_the_rule_sets_before_its_own_by_name():
     assert seen.payload["price"]["final_price"] == Decimal("20.0")
     first, _ = before_rule_set(request(), {}, decisions, "promotion")
     assert first.payload["price"]["final_price"] == Decimal("25")
+
+
+def test_a_tables_price_output_stacks_like_a_rules_own_set() -> None:
+    from dsl import default_registry, parse_and_check
+    from engine.lowering_rules import lower_rule_file
+    text = """
+table promo_by_category "按品类促销"
+  when price.change_requested
+  hit first
+  inputs item.sku
+  outputs price.final_price
+  row "YEAST-500G" -> ¥20
+  row any -> ¥25
+end
+
+rule rebate "返利五元"
+  when price.change_requested
+  then
+    set price.final_price to price.final_price - ¥5
+end
+"""
+    plan = compile_rule_set(lower_rule_file(parse_and_check(text, default_registry())))
+    finals = [a.arg("value") for a in evaluate(plan, request(), {}, NOW).actions
+              if a.kind == "set"]
+    assert finals == [Decimal("20"), Decimal("15")]
